@@ -1,0 +1,207 @@
+"""`letters write`, `letters campaigns`, `letters recipients`."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from ..campaign import campaign_ids, load_campaign
+from ..errors import InputError
+from ..i18n import languages
+from ..output import default_path, write_atomic
+from ..people import ROLES, load_directory, make_sender
+from ..pipeline import Setting, letter_bytes, make_letter
+from ..signature import MAX_BYTES, prepare_signature
+from . import main
+
+REQUIRED = {
+    "to": "Recipient (pm, minister:<portfolio>, mp:<riding>)",
+    "lang": "Language",
+    "name": "Your full name",
+    "street": "Street address",
+    "city": "City",
+    "province": "Province or territory",
+    "postal_code": "Postal code",
+}
+
+
+def _fill_missing(values: dict) -> None:
+    """Prompt for missing required fields on a terminal; otherwise fail naming the option."""
+    for key, label in REQUIRED.items():
+        if values.get(key):
+            continue
+        option = "--" + key.replace("_", "-")
+        if not sys.stdin.isatty():
+            raise InputError("is required", field=key, fix=f"pass {option}")
+        answer = click.prompt(label)
+        values[key] = (answer,) if key == "street" else answer
+
+
+def _read_file(path: str, field: str, limit: int) -> bytes:
+    file = Path(path)
+    if not file.is_file():
+        raise InputError(
+            f"{path}: no such file", field=field, fix="give the path of an existing file"
+        )
+    if file.stat().st_size > limit:
+        raise InputError(
+            f"{path} is {file.stat().st_size / 1048576:.1f} MB",
+            field=field,
+            fix=f"use a file of at most {limit // 1048576} MB",
+        )
+    return file.read_bytes()
+
+
+def _parse_date(value: str | None) -> date:
+    if not value:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise InputError(
+            f"invalid date {value!r}", field="date", fix="write it as YYYY-MM-DD"
+        ) from exc
+
+
+def _default_campaign() -> str | None:
+    ids = campaign_ids()
+    return ids[0] if len(ids) == 1 else None
+
+
+@main.command(
+    epilog="""\b
+Examples:
+  letters write --campaign end-ice-contracts --to pm --lang en \\
+    --name "Jane Doe" --street "10234 82 Avenue NW" --city Edmonton \\
+    --province AB --postal-code "T6E 1Z8" --riding "Edmonton Strathcona"
+  letters write … --to minister:foreign-affairs --lang fr --demand export-permits
+  letters write … --to mp:"Edmonton Strathcona" --note-file my-paragraph.txt
+  letters write … --format text          # print the letter in the terminal
+"""
+)
+@click.option(
+    "--campaign",
+    "campaign_id",
+    default=_default_campaign,
+    show_default="the only campaign",
+    help="Campaign id (see `letters campaigns`).",
+)
+@click.option("--to", help="pm, minister:<portfolio id> or mp:<riding or name>.")
+@click.option("--lang", help="Language of the letter: " + ", ".join(languages()) + ".")
+@click.option("--name", help="Your full name, as you sign.")
+@click.option("--street", multiple=True, help="Street address line (give it twice for two lines).")
+@click.option("--city")
+@click.option("--province", help="Code (ON) or name, in English or French.")
+@click.option("--postal-code", help="Canadian postal code, e.g. K1A 0A6.")
+@click.option("--email", help="Your email (optional; printed under your address).")
+@click.option("--phone", help="Your phone number (optional).")
+@click.option("--riding", help="Your federal riding (optional; named in the opening).")
+@click.option("--note", help="A personal paragraph (at most 2,000 characters), printed as written.")
+@click.option(
+    "--note-file",
+    type=click.Path(dir_okay=False),
+    help="Read the personal paragraph from a UTF-8 file.",
+)
+@click.option(
+    "--demand", "demands", multiple=True, help="A demand id to include, in order (default: all)."
+)
+@click.option(
+    "--signature", type=click.Path(dir_okay=False), help="PNG or JPEG image of your signature."
+)
+@click.option("--date", "day", help="Date of the letter, YYYY-MM-DD (default: today).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["pdf", "html", "text"]), default="pdf", show_default=True
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Where to write the file.")
+def write(campaign_id, fmt, output, note_file, signature, day, demands, **fields) -> None:
+    """Write one letter from you to the Prime Minister, a minister or your MP.
+
+    The letter goes to output/<campaign>/<recipient>-<lang>-<name>.pdf unless -o says
+    otherwise; the path is printed. Missing fields are asked for on a terminal.
+    """
+    if not campaign_id:
+        raise InputError(
+            "is required",
+            field="campaign",
+            fix=f"pass --campaign, one of: {', '.join(campaign_ids())}",
+        )
+    _fill_missing(fields)
+    if fields["lang"] not in languages():
+        raise InputError(
+            f"unknown language {fields['lang']!r}",
+            field="lang",
+            fix=f"use one of: {', '.join(languages())}",
+        )
+    if note_file:
+        if fields.get("note"):
+            raise InputError(
+                "give --note or --note-file, not both", field="note", fix="drop one of them"
+            )
+        fields["note"] = _read_file(note_file, "note", 64 * 1024).decode("utf-8", errors="strict")
+    signature_png = (
+        prepare_signature(_read_file(signature, "signature", MAX_BYTES)) if signature else None
+    )
+    when = _parse_date(day)
+    to = fields.pop("to")
+    sender = make_sender(**fields, demand_ids=demands, signature_png=signature_png)
+    setting = Setting.load(campaign_id)
+    letter = make_letter(setting, sender, to, when)
+    content = letter_bytes(letter, fmt)
+    if fmt == "text" and not output:
+        click.echo(content.decode("utf-8"), nl=False)
+        return
+    suffix = {"pdf": "pdf", "html": "html", "text": "txt"}[fmt]
+    path = (
+        Path(output)
+        if output
+        else default_path(
+            Path("output"),
+            setting.campaign.id,
+            letter.recipient_id,
+            letter.lang,
+            sender.name,
+            suffix,
+        )
+    )
+    click.echo(str(write_atomic(path, content)))
+
+
+@main.command(epilog="\b\nExample:\n  letters campaigns")
+def campaigns() -> None:
+    """List the campaigns and their demand ids."""
+    directory = load_directory()
+    for campaign_id in campaign_ids():
+        campaign = load_campaign(campaign_id, directory.portfolio_ids())
+        click.echo(f"{campaign.id}: {campaign.title}")
+        for demand in campaign.demands:
+            ministers = ", ".join(f"minister:{m}" for m in demand.ministers)
+            click.echo(f"  {demand.id:<20} {demand.title}  [pm, {ministers}]")
+
+
+@main.command(
+    epilog="""\b
+Examples:
+  letters recipients
+  letters recipients --role minister
+  letters recipients --search strathcona
+"""
+)
+@click.option("--role", type=click.Choice(ROLES), help="Only this role.")
+@click.option(
+    "--search", help="Only recipients whose name, riding or portfolio contains this text."
+)
+def recipients(role, search) -> None:
+    """List the directory: who can receive a letter, with the id to pass to --to."""
+    directory = load_directory()
+    click.echo(f"Directory as of {directory.as_of.isoformat()}")
+    for recipient in directory.search(role, search):
+        what = (
+            recipient.portfolio.title_en
+            if recipient.portfolio
+            else ("Prime Minister" if recipient.role == "pm" else f"MP for {recipient.riding}")
+        )
+        email = recipient.email or "(no email known)"
+        click.echo(f"{recipient.id:<32} {recipient.full_name:<24} {what}  <{email}>")

@@ -1,0 +1,111 @@
+"""Languages: gettext catalogs, Babel dates, and what Babel lacks (French "1er", typography)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+from babel import Locale
+from babel.dates import format_date
+from babel.support import NullTranslations, Translations
+
+from .errors import InputError
+from .resources import locales_dir
+
+SOURCE_LANGUAGE = "en"
+DOMAIN = "messages"
+
+
+def languages() -> tuple[str, ...]:
+    """The languages a letter may be written in: English plus every compiled catalog present."""
+    found = sorted(p.parent.parent.name for p in locales_dir().glob(f"*/LC_MESSAGES/{DOMAIN}.mo"))
+    return (SOURCE_LANGUAGE, *(lang for lang in found if lang != SOURCE_LANGUAGE))
+
+
+@cache
+def translations(lang: str) -> NullTranslations:
+    """The compiled catalog for `lang` (English, the source, needs none)."""
+    if lang == SOURCE_LANGUAGE:
+        return NullTranslations()
+    if lang not in languages():
+        raise InputError(
+            f"no catalog for language {lang!r}",
+            field="lang",
+            fix=f"use one of: {', '.join(languages())}",
+        )
+    return Translations.load(str(locales_dir()), [lang], DOMAIN)
+
+
+@dataclass(frozen=True)
+class Language:
+    """Everything language-specific a stage needs, passed explicitly."""
+
+    code: str  # "en", "fr"
+
+    @property
+    def locale(self) -> Locale:
+        return (
+            Locale.parse(f"{self.code}_CA")
+            if self.code in ("en", "fr")
+            else Locale.parse(self.code)
+        )
+
+    @property
+    def tag(self) -> str:
+        """BCP 47 tag for the PDF and HTML (`en-CA`, `fr-CA`)."""
+        return f"{self.code}-CA" if self.code in ("en", "fr") else self.code
+
+    def gettext(self, message: str, **values: str) -> str:
+        return self.finish(translations(self.code).ugettext(message), values)
+
+    def pgettext(self, context: str, message: str, **values: str) -> str:
+        return self.finish(translations(self.code).upgettext(context, message), values)
+
+    def finish(self, text: str, values: dict[str, str]) -> str:
+        """Fill named placeholders, then apply the language's typography to our own words only."""
+        text = typography(text, self.code)
+        return text % values if values else text
+
+    def date_line(self, day: date) -> str:
+        return long_date(day, self.code, capitalise=True)
+
+
+def long_date(day: date, lang: str, capitalise: bool = False) -> str:
+    """ "January 28, 2026"; "le 1er février 2026" (Babel writes "1": French wants "1er")."""
+    if lang == "fr":
+        text = format_date(day, "d MMMM y", locale="fr_CA")
+        if day.day == 1:
+            text = "1er" + text[1:]
+        text = f"le {text}"
+        return text[0].upper() + text[1:] if capitalise else text
+    if lang == "en":
+        return format_date(day, "MMMM d, y", locale="en_CA")
+    return format_date(day, "long", locale=lang)
+
+
+def mark(context: str, message: str) -> tuple[str, str]:
+    """Mark a contextual message for extraction (`letters i18n extract`); translated later."""
+    return context, message
+
+
+NBSP = "\u00a0"
+
+
+def typography(text: str, lang: str) -> str:
+    """Canadian French spacing: no-break space before ":" "»" "$" "%" and after "«";
+    none before ";" "!" "?" (Translation Bureau usage, which differs from France's)."""
+    if lang != "fr":
+        return text
+    text = re.sub(r"[ \u00a0\u202f]*([;!?])", r"\1", text)
+    text = re.sub(r"[ \u00a0\u202f]*(:)(?=\s|$)", NBSP + r"\1", text)
+    text = re.sub(r"[ \u00a0\u202f]*»", NBSP + "»", text)
+    text = re.sub(r"(?<=\d)[ \u00a0\u202f]*([$%])(?!\()", NBSP + r"\1", text)
+    text = re.sub(r"«[ \u00a0\u202f]*", "«" + NBSP, text)
+    return text
+
+
+def starts_with_vowel_sound(name: str) -> bool:
+    """Whether French elides "de" before this name (d'Edmonton; de Halifax, h aspiré-safe)."""
+    return bool(re.match(r"[AEIOUYÀÂÉÈÊËÎÏÔÖÙÛÜaeiouyàâéèêëîïôöùûü]", name))

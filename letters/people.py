@@ -1,0 +1,359 @@
+"""Senders and recipients: validated plain data, and the directory that finds recipients."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .errors import DirectoryError, InputError
+from .resources import package_data
+
+NOTE_LIMIT = 2000
+NAME_LIMIT = 120
+LINE_LIMIT = 120
+
+
+@dataclass(frozen=True)
+class Province:
+    code: str
+    name_en: str
+    name_fr: str
+
+
+# Postal symbols and official names (Canada Post; Translation Bureau for the French).
+PROVINCES = (
+    Province("AB", "Alberta", "Alberta"),
+    Province("BC", "British Columbia", "Colombie-Britannique"),
+    Province("MB", "Manitoba", "Manitoba"),
+    Province("NB", "New Brunswick", "Nouveau-Brunswick"),
+    Province("NL", "Newfoundland and Labrador", "Terre-Neuve-et-Labrador"),
+    Province("NS", "Nova Scotia", "Nouvelle-Écosse"),
+    Province("NT", "Northwest Territories", "Territoires du Nord-Ouest"),
+    Province("NU", "Nunavut", "Nunavut"),
+    Province("ON", "Ontario", "Ontario"),
+    Province("PE", "Prince Edward Island", "Île-du-Prince-Édouard"),
+    Province("QC", "Quebec", "Québec"),
+    Province("SK", "Saskatchewan", "Saskatchewan"),
+    Province("YT", "Yukon", "Yukon"),
+)
+
+
+def fold(text: str) -> str:
+    """Case-, accent-, dash-, apostrophe- and space-insensitive key for matching names."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"[\u2010-\u2015\u2212-]+", "-", text)
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    text = re.sub(r"\s*-\s*", "-", text)
+    return " ".join(text.casefold().split())
+
+
+_PROVINCE_KEYS = {
+    key: p for p in PROVINCES for key in (fold(p.code), fold(p.name_en), fold(p.name_fr))
+}
+
+
+def find_province(value: str, row: int | None = None) -> Province:
+    """Find a province or territory by postal symbol or by English or French name."""
+    found = _PROVINCE_KEYS.get(fold(value.replace(".", "")))
+    if found is None:
+        raise InputError(
+            f"unknown province or territory {value!r}",
+            field="province",
+            row=row,
+            fix="use a two-letter code such as ON or QC, or the name in English or French",
+        )
+    return found
+
+
+# Canada Post: no D F I O Q U anywhere; W and Z never as the first letter.
+POSTAL_CODE = re.compile(r"^([ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z])\s?(\d[ABCEGHJ-NPRSTV-Z]\d)$")
+
+
+def normalise_postal_code(value: str, row: int | None = None) -> str:
+    """Normalise a Canadian postal code to `A1A 1A1`, or explain what is wrong."""
+    match = POSTAL_CODE.match(" ".join(value.upper().split()))
+    if not match:
+        raise InputError(
+            f"invalid postal code {value!r}",
+            field="postal_code",
+            row=row,
+            fix="write it as A1A 1A1: letter, digit, letter, space, digit, letter, digit "
+            "(never D, F, I, O, Q or U; no W or Z first)",
+        )
+    return f"{match[1]} {match[2]}"
+
+
+@dataclass(frozen=True)
+class Sender:
+    """The constituent who signs the letter. Build it with `make_sender`, which validates."""
+
+    name: str
+    street: tuple[str, ...]
+    city: str
+    province: Province
+    postal_code: str
+    lang: str = "en"
+    email: str | None = None
+    phone: str | None = None
+    riding: str | None = None
+    note: str | None = None
+    demand_ids: tuple[str, ...] = ()
+    signature_png: bytes | None = field(default=None, repr=False)
+
+
+def _text(value: str | None, name: str, limit: int, row: int | None, required: bool) -> str | None:
+    value = " ".join((value or "").split())
+    if not value:
+        if required:
+            raise InputError("is required", field=name, row=row, fix=f"give the sender's {name}")
+        return None
+    if len(value) > limit:
+        raise InputError(
+            f"is {len(value)} characters long",
+            field=name,
+            row=row,
+            fix=f"shorten it to at most {limit} characters",
+        )
+    return value
+
+
+EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
+
+
+def make_sender(
+    *,
+    name: str,
+    street: list[str] | tuple[str, ...],
+    city: str,
+    province: str,
+    postal_code: str,
+    lang: str = "en",
+    email: str | None = None,
+    phone: str | None = None,
+    riding: str | None = None,
+    note: str | None = None,
+    demand_ids: list[str] | tuple[str, ...] = (),
+    signature_png: bytes | None = None,
+    row: int | None = None,
+) -> Sender:
+    """Validate a sender's fields; each problem names the field and the fix."""
+    streets = tuple(s for s in (_text(x, "street", LINE_LIMIT, row, False) for x in street) if s)
+    if not streets:
+        raise InputError("is required", field="street", row=row, fix="give a street address")
+    if len(streets) > 2:
+        raise InputError(
+            "has more than two lines", field="street", row=row, fix="use one or two lines"
+        )
+    email = _text(email, "email", 254, row, False)
+    if email and not EMAIL.match(email):
+        raise InputError(
+            f"invalid email {email!r}", field="email", row=row, fix="write it as name@example.ca"
+        )
+    note_text = (note or "").strip()
+    if len(note_text) > NOTE_LIMIT:
+        raise InputError(
+            f"is {len(note_text)} characters long",
+            field="note",
+            row=row,
+            fix=f"shorten the personal paragraph to at most {NOTE_LIMIT:,} characters",
+        )
+    return Sender(
+        name=_text(name, "name", NAME_LIMIT, row, True),
+        street=streets,
+        city=_text(city, "city", LINE_LIMIT, row, True),
+        province=find_province(province or "", row),
+        postal_code=normalise_postal_code(postal_code or "", row),
+        lang=lang,
+        email=email,
+        phone=_text(phone, "phone", 40, row, False),
+        riding=_text(riding, "riding", LINE_LIMIT, row, False),
+        note=note_text or None,
+        demand_ids=tuple(demand_ids),
+        signature_png=signature_png,
+    )
+
+
+@dataclass(frozen=True)
+class Office:
+    """A postal address known in both languages (the directory's, never a sender's)."""
+
+    organisation_en: str
+    organisation_fr: str
+    street_en: str | None
+    street_fr: str | None
+    city: str
+    province: Province
+    postal_code: str
+
+
+HOUSE_OF_COMMONS = Office(
+    "House of Commons",
+    "Chambre des communes",
+    None,
+    None,
+    "Ottawa",
+    PROVINCES[8],
+    "K1A 0A6",
+)
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    id: str
+    title_en: str  # "Minister of Foreign Affairs"
+    title_fr: str  # "ministre des Affaires étrangères" (lower case, as in running text)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    id: str  # "pm", "minister:foreign-affairs", "mp:edmonton-strathcona"
+    role: str  # "pm" | "minister" | "mp"
+    first_name: str
+    last_name: str
+    gender: str  # "f" | "m" | "u" (unknown: the neutral forms of address)
+    honorific: str | None  # "right-honourable" | "honourable" | None
+    privy_councillor: bool
+    member_of_parliament: bool
+    office: Office
+    riding: str | None = None
+    portfolio: Portfolio | None = None
+    email: str | None = None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+ROLES = ("pm", "minister", "mp")
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+
+
+@dataclass(frozen=True)
+class Directory:
+    """Who holds which office, as of a date. The default ships in `letters/data/directory.toml`."""
+
+    as_of: date
+    recipients: tuple[Recipient, ...]
+
+    def find(self, spec: str) -> Recipient:
+        """Resolve `pm`, `minister:<portfolio>` or `mp:<riding or name>`."""
+        role, _, key = spec.partition(":")
+        role = role.strip().lower()
+        if role not in ROLES or (role != "pm" and not key.strip()):
+            raise DirectoryError(
+                f"unknown recipient {spec!r}",
+                field="to",
+                fix="use pm, minister:<portfolio> or mp:<riding or name> (see `letters recipients`)",
+            )
+        candidates = [r for r in self.recipients if r.role == role]
+        if role == "pm":
+            return candidates[0]
+        wanted = slug(key)
+        for recipient in candidates:
+            keys = {slug(recipient.full_name)}
+            if recipient.portfolio:
+                keys.add(recipient.portfolio.id)
+            if recipient.riding:
+                keys.add(slug(recipient.riding))
+            if wanted in keys:
+                return recipient
+        choices = ", ".join(
+            f"{role}:{r.portfolio.id if r.portfolio else slug(r.riding or r.full_name)}"
+            for r in candidates
+        )
+        raise DirectoryError(
+            f"unknown recipient {spec!r}", field="to", fix=f"use one of: {choices}"
+        )
+
+    def portfolio_ids(self) -> frozenset[str]:
+        return frozenset(r.portfolio.id for r in self.recipients if r.portfolio)
+
+    def search(self, role: str | None = None, text: str | None = None) -> list[Recipient]:
+        wanted = fold(text or "")
+        return [
+            r
+            for r in self.recipients
+            if (role is None or r.role == role)
+            and (
+                not wanted
+                or wanted
+                in fold(
+                    " ".join(
+                        filter(
+                            None,
+                            (
+                                r.id,
+                                r.full_name,
+                                r.riding,
+                                r.portfolio and r.portfolio.title_en,
+                                r.portfolio and r.portfolio.title_fr,
+                            ),
+                        )
+                    )
+                )
+            )
+        ]
+
+
+def load_directory(path: Path | None = None) -> Directory:
+    """Read a directory TOML file (by default the one the package ships)."""
+    path = path or package_data("directory.toml")
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    offices = {key: _office(key, body) for key, body in raw.get("offices", {}).items()}
+    offices.setdefault("house-of-commons", HOUSE_OF_COMMONS)
+    recipients = tuple(_recipient(body, offices, path) for body in raw.get("recipients", []))
+    return Directory(as_of=raw["as_of"], recipients=recipients)
+
+
+def _office(key: str, body: dict) -> Office:
+    return Office(
+        organisation_en=body["organisation_en"],
+        organisation_fr=body["organisation_fr"],
+        street_en=body.get("street_en"),
+        street_fr=body.get("street_fr"),
+        city=body["city"],
+        province=find_province(body["province"]),
+        postal_code=normalise_postal_code(body["postal_code"]),
+    )
+
+
+def _recipient(body: dict, offices: dict[str, Office], path: Path) -> Recipient:
+    role = body.get("role")
+    if role not in ROLES:
+        raise DirectoryError(
+            f"{path.name}: unknown role {role!r}", field="role", fix="use pm, minister or mp"
+        )
+    portfolio = None
+    if role == "minister":
+        portfolio = Portfolio(body["portfolio"], body["title_en"], body["title_fr"])
+    if body.get("gender", "u") not in ("f", "m", "u"):
+        raise DirectoryError(
+            f"{path.name}: gender must be f, m or u",
+            field="gender",
+            fix="leave it out when unknown",
+        )
+    key = portfolio.id if portfolio else slug(body.get("riding") or body["last_name"])
+    return Recipient(
+        id="pm" if role == "pm" else f"{role}:{key}",
+        role=role,
+        first_name=body["first_name"],
+        last_name=body["last_name"],
+        gender=body.get("gender", "u"),
+        honorific={"pm": "right-honourable", "minister": "honourable"}.get(
+            role, body.get("honorific")
+        ),
+        privy_councillor=role in ("pm", "minister") or bool(body.get("privy_councillor")),
+        member_of_parliament=body.get("member_of_parliament", True),
+        office=offices[body.get("office", "house-of-commons")],
+        riding=body.get("riding"),
+        portfolio=portfolio,
+        email=body.get("email"),
+    )

@@ -1,0 +1,38 @@
+"""Where the shipped data lives: beside the package in a checkout, inside it in a wheel."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+@cache
+def data_root() -> Path:
+    """The folder holding `templates/`, `locales/` and `campaigns/`.
+
+    A wheel carries them in `letters/_shipped/` (see pyproject.toml); a checkout or an editable
+    install reads them from the repository, so an edit to a template shows at once.
+    """
+    shipped = PACKAGE_DIR / "_shipped"
+    if (shipped / "templates").is_dir():
+        return shipped
+    return PACKAGE_DIR.parent
+
+
+def templates_dir() -> Path:
+    return data_root() / "templates"
+
+
+def locales_dir() -> Path:
+    return data_root() / "locales"
+
+
+def campaigns_dir() -> Path:
+    return data_root() / "campaigns"
+
+
+def package_data(name: str) -> Path:
+    """A file in `letters/data/` (the default directory, provinces)."""
+    return PACKAGE_DIR / "data" / name

@@ -1,0 +1,55 @@
+"""Signature images: validated under limits and re-encoded as PNG before they reach WeasyPrint."""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+from PIL import Image, ImageOps
+
+from .errors import InputError
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_PIXELS = 10_000_000
+FORMATS = {"PNG", "JPEG"}
+FIX = "give a PNG or JPEG image of at most 2 MB and 10 megapixels"
+
+
+def prepare_signature(data: bytes, row: int | None = None) -> bytes:
+    """Check a signature image and return fresh PNG bytes (no metadata, EXIF orientation applied).
+
+    The original bytes never go into the PDF: only the re-encoded pixels do.
+    """
+    if len(data) > MAX_BYTES:
+        raise InputError(
+            f"image is {len(data) / 1048576:.1f} MB", field="signature", row=row, fix=FIX
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data), formats=sorted(FORMATS))
+            if image.width * image.height > MAX_PIXELS:
+                raise InputError(
+                    f"image is {image.width}×{image.height} pixels",
+                    field="signature",
+                    row=row,
+                    fix=FIX,
+                )
+            image.load()
+    except InputError:
+        raise
+    except (
+        OSError,
+        ValueError,
+        SyntaxError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as exc:
+        raise InputError(
+            "not a readable PNG or JPEG image", field="signature", row=row, fix=FIX
+        ) from exc
+    image = ImageOps.exif_transpose(image)
+    image = image.convert("RGBA")
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=False)
+    return out.getvalue()

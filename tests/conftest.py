@@ -1,0 +1,64 @@
+"""Shared fixtures: the real campaign, the shipped directory, real senders, PDFs read back."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from letters import Setting, letter_bytes, make_letter, make_sender
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+DAY = date(2026, 2, 1)
+
+SENDER_FIELDS = dict(
+    name="Heather Lim",
+    street=["10234 82 Avenue NW"],
+    city="Edmonton",
+    province="AB",
+    postal_code="T6E 1Z8",
+    riding="Edmonton Strathcona",
+)
+
+
+@pytest.fixture(scope="session")
+def setting() -> Setting:
+    return Setting.load("end-ice-contracts")
+
+
+@pytest.fixture
+def sender_fields() -> dict:
+    return dict(SENDER_FIELDS)
+
+
+def sender(lang: str = "en", **changes):
+    return make_sender(**{**SENDER_FIELDS, "lang": lang, **changes})
+
+
+def pdf_text(content: bytes) -> str:
+    """All the text of a PDF, pages joined, whitespace runs (but not no-break spaces) kept."""
+    reader = PdfReader(io.BytesIO(content))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def pdf_pages(content: bytes) -> int:
+    return len(PdfReader(io.BytesIO(content)).pages)
+
+
+@pytest.fixture(scope="session")
+def letter_pdf(setting):
+    """Render (and cache) the PDF of a letter: (lang, to, **sender changes) -> bytes."""
+    cache: dict = {}
+
+    def render(lang: str, to: str, **changes) -> bytes:
+        key = (lang, to, tuple(sorted(changes.items())))
+        if key not in cache:
+            letter = make_letter(setting, sender(lang, **changes), to, DAY)
+            cache[key] = letter_bytes(letter, "pdf")
+        return cache[key]
+
+    return render

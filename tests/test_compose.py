@@ -1,0 +1,172 @@
+"""Forms of address, demands and lines, decided in compose (no PDF needed)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from letters import Language, compose, make_letter
+from letters.errors import InputError
+
+from .conftest import DAY, sender
+
+# Canadian protocol, exactly as the core-letter issue gives it.
+FORMS = {
+    ("en", "pm"): (
+        "The Right Honourable Mark Carney, P.C., M.P.",
+        "Prime Minister of Canada",
+        "Dear Prime Minister:",
+        "Yours sincerely,",
+    ),
+    ("fr", "pm"): (
+        "Le très honorable Mark Carney, C.P., député",
+        "Premier ministre du Canada",
+        "Monsieur le Premier Ministre,",
+        "Veuillez agréer, Monsieur le Premier Ministre, l’expression de ma haute considération.",
+    ),
+    ("en", "minister:foreign-affairs"): (
+        "The Honourable Anita Anand, P.C., M.P.",
+        "Minister of Foreign Affairs",
+        "Dear Minister:",
+        "Yours sincerely,",
+    ),
+    ("fr", "minister:foreign-affairs"): (
+        "L’honorable Anita Anand, C.P., députée",
+        "Ministre des Affaires étrangères",
+        "Madame la Ministre,",
+        "Veuillez agréer, Madame la Ministre, l’expression de ma haute considération.",
+    ),
+    ("en", "mp:edmonton-strathcona"): (
+        "Ms. Heather McPherson, M.P.",
+        "House of Commons",
+        "Dear Ms. McPherson:",
+        "Yours sincerely,",
+    ),
+    ("fr", "mp:edmonton-strathcona"): (
+        "Madame Heather McPherson, députée",
+        "Chambre des communes",
+        "Madame la Députée,",
+        "Veuillez agréer, Madame la Députée, l’expression de mes sentiments distingués.",
+    ),
+}
+
+
+@pytest.mark.parametrize(("lang", "to"), sorted(FORMS))
+def test_forms_of_address(setting, lang, to):
+    letter = make_letter(setting, sender(lang), to, DAY)
+    name_line, second_line, salutation, close = FORMS[lang, to]
+    assert letter.recipient_lines[:2] == (name_line, second_line)
+    assert letter.salutation == salutation
+    assert letter.complimentary_close == close
+
+
+@pytest.mark.parametrize(
+    ("gender", "lang", "line", "salutation", "close"),
+    [
+        ("m", "en", "Mr. Heather McPherson, M.P.", "Dear Mr. McPherson:", "Yours sincerely,"),
+        (
+            "m",
+            "fr",
+            "Monsieur Heather McPherson, député",
+            "Monsieur le Député,",
+            "Veuillez agréer, Monsieur le Député, l’expression de mes sentiments distingués.",
+        ),
+        ("u", "en", "Heather McPherson, M.P.", "Dear Heather McPherson:", "Yours sincerely,"),
+        (
+            "u",
+            "fr",
+            "Heather McPherson",
+            "Bonjour,",
+            "Veuillez agréer l’expression de mes sentiments distingués.",
+        ),
+    ],
+)
+def test_mp_forms_by_gender(setting, gender, lang, line, salutation, close):
+    mp = replace(setting.directory.find("mp:Edmonton Strathcona"), gender=gender)
+    letter = compose(setting.campaign, sender(lang), mp, day=DAY, lang=Language(lang))
+    assert letter.recipient_lines[0] == line
+    assert letter.salutation == salutation
+    assert letter.complimentary_close == close
+
+
+def test_french_mp_of_unknown_gender_is_never_called_depute(setting):
+    mp = replace(setting.directory.find("mp:Edmonton Strathcona"), gender="u")
+    letter = compose(setting.campaign, sender("fr"), mp, day=DAY, lang=Language("fr"))
+    assert letter.recipient_lines[:2] == ("Heather McPherson", "Chambre des communes")
+    assert not any("député" in line for line in letter.recipient_lines)
+
+
+@pytest.mark.parametrize(
+    ("lang", "lines"),
+    [
+        ("en", ("80 Wellington Street", "Ottawa ON  K1A 0A2")),
+        ("fr", ("80, rue Wellington", "Ottawa (Ontario)  K1A 0A2")),
+    ],
+)
+def test_prime_minister_office_address(setting, lang, lines):
+    letter = make_letter(setting, sender(lang), "pm", DAY)
+    assert letter.recipient_lines[-2:] == lines
+
+
+def test_sender_street_printed_as_entered_and_province_localised(setting):
+    letter = make_letter(setting, sender("fr", street=["10234 82 Avenue NW", "Apt 3"]), "pm", DAY)
+    assert letter.sender_lines[:4] == (
+        "Heather Lim",
+        "10234 82 Avenue NW",
+        "Apt 3",
+        "Edmonton (Alberta)  T6E 1Z8",
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "day", "expected"),
+    [
+        ("en", "2026-01-28", "January 28, 2026"),
+        ("fr", "2026-01-28", "Le 28 janvier 2026"),
+        ("fr", "2026-02-01", "Le 1er février 2026"),
+    ],
+)
+def test_date_line(lang, day, expected):
+    from datetime import date
+
+    assert Language(lang).date_line(date.fromisoformat(day)) == expected
+
+
+def test_minister_receives_only_the_demands_of_the_portfolio(setting):
+    letter = make_letter(setting, sender("en"), "minister:public-safety", DAY)
+    assert [d.id for d in letter.demands] == ["field-offices"]
+
+
+def test_chosen_demands_keep_the_senders_order(setting):
+    chosen = ("safe-third-country", "export-permits")
+    letter = make_letter(setting, sender("en", demand_ids=chosen), "pm", DAY)
+    assert tuple(d.id for d in letter.demands) == chosen
+
+
+def test_minister_with_none_of_the_chosen_demands_is_an_error(setting):
+    with pytest.raises(InputError) as error:
+        make_letter(
+            setting, sender("en", demand_ids=["safe-third-country"]), "minister:public-safety", DAY
+        )
+    assert error.value.field == "demand" and "field-offices" in error.value.fix
+
+
+@pytest.mark.parametrize(
+    ("riding", "expected"),
+    [
+        ("Edmonton Strathcona", "J’habite dans la circonscription d’Edmonton Strathcona."),
+        ("Hull—Aylmer", "J’habite dans la circonscription de Hull—Aylmer."),
+    ],
+)
+def test_french_opening_names_the_riding_with_elision(setting, riding, expected):
+    letter = make_letter(setting, sender("fr", riding=riding), "pm", DAY)
+    assert letter.opening.startswith(expected)
+
+
+def test_french_typography_in_our_words(setting):
+    letter = make_letter(setting, sender("fr"), "pm", DAY)
+    text = " ".join([letter.demands_intro, *letter.context, *(d.text for d in letter.demands)])
+    assert "\u00a0:" in text and "1\u00a0million de dollars" in text
+    assert "«\u00a0Finies les failles\u00a0»" in text
+    assert " ;" not in text and " :" not in text
