@@ -52,14 +52,18 @@ def fold(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+def _province_key(text: str) -> str:
+    return fold(text.replace(".", "")).replace("-", " ")
+
+
 _PROVINCE_KEYS = {
-    key: p for p in PROVINCES for key in (fold(p.code), fold(p.name_en), fold(p.name_fr))
+    _province_key(key): p for p in PROVINCES for key in (p.code, p.name_en, p.name_fr)
 }
 
 
 def find_province(value: str, row: int | None = None) -> Province:
     """Find a province or territory by postal symbol or by English or French name."""
-    found = _PROVINCE_KEYS.get(fold(value.replace(".", "")))
+    found = _PROVINCE_KEYS.get(_province_key(value))
     if found is None:
         raise InputError(
             f"unknown province or territory {value!r}",

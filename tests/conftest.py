@@ -62,3 +62,16 @@ def letter_pdf(setting):
         return cache[key]
 
     return render
+
+
+@pytest.fixture(scope="session")
+def signature_png() -> bytes:
+    """A small real PNG: dark ink strokes on white paper."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (300, 100), "white")
+    draw = ImageDraw.Draw(image)
+    draw.line([(10, 70), (80, 20), (150, 80), (290, 30)], fill="navy", width=5)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
