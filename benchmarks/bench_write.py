@@ -18,9 +18,27 @@ from pathlib import Path
 
 from letters import Setting, letter_bytes, make_letter, make_sender
 
-ARGS = ["write", "--campaign", "end-ice-contracts", "--to", "pm", "--lang", "fr", "--name", "Heather Lim",
-        "--street", "10234 82 Avenue NW", "--city", "Edmonton", "--province", "AB",
-        "--postal-code", "T6E 1Z8", "--date", "2026-02-01"]
+ARGS = [
+    "write",
+    "--campaign",
+    "end-ice-contracts",
+    "--to",
+    "pm",
+    "--lang",
+    "fr",
+    "--name",
+    "Heather Lim",
+    "--street",
+    "10234 82 Avenue NW",
+    "--city",
+    "Edmonton",
+    "--province",
+    "AB",
+    "--postal-code",
+    "T6E 1Z8",
+    "--date",
+    "2026-02-01",
+]
 
 
 def median_ms(fn, runs: int) -> float:
@@ -38,13 +56,20 @@ def main() -> None:
     runs = parser.parse_args().runs
     letters = str(Path(sys.executable).with_name("letters"))
     with tempfile.TemporaryDirectory() as tmp:
+
         def command() -> None:
             subprocess.run([letters, *ARGS, "-o", f"{tmp}/x.pdf"], check=True, capture_output=True)
 
         cold = median_ms(command, runs)
     setting = Setting.load("end-ice-contracts")
-    sender = make_sender(name="Heather Lim", street=["10234 82 Avenue NW"], city="Edmonton",
-                         province="AB", postal_code="T6E 1Z8", lang="fr")
+    sender = make_sender(
+        name="Heather Lim",
+        street=["10234 82 Avenue NW"],
+        city="Edmonton",
+        province="AB",
+        postal_code="T6E 1Z8",
+        lang="fr",
+    )
 
     def in_process() -> None:
         letter_bytes(make_letter(setting, sender, "pm", date(2026, 2, 1)))

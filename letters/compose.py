@@ -130,72 +130,85 @@ def recipient_lines(recipient: Recipient, lang: Language) -> tuple[str, ...]:
     return tuple(lines + office_lines(recipient.office, lang))
 
 
-def _gendered(
-    recipient: Recipient, lang: Language, forms: dict[str, tuple[str, str]], **values: str
-) -> str:
-    context, message = forms[recipient.gender]
+# Forms of address (Canadian protocol), one message per gender (f, m, u = unknown) so that
+# translators see every variant; French genders them, English mostly does not.
+FORMS: dict[tuple[str, str], dict[str, tuple[str, str]]] = {
+    ("name", "right-honourable"): {
+        "m": mark(
+            "address line, man privy councillor and MP", "The Right Honourable %(name)s, P.C., M.P."
+        ),
+        "f": mark(
+            "address line, woman privy councillor and MP",
+            "The Right Honourable %(name)s, P.C., M.P.",
+        ),
+        "u": mark(
+            "address line, privy councillor and MP, gender unknown",
+            "The Right Honourable %(name)s, P.C., M.P.",
+        ),
+    },
+    ("name", "honourable"): {
+        "m": mark("address line, man minister", "The Honourable %(name)s, P.C., M.P."),
+        "f": mark("address line, woman minister", "The Honourable %(name)s, P.C., M.P."),
+        "u": mark("address line, minister, gender unknown", "The Honourable %(name)s, P.C., M.P."),
+    },
+    ("name", "mp"): {
+        "m": mark("address line, man MP", "Mr. %(name)s, M.P."),
+        "f": mark("address line, woman MP", "Ms. %(name)s, M.P."),
+        "u": mark("address line, MP, gender unknown", "%(name)s, M.P."),
+    },
+    ("title", "pm"): {
+        "m": mark("title line, man prime minister", "Prime Minister of Canada"),
+        "f": mark("title line, woman prime minister", "Prime Minister of Canada"),
+        "u": mark("title line, prime minister, gender unknown", "Prime Minister of Canada"),
+    },
+    ("salutation", "pm"): {
+        "m": mark("salutation, man prime minister", "Dear Prime Minister:"),
+        "f": mark("salutation, woman prime minister", "Dear Prime Minister:"),
+        "u": mark("salutation, prime minister, gender unknown", "Dear Prime Minister:"),
+    },
+    ("salutation", "minister"): {
+        "m": mark("salutation, man minister", "Dear Minister:"),
+        "f": mark("salutation, woman minister", "Dear Minister:"),
+        "u": mark("salutation, minister, gender unknown", "Dear Minister:"),
+    },
+    ("salutation", "mp"): {
+        "m": mark("salutation, man MP", "Dear Mr. %(last_name)s:"),
+        "f": mark("salutation, woman MP", "Dear Ms. %(last_name)s:"),
+        "u": mark("salutation, MP, gender unknown", "Dear %(first_name)s %(last_name)s:"),
+    },
+    # English closes every letter with "Yours sincerely,"; French repeats the appel in a formula.
+    ("close", "pm"): {
+        "m": mark("complimentary close, man prime minister", "Yours sincerely,"),
+        "f": mark("complimentary close, woman prime minister", "Yours sincerely,"),
+        "u": mark("complimentary close, prime minister, gender unknown", "Yours sincerely,"),
+    },
+    ("close", "minister"): {
+        "m": mark("complimentary close, man minister", "Yours sincerely,"),
+        "f": mark("complimentary close, woman minister", "Yours sincerely,"),
+        "u": mark("complimentary close, minister, gender unknown", "Yours sincerely,"),
+    },
+    ("close", "mp"): {
+        "m": mark("complimentary close, man MP", "Yours sincerely,"),
+        "f": mark("complimentary close, woman MP", "Yours sincerely,"),
+        "u": mark("complimentary close, MP, gender unknown", "Yours sincerely,"),
+    },
+}
+
+
+def form(kind: str, key: str, recipient: Recipient, lang: Language, **values: str) -> str:
+    """The recipient's form of address of this kind, in the letter's language."""
+    context, message = FORMS[kind, key][recipient.gender]
     return lang.pgettext(context, message, **values)
 
 
 def name_line(recipient: Recipient, lang: Language) -> str:
-    """First line of the address block, with honorific and post-nominals (Canadian protocol)."""
-    name = recipient.full_name
-    if recipient.honorific == "right-honourable":
-        return _gendered(
-            recipient,
-            lang,
-            {
-                "m": mark(
-                    "address line, man privy councillor and MP",
-                    "The Right Honourable %(name)s, P.C., M.P.",
-                ),
-                "f": mark(
-                    "address line, woman privy councillor and MP",
-                    "The Right Honourable %(name)s, P.C., M.P.",
-                ),
-                "u": mark(
-                    "address line, privy councillor and MP, gender unknown",
-                    "The Right Honourable %(name)s, P.C., M.P.",
-                ),
-            },
-            name=name,
-        )
-    if recipient.honorific == "honourable":
-        return _gendered(
-            recipient,
-            lang,
-            {
-                "m": mark("address line, man minister", "The Honourable %(name)s, P.C., M.P."),
-                "f": mark("address line, woman minister", "The Honourable %(name)s, P.C., M.P."),
-                "u": mark(
-                    "address line, minister, gender unknown", "The Honourable %(name)s, P.C., M.P."
-                ),
-            },
-            name=name,
-        )
-    return _gendered(
-        recipient,
-        lang,
-        {
-            "m": mark("address line, man MP", "Mr. %(name)s, M.P."),
-            "f": mark("address line, woman MP", "Ms. %(name)s, M.P."),
-            "u": mark("address line, MP, gender unknown", "%(name)s, M.P."),
-        },
-        name=name,
-    )
+    """First line of the address block, with honorific and post-nominals."""
+    return form("name", recipient.honorific or "mp", recipient, lang, name=recipient.full_name)
 
 
 def role_title(recipient: Recipient, lang: Language) -> str | None:
     if recipient.role == "pm":
-        return _gendered(
-            recipient,
-            lang,
-            {
-                "m": mark("title line, man prime minister", "Prime Minister of Canada"),
-                "f": mark("title line, woman prime minister", "Prime Minister of Canada"),
-                "u": mark("title line, prime minister, gender unknown", "Prime Minister of Canada"),
-            },
-        )
+        return form("title", "pm", recipient, lang)
     if recipient.role == "minister":
         title = recipient.portfolio.title_fr if lang.code == "fr" else recipient.portfolio.title_en
         return title[0].upper() + title[1:]
@@ -203,72 +216,18 @@ def role_title(recipient: Recipient, lang: Language) -> str | None:
 
 
 def salutation(recipient: Recipient, lang: Language) -> str:
-    if recipient.role == "pm":
-        return _gendered(
-            recipient,
-            lang,
-            {
-                "m": mark("salutation, man prime minister", "Dear Prime Minister:"),
-                "f": mark("salutation, woman prime minister", "Dear Prime Minister:"),
-                "u": mark("salutation, prime minister, gender unknown", "Dear Prime Minister:"),
-            },
-        )
-    if recipient.role == "minister":
-        return _gendered(
-            recipient,
-            lang,
-            {
-                "m": mark("salutation, man minister", "Dear Minister:"),
-                "f": mark("salutation, woman minister", "Dear Minister:"),
-                "u": mark("salutation, minister, gender unknown", "Dear Minister:"),
-            },
-        )
-    return _gendered(
+    return form(
+        "salutation",
+        recipient.role,
         recipient,
         lang,
-        {
-            "m": mark("salutation, man MP", "Dear Mr. %(last_name)s:"),
-            "f": mark("salutation, woman MP", "Dear Ms. %(last_name)s:"),
-            "u": mark("salutation, MP, gender unknown", "Dear %(first_name)s %(last_name)s:"),
-        },
         first_name=recipient.first_name,
         last_name=recipient.last_name,
     )
 
 
 def complimentary_close(recipient: Recipient, lang: Language) -> str:
-    """English closes with "Yours sincerely,"; French with a full formula naming the title."""
-    if recipient.role == "pm":
-        return _gendered(
-            recipient,
-            lang,
-            {
-                "m": mark("complimentary close, man prime minister", "Yours sincerely,"),
-                "f": mark("complimentary close, woman prime minister", "Yours sincerely,"),
-                "u": mark(
-                    "complimentary close, prime minister, gender unknown", "Yours sincerely,"
-                ),
-            },
-        )
-    if recipient.role == "minister":
-        return _gendered(
-            recipient,
-            lang,
-            {
-                "m": mark("complimentary close, man minister", "Yours sincerely,"),
-                "f": mark("complimentary close, woman minister", "Yours sincerely,"),
-                "u": mark("complimentary close, minister, gender unknown", "Yours sincerely,"),
-            },
-        )
-    return _gendered(
-        recipient,
-        lang,
-        {
-            "m": mark("complimentary close, man MP", "Yours sincerely,"),
-            "f": mark("complimentary close, woman MP", "Yours sincerely,"),
-            "u": mark("complimentary close, MP, gender unknown", "Yours sincerely,"),
-        },
-    )
+    return form("close", recipient.role, recipient, lang)
 
 
 def opening(campaign: Campaign, sender: Sender, lang: Language) -> str:

@@ -228,3 +228,34 @@ def test_installed_entry_point_and_python_dash_m(tmp_path):
     )
     assert out.returncode == 0, out.stderr
     assert "Le 1er février 2026" in pdf_text((tmp_path / "x.pdf").read_bytes())
+
+
+def test_missing_fields_are_asked_for_on_a_terminal(tmp_path):
+    """Run under a pseudo-terminal, as a person would: the missing postal code is prompted for."""
+    import os
+    import pty
+
+    letters = Path(sys.executable).with_name("letters")
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [str(letters), *BASE[:-2], "--to", "pm", "--lang", "en", "-o", "x.pdf"],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        cwd=tmp_path,
+    )
+    os.close(slave)
+    os.write(master, b"T6E 1Z8\n")
+    assert proc.wait(timeout=60) == 0
+    output = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(master)
+    assert b"Postal code:" in output
+    assert "Edmonton AB  T6E 1Z8" in pdf_text((tmp_path / "x.pdf").read_bytes())
