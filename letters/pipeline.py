@@ -8,7 +8,6 @@ from datetime import date
 from .campaign import Campaign, load_campaign
 from .compose import Letter, compose
 from .i18n import Language
-from .pdf import write_pdf
 from .people import Directory, Sender, load_directory
 from .render import render_html, render_text
 
@@ -35,6 +34,10 @@ def make_letter(setting: Setting, sender: Sender, to: str, day: date) -> Letter:
 def letter_bytes(letter: Letter, fmt: str = "pdf") -> bytes:
     """The letter as PDF, HTML or plain text bytes."""
     if fmt == "pdf":
+        # Imported here: WeasyPrint takes ~0.4 s to import, which `letters campaigns`,
+        # `--help` and text output should not pay.
+        from .pdf import write_pdf
+
         return write_pdf(render_html(letter), letter)
     if fmt == "html":
         return render_html(letter).encode("utf-8")
