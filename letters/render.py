@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from functools import cache
 
+import re
+
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 
 from .compose import Letter
 from .i18n import Language, translations, typography
@@ -23,6 +26,7 @@ def environment(lang: str) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["ordinal"] = superscript_ordinals
     catalog = translations(lang)
     env.install_gettext_callables(
         gettext=lambda message: typography(catalog.ugettext(message), lang),
@@ -34,6 +38,14 @@ def environment(lang: str) -> Environment:
         newstyle=True,
     )
     return env
+
+
+def superscript_ordinals(text: str) -> Markup:
+    """Set the French "1er" of a date line as 1<sup>er</sup>, as the Translation Bureau prints it.
+
+    The text is escaped first, so only our own <sup> is markup.
+    """
+    return Markup(re.sub(r"\b1er\b", "1<sup>er</sup>", str(escape(text))))
 
 
 def render_html(letter: Letter) -> str:

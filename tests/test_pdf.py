@@ -153,3 +153,8 @@ def test_signature_image_is_placed(setting, signature_png):
     assert len(images) == 1
     (image,) = images.values()
     assert image.image.size == (300, 100)
+
+
+def test_french_first_of_the_month_is_superscript_in_print(setting):
+    html = letter_bytes(make_letter(setting, sender("fr"), "pm", DAY), "html").decode("utf-8")
+    assert '<p class="date">Le 1<sup>er</sup> février 2026</p>' in html
