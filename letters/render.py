@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 import re
+from functools import cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
 from .compose import Letter
-from .i18n import Language, translations, typography
+from .i18n import translations, typography
 from .resources import templates_dir
 
 
@@ -45,7 +44,7 @@ def superscript_ordinals(text: str) -> Markup:
 
     The text is escaped first, so only our own <sup> is markup.
     """
-    return Markup(re.sub(r"\b1er\b", "1<sup>er</sup>", str(escape(text))))
+    return Markup("1<sup>er</sup>").join(escape(part) for part in re.split(r"\b1er\b", text))
 
 
 def render_html(letter: Letter) -> str:
@@ -54,7 +53,3 @@ def render_html(letter: Letter) -> str:
 
 def render_text(letter: Letter) -> str:
     return environment(letter.lang).get_template("letter.txt.j2").render(letter=letter)
-
-
-def language_of(letter: Letter) -> Language:
-    return Language(letter.lang)
