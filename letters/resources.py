@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 
@@ -36,3 +37,9 @@ def campaigns_dir() -> Path:
 def package_data(name: str) -> Path:
     """A file in `letters/data/` (the default directory, provinces)."""
     return PACKAGE_DIR / "data" / name
+
+
+def imported_directory_path() -> Path:
+    """Where `letters directory import` keeps the whole House: `$LETTERS_DIRECTORY`, or
+    `directory/house.toml` in the current folder (the organiser's project, beside `output/`)."""
+    return Path(os.environ.get("LETTERS_DIRECTORY") or Path("directory") / "house.toml")
