@@ -49,15 +49,22 @@ def extract_campaign(fileobj, keywords, comment_tags, options) -> Iterator[tuple
         value = " ".join(value.split())
         return (line_of(value), None, value, [f"campaign: {key}"])
 
+    def variants(key: str, values: object) -> Iterator[tuple]:
+        for index, value in enumerate(values if isinstance(values, list) else []):
+            if isinstance(value, str):
+                yield message(f"{key}.{index}", value)
+
     for key in CAMPAIGN_KEYS:
         if isinstance(raw.get(key), str):
             yield message(key, raw[key])
+        yield from variants(f"{key}_variants", raw.get(f"{key}_variants"))
     for index, paragraph in enumerate(raw.get("context", [])):
         yield message(f"context.{index}", paragraph)
     for demand_id, body in raw.get("demands", {}).items():
         for key in ("title", "text"):
             if isinstance(body.get(key), str):
                 yield message(f"demands.{demand_id}.{key}", body[key])
+        yield from variants(f"demands.{demand_id}.variants", body.get("variants"))
 
 
 def _method_map() -> list[tuple[str, str]]:

@@ -12,6 +12,7 @@ from .campaign import Campaign, Demand
 from .errors import InputError
 from .i18n import Language, mark, starts_with_vowel_sound
 from .people import Office, Recipient, Sender
+from .variants import MAIN_WORDING, Wording
 
 
 @dataclass(frozen=True)
@@ -46,9 +47,19 @@ class Letter:
 
 
 def compose(
-    campaign: Campaign, sender: Sender, recipient: Recipient, *, day: date, lang: Language
+    campaign: Campaign,
+    sender: Sender,
+    recipient: Recipient,
+    *,
+    day: date,
+    lang: Language,
+    wording: Wording = MAIN_WORDING,
 ) -> Letter:
-    """Decide the whole letter from the campaign, the sender and the recipient."""
+    """Decide the whole letter from the campaign, the sender and the recipient.
+
+    `wording` picks among the campaign's alternative wordings (see `letters.variants`); the
+    default is the campaign's main text everywhere.
+    """
     demands = chosen_demands(campaign, sender, recipient)
     return Letter(
         campaign_id=campaign.id,
@@ -62,18 +73,26 @@ def compose(
         recipient_email=recipient.email,
         subject=lang.gettext(campaign.subject),
         salutation=salutation(recipient, lang),
-        opening=opening(campaign, sender, lang),
+        opening=opening(campaign, sender, lang, wording.opening),
         context=tuple(lang.gettext(p) for p in campaign.context),
         demands_intro=lang.gettext(campaign.demands_intro),
         demands=tuple(
-            DemandText(d.id, lang.gettext(d.title), lang.gettext(d.text)) for d in demands
+            DemandText(
+                d.id, lang.gettext(d.title), lang.gettext(_nth(d.texts, wording.demand(d.id)))
+            )
+            for d in demands
         ),
         note_paragraphs=note_paragraphs(sender.note),
-        closing_request=lang.gettext(campaign.closing_request),
+        closing_request=lang.gettext(_nth(campaign.closing_requests, wording.closing_request)),
         complimentary_close=complimentary_close(recipient, lang),
         signature_png=sender.signature_png,
         signer_name=sender.name,
     )
+
+
+def _nth(texts: tuple[str, ...], index: int) -> str:
+    """The chosen wording; an index from an older campaign file wraps rather than fails."""
+    return texts[index % len(texts)]
 
 
 def chosen_demands(campaign: Campaign, sender: Sender, recipient: Recipient) -> list[Demand]:
@@ -230,9 +249,9 @@ def complimentary_close(recipient: Recipient, lang: Language) -> str:
     return form("close", recipient.role, recipient, lang)
 
 
-def opening(campaign: Campaign, sender: Sender, lang: Language) -> str:
+def opening(campaign: Campaign, sender: Sender, lang: Language, variant: int = 0) -> str:
     """The campaign's opening, after a sentence naming the sender's riding when known."""
-    text = lang.gettext(campaign.opening)
+    text = lang.gettext(_nth(campaign.openings, variant))
     if not sender.riding:
         return text
     if starts_with_vowel_sound(sender.riding):
