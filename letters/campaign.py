@@ -42,6 +42,7 @@ class Campaign:
     path: Path
     opening_variants: tuple[str, ...] = ()
     closing_request_variants: tuple[str, ...] = ()
+    demands_intro_one: str | None = None  # the lead-in when a letter carries a single demand
 
     @property
     def openings(self) -> tuple[str, ...]:
@@ -145,6 +146,8 @@ def _parse(raw: dict, path: Path, known_portfolios: frozenset[str] | None) -> Ca
         for demand_id, body in raw_demands.items()
     )
     variants = {key: _variants(raw, key, path) for key in VARIANT_FIELDS}
+    if "demands_intro_one" in raw:
+        variants["demands_intro_one"] = _require_text(raw, "demands_intro_one", path)
     return Campaign(
         id=campaign_id,
         context=tuple(" ".join(c.split()) for c in context),

@@ -26,7 +26,14 @@ KEYWORDS = {
     "mark": ((1, "c"), 2),
 }
 COMMENT_TAGS = ["TRANSLATORS:"]
-CAMPAIGN_KEYS = ("title", "subject", "opening", "demands_intro", "closing_request")
+CAMPAIGN_KEYS = (
+    "title",
+    "subject",
+    "opening",
+    "demands_intro",
+    "demands_intro_one",
+    "closing_request",
+)
 
 
 def extract_campaign(fileobj, keywords, comment_tags, options) -> Iterator[tuple]:

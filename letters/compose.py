@@ -75,7 +75,11 @@ def compose(
         salutation=salutation(recipient, lang),
         opening=opening(campaign, sender, lang, wording.opening),
         context=tuple(lang.gettext(p) for p in campaign.context),
-        demands_intro=lang.gettext(campaign.demands_intro),
+        demands_intro=lang.gettext(
+            campaign.demands_intro_one
+            if len(demands) == 1 and campaign.demands_intro_one
+            else campaign.demands_intro
+        ),
         demands=tuple(
             DemandText(
                 d.id, lang.gettext(d.title), lang.gettext(_nth(d.texts, wording.demand(d.id)))
