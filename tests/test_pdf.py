@@ -82,8 +82,15 @@ def test_letter_pdf_reads_back(letter_pdf, setting, lang, to):
     letter = make_letter(setting, sender(lang), to, DAY)
     positions = [flat(text).find(d.title) for d in letter.demands]
     assert -1 not in positions and positions == sorted(positions), "every demand, in order"
-    # Seven demands need two pages; a minister's letter (the portfolio's demands) fits on one.
-    assert pdf_pages(content) == (1 if to.startswith("minister") else 2)
+    # Seven demands (PM, MP) or Foreign Affairs' three need two pages.
+    assert pdf_pages(content) == 2
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_one_demand_letter_fits_on_one_page(letter_pdf, lang):
+    content = letter_pdf(lang, "minister:immigration")
+    assert pdf_pages(content) == 1
+    assert "Page 1" not in pdf_text(content)
 
 
 @pytest.mark.parametrize(
