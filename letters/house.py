@@ -100,9 +100,12 @@ class House:
         by_riding = {m.key: m for m in self.members}
         for member in members:
             old = by_riding.get(member.key)
-            by_riding[member.key] = (
-                old.completed_by(member) if old and old.same_person(member) else member
-            )
+            if old is None:
+                by_riding[member.key] = member
+            elif old.same_person(member):
+                by_riding[member.key] = old.completed_by(member)
+            else:  # a new MP for the riding (by-election): keep the riding as first written
+                by_riding[member.key] = replace(member, riding=old.riding)
         ordered = tuple(sorted(by_riding.values(), key=lambda m: name_key(m.riding)))
         return replace(self, as_of=day, members=ordered, sources=(*self.sources, source))
 

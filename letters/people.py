@@ -239,8 +239,9 @@ def slug(text: str) -> str:
 
 
 def name_key(text: str) -> str:
-    """Like `slug`, but "St. Paul's", "St Paul’s" and "St Pauls" all give `st-pauls`."""
-    return slug(re.sub(r"['\u2019\u2018]", "", text))
+    """The letters and digits alone: "St. Paul's", "St Paul’s", "st pauls" and "L'Île" vs
+    "l ile" match, however dashes, apostrophes and spaces were typed."""
+    return re.sub(r"[^a-z0-9]", "", fold(text))
 
 
 @dataclass(frozen=True)
@@ -334,7 +335,9 @@ class Directory:
         """This directory plus `other`'s MPs for the ridings this one does not list."""
         ridings = {name_key(r.riding) for r in self.recipients if r.role == "mp" and r.riding}
         added = tuple(
-            r for r in other.recipients if r.role == "mp" and slug(r.riding or "") not in ridings
+            r
+            for r in other.recipients
+            if r.role == "mp" and name_key(r.riding or "") not in ridings
         )
         return Directory(
             as_of=max(self.as_of, other.as_of),
