@@ -107,7 +107,7 @@ class House:
             else:  # a new MP for the riding (by-election): keep the riding as first written
                 by_riding[member.key] = replace(member, riding=old.riding)
         ordered = tuple(sorted(by_riding.values(), key=lambda m: name_key(m.riding)))
-        return replace(self, as_of=day, members=ordered, sources=(*self.sources, source))
+        return replace(self, as_of=day, members=ordered, sources=_added(self.sources, source))
 
     def with_districts(self, pairs: Iterable[tuple[str, str]], source: str, day: date) -> House:
         """Record each district's other-language name, pointing at the riding the House uses."""
@@ -125,8 +125,13 @@ class House:
             self,
             as_of=day,
             riding_aliases=tuple(sorted(aliases.items())),
-            sources=(*self.sources, source),
+            sources=_added(self.sources, source),
         )
+
+
+def _added(sources: tuple[str, ...], source: str) -> tuple[str, ...]:
+    """Sources in order, each once: importing the same file again the same day changes nothing."""
+    return tuple(dict.fromkeys((*sources, source)))
 
 
 # --- Reading the sources ---------------------------------------------------------------------
