@@ -21,6 +21,7 @@ from pathlib import Path
 from . import __version__
 from .errors import InputError
 from .people import normalise_postal_code
+from .resources import imported_directory_path
 
 REPRESENT = "https://represent.opennorth.ca"
 TIMEOUT = 10.0
@@ -28,6 +29,11 @@ PER_MINUTE = 60
 MAX_ANSWER = 1024 * 1024
 GIVE_UP_AFTER = 3  # consecutive transport failures: the service is down, stop waiting on it
 UNKNOWN_FIX = "add a riding column or rerun with --lookup represent"
+
+
+def default_cache() -> Path:
+    """The answers' cache, kept beside the imported directory (`directory/represent.sqlite`)."""
+    return imported_directory_path().parent / "represent.sqlite"
 
 
 def riding_unknown(postal_code: str | None, row: int | None, why: str = "") -> InputError:

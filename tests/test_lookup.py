@@ -209,3 +209,19 @@ def test_non_http_base_url_is_refused(tmp_path):
 def test_answer_without_represent_shape_is_refused():
     with pytest.raises(ValueError):
         district_from_answer(["not", "a", "postcode"])
+
+
+def test_cli_finds_the_riding_and_its_mp(represent, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from letters.cli import main
+
+    monkeypatch.setenv("LETTERS_DIRECTORY", str(tmp_path / "house.toml"))
+    runner = CliRunner()
+    args = ["directory", "riding", "--lookup-url", represent, "--timeout", "0.2"]
+    result = runner.invoke(main, [*args, "T6E 1Z8"])
+    assert result.output == "Edmonton Strathcona: mp:edmonton-strathcona (Heather McPherson)\n"
+    assert (tmp_path / "represent.sqlite").is_file()
+    result = runner.invoke(main, [*args, "H0H 0H0"])
+    assert result.exit_code == 2
+    assert "riding unknown for H0H 0H0" in result.output
