@@ -347,3 +347,22 @@ def test_example_file_has_good_rows_and_one_bad_row_of_each_kind():
     keys = [(" ".join(s.name.casefold().split()), s.postal_code) for s in senders]
     assert len(keys) - len(set(keys)) == 1  # one duplicate supporter
     assert any(s.name.startswith("=") for s in senders)  # formula text, to be neutralised
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        (
+            'Name,Street,City,Province,Postal code\nA,1 Main,B,ON,K1A 0A6\n"C,2 Main,D,ON,K1A 0A6\nE,3\n',
+            4,
+        ),
+        (
+            'Name,Street,City,Province,Postal code\nA,1 Main,B,ON,K1A 0A6\n"C" D,2 Main,E,ON,K1A 0A6\n',
+            3,
+        ),
+    ],
+)
+def test_broken_quotes_stop_the_run_naming_the_line(tmp_path, text, line):
+    with pytest.raises(InputError, match="cannot be read as CSV") as caught:
+        open_supporters(write(tmp_path / "q.csv", text))
+    assert caught.value.row == line
