@@ -354,7 +354,7 @@ def test_example_file_has_good_rows_and_one_bad_row_of_each_kind():
     [
         (
             'Name,Street,City,Province,Postal code\nA,1 Main,B,ON,K1A 0A6\n"C,2 Main,D,ON,K1A 0A6\nE,3\n',
-            4,
+            3,
         ),
         (
             'Name,Street,City,Province,Postal code\nA,1 Main,B,ON,K1A 0A6\n"C" D,2 Main,E,ON,K1A 0A6\n',
