@@ -193,3 +193,13 @@ class RidingLookup:
         except (UnicodeDecodeError, ValueError) as error:  # JSONDecodeError is a ValueError
             raise riding_unknown(written, row, "unexpected answer from Represent") from error
         return (district, None) if district else (None, "Represent lists no MP for this code")
+
+
+def represent_lookup(
+    *, base_url: str = REPRESENT, timeout: float = TIMEOUT, cache: Path | None = None
+) -> Callable[..., str]:
+    """`riding(postal_code, row=None) -> str` for the batch, cached in `default_cache()`.
+
+    The connection to the cache stays open for the life of the process (one batch run).
+    """
+    return RidingLookup(cache or default_cache(), base_url=base_url, timeout=timeout).riding

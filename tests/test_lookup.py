@@ -225,3 +225,17 @@ def test_cli_finds_the_riding_and_its_mp(represent, tmp_path, monkeypatch):
     result = runner.invoke(main, [*args, "H0H 0H0"])
     assert result.exit_code == 2
     assert "riding unknown for H0H 0H0" in result.output
+
+
+def test_represent_lookup_is_a_riding_function_cached_beside_the_directory(
+    represent, tmp_path, monkeypatch
+):
+    from letters.lookup import represent_lookup
+
+    monkeypatch.setenv("LETTERS_DIRECTORY", str(tmp_path / "dir" / "house.toml"))
+    riding = represent_lookup(base_url=represent, timeout=0.2)
+    assert riding("T6E 1Z8") == "Edmonton Strathcona"
+    with pytest.raises(InputError) as caught:
+        riding("H0H 0H0", row=12)
+    assert caught.value.row == 12
+    assert (tmp_path / "dir" / "represent.sqlite").is_file()
