@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import tomllib
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -369,8 +370,6 @@ def house_toml(house: House) -> str:
 
 def read_house(path: Path) -> House:
     """The imported directory as `House` (to merge more sources into it)."""
-    import tomllib
-
     if not path.is_file():
         return House(as_of=date.min)
     try:

@@ -251,13 +251,13 @@ class Directory:
 
     as_of: date
     recipients: tuple[Recipient, ...]
-    # Other names of ridings (French, 2023 names): slug -> slug of the riding as the directory
-    # writes it. Filled by `letters directory import --districts`.
+    # Other names of ridings (French, 2023 names): name_key -> name_key of the riding as the
+    # directory writes it. Filled by `letters directory import --districts`.
     riding_aliases: dict[str, str] = field(default_factory=dict, compare=False)
 
     @cached_property
     def _keys(self) -> dict[tuple[str, str], tuple[Recipient, ...]]:
-        """(role, slug of name, riding or portfolio) -> recipients; built once, looked up per row."""
+        """(role, name_key of name, riding or portfolio) -> recipients; built once, used per row."""
         index: dict[tuple[str, str], list[Recipient]] = {}
         for recipient in self.recipients:
             keys = {name_key(recipient.full_name)}
@@ -308,7 +308,7 @@ class Directory:
                 f"riding {riding!r} is ambiguous: {', '.join(r.id for r in found)}",
                 field=field_name,
                 row=row,
-                fix="write the riding's full name",
+                fix="write the riding's name rather than the MP's",
             )
         raise DirectoryError(
             f"unknown riding {riding!r}",
