@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from .errors import DirectoryError
+from .errors import DirectoryError, InputError
 from .output import write_atomic
 from .people import EMAIL, find_province, fold, name_key
 from .supporters import header_key
@@ -116,12 +116,8 @@ class House:
         aliases = dict(self.riding_aliases)
         for name_en, name_fr in pairs:
             riding = known.get(name_key(name_en))
-            if riding:
-                for other in (name_en, name_fr):
-                    if name_key(other) != name_key(riding):
-                        aliases[other] = riding
-                    elif other in aliases:
-                        del aliases[other]
+            if riding and name_key(name_fr) != name_key(riding):
+                aliases[name_fr] = riding
         return replace(
             self,
             as_of=day,
@@ -169,7 +165,12 @@ def _member(riding: str, first: str, last: str, province: str | None, where: str
         raise DirectoryError(
             f"{where}: invalid email {email!r}", field="email", fix="correct it or leave it empty"
         )
-    province_code = find_province(province).code if province else None
+    try:
+        province_code = find_province(province).code if province else None
+    except InputError as error:
+        raise DirectoryError(
+            f"{where}: {error.message}", field="province", fix=error.fix
+        ) from error
     return Member(riding, first, last, province_code, email=email, **more)
 
 

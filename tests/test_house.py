@@ -205,6 +205,7 @@ def test_french_letter_to_mp_imported_without_gender_says_bonjour(tmp_path, monk
         ("name,email\nA B,a@b.ca\n", "needs a riding column"),
         ("riding,name,email\nX,A B,not-an-email\n", "invalid email"),
         ("riding,name\nX,Madonna\n", "needs a riding, a first name and a last name"),
+        ("riding,name,province\nX,Ann Lee,Atlantis\n", "row 2: unknown province"),
     ],
 )
 def test_bad_source_files_are_refused_and_leave_the_directory_unchanged(
