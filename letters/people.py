@@ -329,7 +329,10 @@ class Directory:
         if ridings:
             *others, last = ridings
             return f"did you mean {', '.join(others)}{' or ' if others else ''}{last}?"
-        return "check the spelling (see `letters recipients --role mp`)"
+        return (
+            "check the spelling (`letters recipients --role mp`), or import the whole House "
+            "with `letters directory import` (see README)"
+        )
 
     def merged(self, other: Directory) -> Directory:
         """This directory plus `other`'s MPs for the ridings this one does not list."""
