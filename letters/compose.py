@@ -5,12 +5,12 @@ The result is a `Letter` of plain, already-translated strings; templates only pl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from .campaign import Campaign, Demand
 from .errors import InputError
-from .i18n import Language, mark, starts_with_vowel_sound
+from .i18n import Language, MessageRef, mark, starts_with_vowel_sound
 from .people import Office, Recipient, Sender
 
 
@@ -43,6 +43,9 @@ class Letter:
     complimentary_close: str
     signature_png: bytes | None
     signer_name: str
+    # Messages printed in English because the catalog lacks them (missing or fuzzy); the
+    # pipeline refuses such a letter unless asked to allow an incomplete translation.
+    untranslated: tuple[MessageRef, ...] = ()
 
 
 def compose(
@@ -50,7 +53,8 @@ def compose(
 ) -> Letter:
     """Decide the whole letter from the campaign, the sender and the recipient."""
     demands = chosen_demands(campaign, sender, recipient)
-    return Letter(
+    lang = lang.fresh()  # records this letter's untranslated messages, and only this letter's
+    letter = Letter(
         campaign_id=campaign.id,
         lang=lang.code,
         lang_tag=lang.tag,
@@ -74,6 +78,7 @@ def compose(
         signature_png=sender.signature_png,
         signer_name=sender.name,
     )
+    return replace(letter, untranslated=tuple(dict.fromkeys(lang.untranslated)))
 
 
 def chosen_demands(campaign: Campaign, sender: Sender, recipient: Recipient) -> list[Demand]:
@@ -208,8 +213,14 @@ def salutation(recipient: Recipient, lang: Language) -> str:
             recipient,
             lang,
             {
+                # TRANSLATORS: the appel; French names the office and ends with a comma.
+                # allow: punctuation
                 "m": mark("salutation, man prime minister", "Dear Prime Minister:"),
+                # TRANSLATORS: the appel; French names the office and ends with a comma.
+                # allow: punctuation
                 "f": mark("salutation, woman prime minister", "Dear Prime Minister:"),
+                # TRANSLATORS: appel, gender unknown; Canadian Heritage recommends "Bonjour,".
+                # allow: punctuation, terms
                 "u": mark("salutation, prime minister, gender unknown", "Dear Prime Minister:"),
             },
         )
@@ -218,8 +229,14 @@ def salutation(recipient: Recipient, lang: Language) -> str:
             recipient,
             lang,
             {
+                # TRANSLATORS: the appel; French names the office and ends with a comma.
+                # allow: punctuation
                 "m": mark("salutation, man minister", "Dear Minister:"),
+                # TRANSLATORS: the appel; French names the office and ends with a comma.
+                # allow: punctuation
                 "f": mark("salutation, woman minister", "Dear Minister:"),
+                # TRANSLATORS: appel, gender unknown; Canadian Heritage recommends "Bonjour,".
+                # allow: punctuation
                 "u": mark("salutation, minister, gender unknown", "Dear Minister:"),
             },
         )
@@ -227,8 +244,14 @@ def salutation(recipient: Recipient, lang: Language) -> str:
         recipient,
         lang,
         {
+            # TRANSLATORS: the appel; French names the office (not the person), ends with a comma.
+            # allow: placeholders, punctuation
             "m": mark("salutation, man MP", "Dear Mr. %(last_name)s:"),
+            # TRANSLATORS: the appel; French names the office (not the person), ends with a comma.
+            # allow: placeholders, punctuation
             "f": mark("salutation, woman MP", "Dear Ms. %(last_name)s:"),
+            # TRANSLATORS: appel, gender unknown; Canadian Heritage recommends "Bonjour,".
+            # allow: placeholders, punctuation
             "u": mark("salutation, MP, gender unknown", "Dear %(first_name)s %(last_name)s:"),
         },
         first_name=recipient.first_name,
@@ -243,8 +266,14 @@ def complimentary_close(recipient: Recipient, lang: Language) -> str:
             recipient,
             lang,
             {
+                # TRANSLATORS: French closes with a full formula ending in a period.
+                # allow: punctuation
                 "m": mark("complimentary close, man prime minister", "Yours sincerely,"),
+                # TRANSLATORS: French closes with a full formula ending in a period.
+                # allow: punctuation
                 "f": mark("complimentary close, woman prime minister", "Yours sincerely,"),
+                # TRANSLATORS: French closes with a full formula ending in a period.
+                # allow: punctuation
                 "u": mark(
                     "complimentary close, prime minister, gender unknown", "Yours sincerely,"
                 ),
@@ -255,8 +284,14 @@ def complimentary_close(recipient: Recipient, lang: Language) -> str:
             recipient,
             lang,
             {
+                # TRANSLATORS: French closes with a full formula ending in a period.
+                # allow: punctuation
                 "m": mark("complimentary close, man minister", "Yours sincerely,"),
+                # TRANSLATORS: French closes with a full formula ending in a period.
+                # allow: punctuation
                 "f": mark("complimentary close, woman minister", "Yours sincerely,"),
+                # TRANSLATORS: French closes with a full formula ending in a period.
+                # allow: punctuation
                 "u": mark("complimentary close, minister, gender unknown", "Yours sincerely,"),
             },
         )
@@ -264,8 +299,14 @@ def complimentary_close(recipient: Recipient, lang: Language) -> str:
         recipient,
         lang,
         {
+            # TRANSLATORS: French closes with a full formula ending in a period.
+            # allow: punctuation
             "m": mark("complimentary close, man MP", "Yours sincerely,"),
+            # TRANSLATORS: French closes with a full formula ending in a period.
+            # allow: punctuation
             "f": mark("complimentary close, woman MP", "Yours sincerely,"),
+            # TRANSLATORS: French closes with a full formula ending in a period.
+            # allow: punctuation
             "u": mark("complimentary close, MP, gender unknown", "Yours sincerely,"),
         },
     )
