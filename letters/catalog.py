@@ -22,7 +22,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import denormalize, read_po, write_po
 
 from .errors import InputError, TranslationError
 from .i18n import DOMAIN, SOURCE_LANGUAGE
@@ -178,7 +178,22 @@ def load_po(lang: str) -> Catalog:
             fix=f"use one of: {', '.join(po_languages()) or '(none)'}, or `letters i18n init --locale {lang}`",
         )
     with path.open("rb") as source:
-        return read_po(source, locale=lang)
+        catalog = read_po(source, locale=lang)
+    for message in catalog:
+        _restore_previous_id(message)
+    return catalog
+
+
+def _restore_previous_id(message: Message) -> None:
+    """Babel writes the old English of a fuzzy message as `#| msgid …` but reads it back as a
+    user comment; turn it back into `previous_id` (kept while fuzzy) so updates stay stable."""
+    previous = [c for c in message.user_comments if c.startswith("|")]
+    if not previous:
+        return
+    message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
+    lines = [c[1:].strip() for c in previous]
+    if message.fuzzy and lines[0].startswith("msgid "):
+        message.previous_id = [denormalize("\n".join([lines[0][6:], *lines[1:]]))]
 
 
 def _po_bytes(catalog: Catalog, **options) -> bytes:
@@ -214,7 +229,11 @@ def update(lang: str, template: Catalog) -> Updated:
     path = po_path(lang)
     catalog = load_po(lang)
     was_fuzzy = {m.id for m in catalog if m.id and m.fuzzy}
+    previous = {(m.id, m.context): m.previous_id for m in catalog if m.previous_id}
     catalog.update(template, update_header_comment=False)
+    for message in catalog:  # Babel forgets the old English of a message already fuzzy
+        if message.fuzzy and not message.previous_id:
+            message.previous_id = previous.get((message.id, message.context), [])
     new = _po_bytes(catalog, include_previous=True)
     old = path.read_bytes()
     changed = _POT_DATE.sub(b"", new) != _POT_DATE.sub(b"", old)
