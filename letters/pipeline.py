@@ -11,7 +11,7 @@ from .compose import Letter, compose
 from .errors import TranslationError
 from .i18n import SOURCE_LANGUAGE, Language, MessageRef, is_translated, translations
 from .pdf import write_pdf
-from .people import Directory, Sender, load_directory
+from .people import Directory, Recipient, Sender, load_directory
 from .render import render_html, render_text
 
 
@@ -37,6 +37,13 @@ def make_letter(
     messages. With `allow_incomplete`, their English is printed and listed in `untranslated`.
     """
     recipient = setting.directory.find(to)
+    return letter_for(setting, sender, recipient, day, allow_incomplete=allow_incomplete)
+
+
+def letter_for(
+    setting: Setting, sender: Sender, recipient: Recipient, day: date, *, allow_incomplete=False
+) -> Letter:
+    """The same, to a Recipient already in hand (the review's woman/man/unknown variants)."""
     letter = compose(setting.campaign, sender, recipient, day=day, lang=Language(sender.lang))
     return require_translated(letter, allow_incomplete=allow_incomplete)
 

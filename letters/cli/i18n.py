@@ -12,6 +12,7 @@ from ..checks import check_catalog, failing
 from ..errors import InputError
 from ..output import write_atomic
 from . import main
+from .write import _parse_date
 
 LOCALE_HELP = "Only this language (default: every catalog in locales/)."
 
@@ -138,7 +139,8 @@ def stats(locales, fmt) -> None:
     type=click.Path(dir_okay=False),
     help="review.pdf or review.html (default: output/review/<campaign>-<locale>.pdf).",
 )
-def review(campaign_id, lang, output) -> None:
+@click.option("--date", "day", help="Date of the sample letters, YYYY-MM-DD (default: today).")
+def review(campaign_id, lang, output, day) -> None:
     """A document for a human reviewer: every message English | translation, then the letters.
 
     \b
@@ -152,9 +154,10 @@ def review(campaign_id, lang, output) -> None:
         raise InputError(
             f"cannot write {path.name}", field="output", fix="end the name in .pdf or .html"
         )
+    when = _parse_date(day)
     content = (
-        review_pdf(campaign_id, lang)
+        review_pdf(campaign_id, lang, when)
         if path.suffix == ".pdf"
-        else review_html(campaign_id, lang).encode("utf-8")
+        else review_html(campaign_id, lang, when).encode("utf-8")
     )
     click.echo(str(write_atomic(path, content)))
