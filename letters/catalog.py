@@ -83,12 +83,21 @@ def extract_campaign(fileobj, keywords, comment_tags, options) -> Iterator[tuple
     raw = tomllib.loads(text)
     lines = text.splitlines()
 
-    def line_of(value: str) -> int:
-        probes = (value[:40], value[:40].replace('"', '\\"'))
-        for number, line in enumerate(lines, start=1):
-            if any(probe in " ".join(line.split()) for probe in probes):
+    def line_of(pattern: str, start: int = 0, stop_at_table: bool = False) -> int:
+        """1-based number of the first line from `start` matching `pattern` (0: not found)."""
+        for number, line in enumerate(lines[start:], start=start + 1):
+            if stop_at_table and line.lstrip().startswith("["):
+                break
+            if re.match(pattern, line.strip()):
                 return number
         return 0
+
+    def line_of_value(value: str, fallback: int) -> int:
+        probe = " ".join(value.split())[:40]
+        for number, line in enumerate(lines, start=1):
+            if probe in " ".join(line.split()).replace('\\"', '"'):
+                return number
+        return fallback
 
     def comments_above(number: int) -> list[str]:
         found: list[str] = []
@@ -102,20 +111,22 @@ def extract_campaign(fileobj, keywords, comment_tags, options) -> Iterator[tuple
                 return found[start:]
         return []
 
-    def message(key: str, value: str) -> tuple:
-        value = " ".join(value.split())
-        number = line_of(value)
-        return (KeyPath(number, key), None, value, comments_above(number))
+    def message(key: str, value: str, number: int) -> tuple:
+        return (KeyPath(number, key), None, " ".join(value.split()), comments_above(number))
 
     for key in CAMPAIGN_KEYS:
         if isinstance(raw.get(key), str):
-            yield message(key, raw[key])
+            yield message(key, raw[key], line_of(rf"{key}\s*=", stop_at_table=True))
+    context_line = line_of(r"context\s*=", stop_at_table=True)
     for index, paragraph in enumerate(raw.get("context", [])):
-        yield message(f"context.{index}", paragraph)
+        yield message(f"context.{index}", paragraph, line_of_value(paragraph, context_line))
     for demand_id, body in raw.get("demands", {}).items():
+        table = line_of(rf"\[\s*demands\.\"?{re.escape(demand_id)}\"?\s*\]")
         for key in ("title", "text"):
             if isinstance(body.get(key), str):
-                yield message(f"demands.{demand_id}.{key}", body[key])
+                yield message(
+                    f"demands.{demand_id}.{key}", body[key], line_of(rf"{key}\s*=", table)
+                )
 
 
 def _mapping(root: Path) -> tuple[list, dict]:

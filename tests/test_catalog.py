@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -202,4 +203,27 @@ def test_stats_count_per_source(locales_copy):
         ["4", "4", "0", "0", "100.0%"],
         ["32", "32", "0", "0", "100.0%"],
         ["58", "57", "0", "1", "98.3%"],
+    ]
+
+
+def test_campaign_extractor_gives_key_paths_and_translator_comments():
+    toml = (
+        'id = "x"\ntitle = "A title"\n# An organiser\'s note, not for translators.\n'
+        '# TRANSLATORS: "bill" is a bill before Parliament.\n'
+        '#   Keep its number.\nsubject = """Support\n   Bill C-1"""\n'
+        'context = ["First.", "Second."]\n'
+        '[demands.one]\ntitle = "One"\ntext = "Do one thing."\n'
+    )
+    found = list(catalog.extract_campaign(io.BytesIO(toml.encode()), {}, ["TRANSLATORS:"], {}))
+    assert [(f"{line}", message, comments) for line, _, message, comments in found] == [
+        ("title", "A title", []),
+        (
+            "subject",
+            "Support Bill C-1",
+            ['TRANSLATORS: "bill" is a bill before Parliament.', "Keep its number."],
+        ),
+        ("context.0", "First.", []),
+        ("context.1", "Second.", []),
+        ("demands.one.title", "One", []),
+        ("demands.one.text", "Do one thing.", []),
     ]
