@@ -241,6 +241,10 @@ def update(lang: str, template: Catalog) -> Updated:
     catalog = load_po(lang)
     was_fuzzy = {m.id for m in catalog if m.id and m.fuzzy}
     previous = {(m.id, m.context): m.previous_id for m in catalog if m.previous_id}
+    for key, message in list(catalog.obsolete.items()):  # used again (a reverted edit): revive
+        if template.get(message.id, message.context) is not None:
+            del catalog.obsolete[key]
+            catalog[message.id] = message
     catalog.update(template, update_header_comment=False)
     for message in catalog:  # Babel forgets the old English of a message already fuzzy
         if message.fuzzy and not message.previous_id:

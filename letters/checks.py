@@ -327,7 +327,12 @@ def check_catalog(
         message = catalog.get(source.id, source.context)
         if message is None:
             if key in catalog.obsolete or source.id in catalog.obsolete:
-                add(source, source, "obsolete", "marked obsolete (#~) but still used: restore it")
+                add(
+                    source,
+                    source,
+                    "obsolete",
+                    "marked obsolete (#~) but used again: `letters i18n update` restores it",
+                )
             else:
                 add(source, source, "untranslated", "not in the catalog: run `letters i18n update`")
             continue

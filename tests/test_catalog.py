@@ -140,7 +140,7 @@ def test_changed_english_demand_makes_french_fuzzy_and_the_letter_refuses(source
     assert letter.salutation == "Monsieur le Premier Ministre,"
 
 
-def test_update_keeps_a_vanished_message_as_obsolete(source_copy):
+def test_update_keeps_a_vanished_message_as_obsolete_and_revives_it_when_used_again(source_copy):
     path = source_copy / DEMAND
     text = path.read_text(encoding="utf-8")
     start = text.index("[demands.field-offices]")
@@ -152,6 +152,13 @@ def test_update_keeps_a_vanished_message_as_obsolete(source_copy):
         '#~ msgid "Close ICE field offices in Canada"\n#~ msgstr "Fermer les bureaux de l’ICE au Canada"'
         in text
     )
+
+    revived = catalog.update("fr", catalog.extract(ROOT))  # the edit undone: translation back
+    assert revived.obsolete == ()
+    message = catalog.load_po("fr").get("Close ICE field offices in Canada")
+    assert message.string == "Fermer les bureaux de l’ICE au Canada" and not message.fuzzy
+    po = (ROOT / "locales/fr/LC_MESSAGES/messages.po").read_bytes()
+    assert POT_DATE.sub(b"", catalog.po_path("fr").read_bytes()) == POT_DATE.sub(b"", po)
 
 
 def plant_in_po(locales: Path, msgid: str, string: str) -> None:

@@ -21,6 +21,14 @@ def _locales(locales: tuple[str, ...]) -> tuple[str, ...]:
     return locales or catalog.po_languages()
 
 
+def _shown(path: Path) -> Path:
+    """A path as the user would type it: relative to the current folder when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
 @main.group("i18n")
 def i18n_group() -> None:
     """Keep the translations in locales/ in step with the English.
@@ -50,7 +58,7 @@ def update(locales) -> None:
     for lang in _locales(locales):
         result = catalog.update(lang, template)
         state = "updated" if result.changed else "unchanged"
-        click.echo(f"{result.path}: {state}")
+        click.echo(f"{_shown(result.path)}: {state}")
         for msgid in result.fuzzy:
             click.echo(f"  now fuzzy (the English changed): {msgid[:70]!r}")
         for msgid in result.obsolete:
@@ -94,7 +102,8 @@ def check(locales, strict, fmt) -> None:
     template = catalog.extract()
     findings = []
     for lang in _locales(locales):
-        findings += check_catalog(catalog.load_po(lang), template, catalog.po_path(lang), lang)
+        po = catalog.load_po(lang)
+        findings += check_catalog(po, template, _shown(catalog.po_path(lang)), lang)
     failed = failing(findings, strict)
     if fmt == "json":
         click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
