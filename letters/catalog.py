@@ -255,7 +255,7 @@ def update(lang: str, template: Catalog) -> Updated:
     if changed:
         path.write_bytes(new)
     fuzzy = tuple(m.id for m in catalog if m.id and m.fuzzy and m.id not in was_fuzzy)
-    return Updated(path, changed, fuzzy, tuple(catalog.obsolete))
+    return Updated(path, changed, fuzzy, tuple(m.id for m in catalog.obsolete.values()))
 
 
 def init(lang: str, template: Catalog) -> Path:

@@ -157,15 +157,14 @@ def _recipients(setting: Setting) -> list[tuple[str, Recipient]]:
 
 
 def _sample_sender(recipient: Recipient, lang: str):
-    """A constituent of the MP's riding (or of Hull—Aylmer), so every placeholder is filled."""
-    mp = recipient.role == "mp"
+    """A sample constituent; to an MP from the MP's riding (whose name may elide "de")."""
     return make_sender(
         name="Jeanne Tremblay",
         street=["123, rue Principale"],
-        city=recipient.office.city if mp else "Gatineau",
-        province=recipient.office.province.code if mp else "QC",
-        postal_code="K1A 0A6" if mp else "J8X 1A1",
-        riding=recipient.riding if mp else "Hull—Aylmer",
+        city="Gatineau",
+        province="QC",
+        postal_code="J8X 1A1",
+        riding=recipient.riding if recipient.role == "mp" else "Hull—Aylmer",
         email="jeanne.tremblay@example.ca",
         lang=lang,
     )

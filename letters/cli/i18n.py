@@ -10,6 +10,7 @@ import click
 from .. import catalog
 from ..checks import check_catalog, failing
 from ..errors import InputError
+from ..i18n import MessageRef
 from ..output import write_atomic
 from . import main
 from .write import _parse_date
@@ -60,9 +61,9 @@ def update(locales) -> None:
         state = "updated" if result.changed else "unchanged"
         click.echo(f"{_shown(result.path)}: {state}")
         for msgid in result.fuzzy:
-            click.echo(f"  now fuzzy (the English changed): {msgid[:70]!r}")
+            click.echo(f"  now fuzzy (the English changed): {MessageRef(msgid)}")
         for msgid in result.obsolete:
-            click.echo(f"  obsolete (kept as #~): {msgid[:70]!r}")
+            click.echo(f"  obsolete (kept as #~): {MessageRef(msgid)}")
 
 
 @i18n_group.command()
