@@ -29,14 +29,18 @@ def translations(lang: str) -> NullTranslations:
     """The compiled catalog for `lang` (English, the source, needs none)."""
     if lang == SOURCE_LANGUAGE:
         return NullTranslations()
-    if lang not in languages():
+    mo = locales_dir() / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    try:
+        stamp = mo.stat().st_mtime_ns
+    except OSError:
+        stamp = None
+    if stamp is None or lang != mo.parent.parent.name:  # no "../x" escapes either
         raise InputError(
             f"no catalog for language {lang!r}",
             field="lang",
             fix=f"use one of: {', '.join(languages())}",
         )
-    mo = locales_dir() / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
-    return _load(mo, mo.stat().st_mtime_ns)
+    return _load(mo, stamp)
 
 
 @cache
