@@ -31,6 +31,13 @@ CONTEXT_2 = (
     "centres, the Jim Pattison Group is negotiating the sale of a US warehouse to ICE, and "
     "Hootsuite, based in Vancouver, provides services to the Department of Homeland Security."
 )
+CONTEXT_1 = (
+    "Canada is not a bystander. Armoured vehicles built by Roshel in Brampton, Ontario, are being "
+    "sold to ICE despite our obligations under the Arms Trade Treaty. JSI, an Ottawa technology "
+    "firm that has supplied wiretapping tools to ICE for some twenty years, was awarded $1 million "
+    "in federal funding, announced in December 2025 by the Minister of Artificial Intelligence and "
+    "Digital Innovation. ICE runs field offices on Canadian soil, in Toronto, Montreal and Calgary."
+)
 MP_ADDRESS = ("Ms. %(name)s, M.P.", "address line, woman MP")
 MP_SALUTATION = ("Dear Ms. %(last_name)s:", "salutation, woman MP")
 
@@ -79,10 +86,22 @@ PLANTED = [
         *MP_ADDRESS,
         lambda fr: replace_in(fr, *MP_ADDRESS, "Madame %(name)s", "Madame la députée"),
     ),
+    (
+        "placeholders",
+        SUBJECT,
+        None,
+        lambda fr: replace_in(fr, SUBJECT, None, "%(subject)s", "%(subject)s, %(date)s"),
+    ),
     ("markup", PAGE, None, lambda fr: replace_in(fr, PAGE, None, " de ", " <b>de</b> ")),
     ("markup", PAGE, None, lambda fr: replace_in(fr, PAGE, None, " de ", "&nbsp;de ")),
     ("numbers", STCA, None, lambda fr: replace_in(fr, STCA, None, "article 10", "article 11")),
     ("numbers", C233, None, lambda fr: replace_in(fr, C233, None, "C-233", "C-223")),
+    (
+        "numbers",
+        CONTEXT_1,
+        None,
+        lambda fr: replace_in(fr, CONTEXT_1, None, "1\u00a0million", "un million"),
+    ),
     ("unchanged", CONTEXT_2, None, lambda fr: plant(fr, CONTEXT_2, None, CONTEXT_2)),
     (
         "whitespace",
