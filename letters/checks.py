@@ -23,6 +23,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 
+from .i18n import MessageRef
 from .resources import package_data
 
 ERROR, WARNING = "error", "warning"
@@ -75,8 +76,7 @@ class Finding:
 
     @property
     def message_label(self) -> str:
-        text = self.msgid if len(self.msgid) <= 50 else self.msgid[:47] + "…"
-        return f"{text!r} ({self.context})" if self.context else repr(text)
+        return str(MessageRef(self.msgid, self.context))
 
     def line(self) -> str:
         where = self.locations[0] if self.locations else "(no location)"
@@ -104,9 +104,12 @@ def placeholders(english: str, translation: str, lang: str, allowed: frozenset) 
         missing = [p for p in missing if not p.startswith(("%(", "{"))]
     if missing and extra:
         return [f"renamed: {', '.join(missing)} became {', '.join(extra)}"]
-    return [f"missing {', '.join(missing)}"] * bool(missing) + [
-        f"not in the English: {', '.join(extra)}"
-    ] * bool(extra)
+    problems = []
+    if missing:
+        problems.append(f"missing {', '.join(missing)}")
+    if extra:
+        problems.append(f"not in the English: {', '.join(extra)}")
+    return problems
 
 
 def markup(english: str, translation: str, lang: str) -> list[str]:
@@ -132,8 +135,11 @@ def _numbers(text: str) -> Counter:
 def numbers(english: str, translation: str, lang: str) -> list[str]:
     missing = _numbers(english) - _numbers(translation)
     extra = _numbers(translation) - _numbers(english)
-    problems = [f"numbers of the English missing: {', '.join(missing.elements())}"] * bool(missing)
-    problems += [f"numbers not in the English: {', '.join(extra.elements())}"] * bool(extra)
+    problems = []
+    if missing:
+        problems.append(f"numbers of the English missing: {', '.join(missing.elements())}")
+    if extra:
+        problems.append(f"numbers not in the English: {', '.join(extra.elements())}")
     return problems
 
 
