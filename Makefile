@@ -7,7 +7,7 @@ DEMO := --campaign end-ice-contracts --date 2026-02-01 --name "Heather Lim" \
 	--street "10234 82 Avenue NW" --city Edmonton --province AB --postal-code "T6E 1Z8" \
 	--riding "Edmonton Strathcona" --email heather.lim@example.ca
 
-.PHONY: demo test lint system-deps clean house
+.PHONY: demo test lint review system-deps clean house batch-demo
 
 # WeasyPrint needs Pango; HarfBuzz's subsetter makes each PDF about 7x faster than fontTools.
 system-deps:
@@ -47,8 +47,15 @@ house: $(VENV)/.installed
 	  $(SHARED_DATA)/house-of-commons-legislators-44th.json \
 	  --districts $(SHARED_DATA)/ca_federal_electoral_districts-2023.csv
 
+# The project's own catalogs must pass every translation check, warnings included (CI fails on a
+# bad translation).
 test: $(VENV)/.installed
 	$(PY) -m pytest -q
+	$(LETTERS) i18n check --strict
+
+# The translation review a reviewer reads: messages English | French, then the letters side by side.
+review: $(VENV)/.installed
+	$(LETTERS) i18n review --campaign end-ice-contracts --locale fr -o output/review/end-ice-contracts-fr.pdf
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check letters tests benchmarks

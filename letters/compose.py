@@ -5,12 +5,12 @@ The result is a `Letter` of plain, already-translated strings; templates only pl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from .campaign import Campaign, Demand
 from .errors import InputError
-from .i18n import Language, mark, starts_with_vowel_sound
+from .i18n import Language, MessageRef, mark, starts_with_vowel_sound
 from .people import Office, Recipient, Sender
 from .variants import MAIN_WORDING, Wording
 
@@ -44,6 +44,9 @@ class Letter:
     complimentary_close: str
     signature_png: bytes | None
     signer_name: str
+    # Messages printed in English because the catalog lacks them (missing or fuzzy); the
+    # pipeline refuses such a letter unless asked to allow an incomplete translation.
+    untranslated: tuple[MessageRef, ...] = ()
 
 
 def compose(
@@ -61,7 +64,8 @@ def compose(
     default is the campaign's main text everywhere.
     """
     demands = chosen_demands(campaign, sender, recipient)
-    return Letter(
+    lang = lang.fresh()  # records this letter's untranslated messages, and only this letter's
+    letter = Letter(
         campaign_id=campaign.id,
         lang=lang.code,
         lang_tag=lang.tag,
@@ -92,6 +96,7 @@ def compose(
         signature_png=sender.signature_png,
         signer_name=sender.name,
     )
+    return replace(letter, untranslated=tuple(dict.fromkeys(lang.untranslated)))
 
 
 def _nth(texts: tuple[str, ...], index: int) -> str:
@@ -185,34 +190,70 @@ FORMS: dict[tuple[str, str], dict[str, tuple[str, str]]] = {
         "u": mark("title line, prime minister, gender unknown", "Prime Minister of Canada"),
     },
     ("salutation", "pm"): {
+        # TRANSLATORS: the appel; French names the office and ends with a comma.
+        # allow: punctuation
         "m": mark("salutation, man prime minister", "Dear Prime Minister:"),
+        # TRANSLATORS: the appel; French names the office and ends with a comma.
+        # allow: punctuation
         "f": mark("salutation, woman prime minister", "Dear Prime Minister:"),
+        # TRANSLATORS: appel, gender unknown; Canadian Heritage recommends "Bonjour,".
+        # allow: punctuation, terms
         "u": mark("salutation, prime minister, gender unknown", "Dear Prime Minister:"),
     },
     ("salutation", "minister"): {
+        # TRANSLATORS: the appel; French names the office and ends with a comma.
+        # allow: punctuation
         "m": mark("salutation, man minister", "Dear Minister:"),
+        # TRANSLATORS: the appel; French names the office and ends with a comma.
+        # allow: punctuation
         "f": mark("salutation, woman minister", "Dear Minister:"),
+        # TRANSLATORS: appel, gender unknown; Canadian Heritage recommends "Bonjour,".
+        # allow: punctuation
         "u": mark("salutation, minister, gender unknown", "Dear Minister:"),
     },
     ("salutation", "mp"): {
+        # TRANSLATORS: the appel; French names the office (not the person), ends with a comma.
+        # allow: placeholders, punctuation
         "m": mark("salutation, man MP", "Dear Mr. %(last_name)s:"),
+        # TRANSLATORS: the appel; French names the office (not the person), ends with a comma.
+        # allow: placeholders, punctuation
         "f": mark("salutation, woman MP", "Dear Ms. %(last_name)s:"),
+        # TRANSLATORS: appel, gender unknown; Canadian Heritage recommends "Bonjour,".
+        # allow: placeholders, punctuation
         "u": mark("salutation, MP, gender unknown", "Dear %(first_name)s %(last_name)s:"),
     },
     # English closes every letter with "Yours sincerely,"; French repeats the appel in a formula.
     ("close", "pm"): {
+        # TRANSLATORS: French closes with a full formula ending in a period.
+        # allow: punctuation
         "m": mark("complimentary close, man prime minister", "Yours sincerely,"),
+        # TRANSLATORS: French closes with a full formula ending in a period.
+        # allow: punctuation
         "f": mark("complimentary close, woman prime minister", "Yours sincerely,"),
+        # TRANSLATORS: French closes with a full formula ending in a period.
+        # allow: punctuation
         "u": mark("complimentary close, prime minister, gender unknown", "Yours sincerely,"),
     },
     ("close", "minister"): {
+        # TRANSLATORS: French closes with a full formula ending in a period.
+        # allow: punctuation
         "m": mark("complimentary close, man minister", "Yours sincerely,"),
+        # TRANSLATORS: French closes with a full formula ending in a period.
+        # allow: punctuation
         "f": mark("complimentary close, woman minister", "Yours sincerely,"),
+        # TRANSLATORS: French closes with a full formula ending in a period.
+        # allow: punctuation
         "u": mark("complimentary close, minister, gender unknown", "Yours sincerely,"),
     },
     ("close", "mp"): {
+        # TRANSLATORS: French closes with a full formula ending in a period.
+        # allow: punctuation
         "m": mark("complimentary close, man MP", "Yours sincerely,"),
+        # TRANSLATORS: French closes with a full formula ending in a period.
+        # allow: punctuation
         "f": mark("complimentary close, woman MP", "Yours sincerely,"),
+        # TRANSLATORS: French closes with a full formula ending in a period.
+        # allow: punctuation
         "u": mark("complimentary close, MP, gender unknown", "Yours sincerely,"),
     },
 }

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from .campaign import Campaign, load_campaign
+from .catalog import template_messages
 from .compose import Letter, compose
-from .i18n import Language
-from .people import Directory, Sender, load_directory
+from .errors import TranslationError
+from .i18n import SOURCE_LANGUAGE, Language, MessageRef, is_translated, translations
+from .people import Directory, Recipient, Sender, load_directory
 from .render import render_html, render_text
 
 
@@ -25,10 +27,50 @@ class Setting:
         return cls(load_campaign(campaign, directory.portfolio_ids()), directory)
 
 
-def make_letter(setting: Setting, sender: Sender, to: str, day: date) -> Letter:
-    """Compose the sender's letter to `to` (`pm`, `minister:<portfolio>`, `mp:<riding or name>`)."""
+def make_letter(
+    setting: Setting, sender: Sender, to: str, day: date, *, allow_incomplete: bool = False
+) -> Letter:
+    """Compose the sender's letter to `to` (`pm`, `minister:<portfolio>`, `mp:<riding or name>`).
+
+    A letter is never printed with a missing or fuzzy translation: TranslationError names the
+    messages. With `allow_incomplete`, their English is printed and listed in `untranslated`.
+    """
     recipient = setting.directory.find(to)
-    return compose(setting.campaign, sender, recipient, day=day, lang=Language(sender.lang))
+    return letter_for(setting, sender, recipient, day, allow_incomplete=allow_incomplete)
+
+
+def letter_for(
+    setting: Setting, sender: Sender, recipient: Recipient, day: date, *, allow_incomplete=False
+) -> Letter:
+    """The same, to a Recipient already in hand (the review's woman/man/unknown variants)."""
+    letter = compose(setting.campaign, sender, recipient, day=day, lang=Language(sender.lang))
+    return require_translated(letter, allow_incomplete=allow_incomplete)
+
+
+def require_translated(letter: Letter, *, allow_incomplete: bool = False) -> Letter:
+    """Add the template's untranslated messages to the letter's; refuse any unless allowed."""
+    missing = list(letter.untranslated)
+    if letter.lang != SOURCE_LANGUAGE:
+        catalog = translations(letter.lang)
+        missing += [
+            MessageRef(message, context)
+            for context, message in template_messages()
+            if not is_translated(catalog, context, message)
+        ]
+    letter = replace(letter, untranslated=tuple(dict.fromkeys(missing)))
+    if letter.untranslated and not allow_incomplete:
+        count = len(letter.untranslated)
+        names = "; ".join(str(m) for m in letter.untranslated[:5])
+        more = f" and {count - 5} more" if count > 5 else ""
+        raise TranslationError(
+            f"{count} message(s) of this letter are not translated into {letter.lang!r} "
+            f"(missing or fuzzy): {names}{more}",
+            field="lang",
+            fix=f"translate them in locales/{letter.lang}/LC_MESSAGES/messages.po and run "
+            "`letters i18n compile` (see `letters i18n check`), or pass --allow-incomplete "
+            "to print them in English",
+        )
+    return letter
 
 
 def letter_bytes(letter: Letter, fmt: str = "pdf") -> bytes:

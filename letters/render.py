@@ -9,13 +9,17 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from .compose import Letter
-from .i18n import translations, typography
+from .i18n import is_translated, translations, typography
 from .resources import templates_dir
 
 
-@cache
 def environment(lang: str) -> Environment:
-    """One Jinja2 environment per language: autoescape on, newstyle gettext from our catalogs."""
+    """One Jinja2 environment per language and catalog: autoescape on, newstyle gettext."""
+    return _environment(lang, translations(lang))
+
+
+@cache
+def _environment(lang: str, catalog) -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(templates_dir())),
         autoescape=select_autoescape(["html", "html.j2"], default_for_string=True),
@@ -26,13 +30,19 @@ def environment(lang: str) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["ordinal"] = superscript_ordinals
-    catalog = translations(lang)
+
+    def finish(text: str, context: str | None, message: str) -> str:
+        # Our typography applies to translations only; an English fallback stays English.
+        return typography(text, lang) if is_translated(catalog, context, message) else text
+
     env.install_gettext_callables(
-        gettext=lambda message: typography(catalog.ugettext(message), lang),
-        ngettext=lambda one, many, n: typography(catalog.ungettext(one, many, n), lang),
-        pgettext=lambda context, message: typography(catalog.upgettext(context, message), lang),
-        npgettext=lambda context, one, many, n: typography(
-            catalog.unpgettext(context, one, many, n), lang
+        gettext=lambda message: finish(catalog.ugettext(message), None, message),
+        ngettext=lambda one, many, n: finish(catalog.ungettext(one, many, n), None, one),
+        pgettext=lambda context, message: finish(
+            catalog.upgettext(context, message), context, message
+        ),
+        npgettext=lambda context, one, many, n: finish(
+            catalog.unpgettext(context, one, many, n), context, one
         ),
         newstyle=True,
     )

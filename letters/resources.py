@@ -27,7 +27,9 @@ def templates_dir() -> Path:
 
 
 def locales_dir() -> Path:
-    return data_root() / "locales"
+    """The catalogs; `LETTERS_LOCALES` points elsewhere (a translator's copy, a test's temp dir)."""
+    override = os.environ.get("LETTERS_LOCALES")
+    return Path(override) if override else data_root() / "locales"
 
 
 def campaigns_dir() -> Path:

@@ -116,7 +116,14 @@ Examples:
     "--format", "fmt", type=click.Choice(["pdf", "html", "text"]), default="pdf", show_default=True
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Where to write the file.")
-def write(campaign_id, fmt, output, note_file, signature, day, demands, **fields) -> None:
+@click.option(
+    "--allow-incomplete",
+    is_flag=True,
+    help="Print the English of messages not yet translated (missing or fuzzy) instead of refusing.",
+)
+def write(
+    campaign_id, fmt, output, note_file, signature, day, demands, allow_incomplete, **fields
+) -> None:
     """Write one letter from you to the Prime Minister, a minister or your MP.
 
     The letter goes to output/<campaign>/<recipient>-<lang>-<name>.pdf unless -o says
@@ -148,7 +155,14 @@ def write(campaign_id, fmt, output, note_file, signature, day, demands, **fields
     to = fields.pop("to")
     sender = make_sender(**fields, demand_ids=demands, signature_png=signature_png)
     setting = Setting.load(campaign_id)
-    letter = make_letter(setting, sender, to, when)
+    letter = make_letter(setting, sender, to, when, allow_incomplete=allow_incomplete)
+    if letter.untranslated:
+        click.echo(
+            f"warning: {len(letter.untranslated)} message(s) not translated into "
+            f"{letter.lang!r} are printed in English: "
+            + "; ".join(str(m) for m in letter.untranslated),
+            err=True,
+        )
     content = letter_bytes(letter, fmt)
     if fmt == "text" and not output:
         click.echo(content.decode("utf-8"), nl=False)
