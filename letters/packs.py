@@ -71,7 +71,9 @@ def cover(
             "fr": lang.gettext("Letters in French: %(count)s", count=str(languages["fr"])),
         }
         facts += [names[other] for other in COVER_LANGUAGES if languages[other]]
-        facts.append(lang.gettext("Date: %(date)s", date=long_date(day, code)))
+        # After a label the date takes no article: "Date : 1er février 2026".
+        when = long_date(day, code).removeprefix("le ")
+        facts.append(lang.gettext("Date: %(date)s", date=when))
         facts.append(lang.gettext("Sorted by the senders' postal codes."))
         if parts > 1:
             facts.append(
