@@ -78,7 +78,9 @@ def test_french_letters_use_translated_variants(setting, index):
     french = letter_text(setting, sender("fr", riding=None), "fr", wording=wording)
     assert english[0] == setting.campaign.openings[index]
     catalog = Language("fr")
-    for en, fr in zip((english[0], *english[1], english[2]), (french[0], *french[1], french[2])):
+    for en, fr in zip(
+        (english[0], *english[1], english[2]), (french[0], *french[1], french[2]), strict=True
+    ):
         assert fr != en, "every variant has a French translation"
         assert fr == catalog.gettext(en)
     assert french[0].startswith(("Je vous écris", "Aucun organisme"))
