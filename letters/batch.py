@@ -44,9 +44,9 @@ MANIFEST = "manifest.csv"
 ERRORS = "errors.csv"
 RIDING_UNKNOWN_FIX = "add a riding column or rerun with --lookup represent"
 
-# A riding for a postal code (e.g. from Open North's Represent), or None when unknown; raises a
-# LettersError when the lookup itself failed.
-RidingLookup = Callable[[str], "str | None"]
+# `riding(postal_code, row=None) -> str`, e.g. `letters.lookup.represent_lookup()`; raises a
+# row-level LettersError when no riding can be found for the code.
+RidingLookup = Callable[..., str]
 Progress = Callable[[int, int], None]  # (letters finished, letters to render)
 
 
@@ -109,8 +109,8 @@ def own_mp(
     """The supporter's MP, by the riding column or else by postal code (when a lookup is given)."""
     riding = sender.riding
     if not riding and lookup is not None:
-        riding = lookup(sender.postal_code)
-        sender = replace(sender, riding=riding) if riding else sender
+        riding = lookup(sender.postal_code, row=row)
+        sender = replace(sender, riding=riding)
     if not riding:
         raise InputError("riding unknown", field="riding", row=row, fix=RIDING_UNKNOWN_FIX)
     return setting.directory.mp_for(riding, row=row), sender

@@ -261,3 +261,58 @@ def test_cli_strict_names_the_row(tmp_path):
     source = write(tmp_path / "s.csv", EVERY_KIND)
     result = invoke("--input", str(source), "--to", "pm", "--strict", "--out", str(tmp_path / "o"))
     assert result.exit_code == 2 and result.output.startswith("Error: row 6: name")
+
+
+@pytest.fixture
+def represent(monkeypatch, tmp_path):
+    """A stand-in for Represent on 127.0.0.1: one code in Edmonton Strathcona, one unknown."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    member = {
+        "elected_office": "MP",
+        "representative_set_name": "House of Commons",
+        "district_name": "Edmonton Strathcona",
+    }
+    answers = {"/postcodes/T6E1Z8/": (200, {"representatives_centroid": [member]})}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            status, body = answers.get(self.path, (404, {"error": "Not found"}))
+            content = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(content)))
+            self.end_headers()
+            self.wfile.write(content)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("LETTERS_DIRECTORY", str(tmp_path / "directory" / "house.toml"))
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_cli_routes_to_the_mp_by_postal_code_with_lookup(tmp_path, represent):
+    source = write(
+        tmp_path / "s.csv",
+        "name,street,city,province,postal code\n"
+        "Ann Lee,1 Main St,Edmonton,AB,T6E 1Z8\n"
+        "Bo Chan,2 Main St,Edmonton,AB,T5A 1B7\n",
+    )
+    out = tmp_path / "out"
+    common = ["--input", str(source), "--to", "mp", "--out", str(out), "--dry-run"]
+    without = invoke(*common)
+    assert "Rows read: 2 = 0 with letters + 2 with errors" in without.output
+    result = invoke(*common, "--lookup", "represent", "--lookup-url", represent)
+    assert result.exit_code == 0, result.output
+    assert "Rows read: 2 = 1 with letters + 1 with errors + 0 duplicates" in result.output
+    manifest = read_csv(out / "manifest.csv")
+    assert [(m["row"], m["recipient"]) for m in manifest] == [("2", "mp:edmonton-strathcona")]
+    [error] = read_csv(out / "errors.csv")
+    assert (error["row"], error["field"]) == ("3", "riding") and "--lookup" in error["fix"]
+    assert (tmp_path / "directory" / "represent.sqlite").is_file()
