@@ -47,6 +47,15 @@ house: $(VENV)/.installed
 	  $(SHARED_DATA)/house-of-commons-legislators-44th.json \
 	  --districts $(SHARED_DATA)/ca_federal_electoral_districts-2023.csv
 
+# The batch on examples/supporters.csv: a letter to the PM and to each supporter's own MP, print
+# packs, manifest.csv and errors.csv in output/end-ice-contracts/supporters-2026-02-01/. With
+# ../shared/data present it first imports the whole House, so every riding finds its MP.
+batch-demo: $(VENV)/.installed
+	@if [ ! -f directory/house.toml ] && [ -f $(SHARED_DATA)/house-of-commons-members-44th.xml ]; then \
+	  $(MAKE) --no-print-directory house; fi
+	@$(LETTERS) batch --campaign end-ice-contracts --input examples/supporters.csv \
+	  --to pm --to mp --date 2026-02-01
+
 # The project's own catalogs must pass every translation check, warnings included (CI fails on a
 # bad translation).
 test: $(VENV)/.installed

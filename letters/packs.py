@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from pypdf import PdfReader, PdfWriter
+import pikepdf
 from weasyprint import HTML
 
 from .campaign import Campaign
@@ -71,7 +71,9 @@ def cover(
             "fr": lang.gettext("Letters in French: %(count)s", count=str(languages["fr"])),
         }
         facts += [names[other] for other in COVER_LANGUAGES if languages[other]]
-        facts.append(lang.gettext("Date: %(date)s", date=long_date(day, code)))
+        # After a label the date takes no article: "Date : 1er février 2026".
+        when = long_date(day, code).removeprefix("le ")
+        facts.append(lang.gettext("Date: %(date)s", date=when))
         facts.append(lang.gettext("Sorted by the senders' postal codes."))
         if parts > 1:
             facts.append(
@@ -119,12 +121,24 @@ def write_packs(
         sheet = cover(
             campaign, recipient, Counter(x.lang for x in volume), day, number, len(volumes)
         )
-        writer = PdfWriter()
-        writer.append(PdfReader(io.BytesIO(cover_pdf(sheet))))
-        for letter in volume:
-            writer.append(PdfReader(letter.file))
-        writer.add_metadata({"/Title": f"{sheet.title}: {recipient.full_name}"})
-        out = io.BytesIO()
-        writer.write(out)
-        write_atomic(path, out.getvalue())
+        write_atomic(path, merged(cover_pdf(sheet), [x.file for x in volume], sheet.title))
     return paths
+
+
+def merged(cover: bytes, files: list[Path], title: str) -> bytes:
+    """Cover then letters in one PDF. qpdf (pikepdf) merges about ten times faster than pypdf;
+    `deterministic_id` keeps the bytes the same from run to run. qpdf reads copied pages'
+    streams when saving, so the letters stay open (from memory: no file handle each) until then.
+    """
+    sources = [pikepdf.open(io.BytesIO(file.read_bytes())) for file in files]
+    try:
+        with pikepdf.open(io.BytesIO(cover)) as pack:
+            for letter in sources:
+                pack.pages.extend(letter.pages)
+            pack.docinfo["/Title"] = title
+            out = io.BytesIO()
+            pack.save(out, deterministic_id=True)
+            return out.getvalue()
+    finally:
+        for letter in sources:
+            letter.close()

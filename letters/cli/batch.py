@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..batch import Summary, run_batch
+from ..lookup import REPRESENT, represent_lookup
 from ..supporters import parse_mapping
 from . import main
 from .write import _default_campaign, _parse_date
@@ -108,7 +109,15 @@ Examples:
     type=click.Choice(["represent"]),
     help="Find the riding from the postal code when a row has none (Open North's Represent).",
 )
-def batch(campaign_id, input_path, to, day, out, jobs, encoding, mappings, lookup, **flags) -> None:
+@click.option(
+    "--lookup-url",
+    default=REPRESENT,
+    show_default=True,
+    help="Base URL of the Represent API (for a mirror or a test server).",
+)
+def batch(
+    campaign_id, input_path, to, day, out, jobs, encoding, mappings, lookup, lookup_url, **flags
+) -> None:
     """Write one letter per supporter per recipient, with print packs and reports.
 
     Every row is accounted for: it gets its letters, or a line in errors.csv saying what to
@@ -126,7 +135,7 @@ def batch(campaign_id, input_path, to, day, out, jobs, encoding, mappings, looku
             jobs=jobs,
             encoding=encoding,
             mapping=parse_mapping(mappings),
-            lookup=_lookup(lookup),
+            lookup=represent_lookup(base_url=lookup_url) if lookup else None,
             progress=update,
             **flags,
         )
@@ -134,11 +143,3 @@ def batch(campaign_id, input_path, to, day, out, jobs, encoding, mappings, looku
         close()
     for line in summary_lines(summary):
         click.echo(line)
-
-
-def _lookup(name: str | None):
-    if name is None:
-        return None
-    from ..lookup import represent_lookup
-
-    return represent_lookup()
