@@ -43,12 +43,19 @@ def prepare_signature(data: bytes, row: int | None = None) -> bytes:
             image.load()
     except InputError:
         raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        # Pillow refuses very large images before it reads their size back to us.
+        raise InputError(
+            translatable("image is larger than %(megapixels)s megapixels"),
+            field="signature",
+            row=row,
+            fix=FIX,
+            values={"megapixels": MAX_PIXELS // 1_000_000},
+        ) from exc
     except (
         OSError,
         ValueError,
         SyntaxError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
     ) as exc:
         raise InputError(
             translatable("not a readable PNG or JPEG image"), field="signature", row=row, fix=FIX

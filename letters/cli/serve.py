@@ -27,9 +27,7 @@ Examples:
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     help="CSV of ridings (name, name_fr columns) to list; default: the directory's MPs.",
 )
-@click.option(
-    "--lookup-url", help="Postal-code lookup service (needs the letters.lookup module)."
-)
+@click.option("--lookup-url", help="Postal-code lookup service (needs the letters.lookup module).")
 @click.option(
     "--pdfs-per-minute",
     default=10.0,
@@ -43,7 +41,10 @@ Examples:
     "--threads", default=8, show_default=True, type=click.IntRange(1, 256), help="HTTP threads."
 )
 @click.option(
-    "--timeout", default=20.0, show_default=True, help="Seconds one PDF may take before it is dropped."
+    "--timeout",
+    default=20.0,
+    show_default=True,
+    help="Seconds one PDF may take before it is dropped.",
 )
 def serve(campaign_id, host, port, ridings, lookup_url, pdfs_per_minute, workers, threads, timeout):
     """Serve the campaign's bilingual letter page (nothing personal is stored or logged)."""

@@ -13,8 +13,19 @@ from pathlib import Path
 
 from babel import Locale
 from babel.numbers import format_decimal
-from flask import Flask, Request, Response, abort, g, redirect, render_template, request, session
-from flask import send_from_directory, url_for
+from flask import (
+    Flask,
+    Request,
+    Response,
+    abort,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 from werkzeug.exceptions import HTTPException
 
 from ..campaign import campaign_ids
@@ -59,7 +70,9 @@ class InMemoryRequest(Request):
 
     max_form_memory_size = MAX_REQUEST_BYTES
 
-    def _get_file_stream(self, total_content_length, content_type, filename=None, content_length=None):
+    def _get_file_stream(
+        self, total_content_length, content_type, filename=None, content_length=None
+    ):
         return io.BytesIO()
 
 
@@ -141,7 +154,9 @@ def _install_gettext(app: Flask) -> None:
 
     env.install_gettext_callables(
         gettext=lambda message: tr(lang(), message),
-        ngettext=lambda one, many, n: typography(translations(lang()).ungettext(one, many, n), lang()),
+        ngettext=lambda one, many, n: typography(
+            translations(lang()).ungettext(one, many, n), lang()
+        ),
         pgettext=lambda context, message: typography(
             translations(lang()).upgettext(context, message), lang()
         ),
@@ -284,7 +299,11 @@ def _download(site: Site, letter: Letter) -> Response:
         response.headers["Retry-After"] = "10"
         return response
     site.count("pdf")
-    log.info("pdf rendered in %.0f ms (%d so far)", (time.perf_counter() - started) * 1000, site.counts["pdf"])
+    log.info(
+        "pdf rendered in %.0f ms (%d so far)",
+        (time.perf_counter() - started) * 1000,
+        site.counts["pdf"],
+    )
     name = f"{letter.campaign_id}-{letter.recipient_id.replace(':', '-')}-{letter.lang}.pdf"
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -303,7 +322,9 @@ def _page(site: Site, reading: Reading, preview: Letter | None = None) -> str:
         if reading.signature_png and reading.mode in ("draw", "upload")
         else ""
     )
-    chosen = set(reading.demands) if reading.problems or preview else {d.id for d in campaign.demands}
+    chosen = (
+        set(reading.demands) if reading.problems or preview else {d.id for d in campaign.demands}
+    )
     return render_template(
         "page.html.j2",
         reading=reading,
@@ -349,7 +370,10 @@ def _recipient_choices(site: Site, lang: str) -> list[tuple[str, str]]:
         minister = directory.find(f"minister:{portfolio}")
         title = minister.portfolio.title_fr if lang == "fr" else minister.portfolio.title_en
         choices.append(
-            (minister.id, tr(lang, "%(name)s, %(title)s") % {"name": minister.full_name, "title": title})
+            (
+                minister.id,
+                tr(lang, "%(name)s, %(title)s") % {"name": minister.full_name, "title": title},
+            )
         )
     choices.append(("mp", tr(lang, "My member of Parliament (from the riding below)")))
     return choices

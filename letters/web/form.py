@@ -12,11 +12,11 @@ from datetime import date
 from babel.numbers import format_decimal
 from werkzeug.datastructures import FileStorage, ImmutableMultiDict
 
+from ..compose import Letter
 from ..errors import InputError, LettersError, fill, translatable
 from ..i18n import Language, languages, translations, typography
 from ..people import Sender, make_sender
 from ..pipeline import Setting, make_letter
-from ..compose import Letter
 from ..signature import MAX_BYTES, prepare_signature
 from . import signing
 from .ridings import Riding, find_riding
@@ -262,7 +262,10 @@ def _recipient(setting: Setting, reading: Reading, riding: Riding | None) -> str
                 "riding",
                 label(reading.lang, "riding"),
                 tr(reading.lang, "no member of Parliament is known for this riding"),
-                tr(reading.lang, "choose your riding from the list, or write to the Prime Minister or a minister"),
+                tr(
+                    reading.lang,
+                    "choose your riding from the list, or write to the Prime Minister or a minister",
+                ),
             )
         )
         return None
@@ -274,7 +277,10 @@ def _signature(reading: Reading, drawn: str, upload: FileStorage | None) -> byte
         reading.mode = "typed"
     try:
         if reading.mode == "typed":
-            return signing.typed(reading.values["signature_typed"] or reading.values["name"])
+            text = reading.values["signature_typed"].strip() or reading.values["name"].strip()
+            if not text and reading.problems:
+                return None  # the missing name is already reported; the signature would be it
+            return signing.typed(text)
         if reading.mode == "upload" and upload is not None and upload.filename:
             return prepare_signature(upload.stream.read(MAX_BYTES + 1))
         if drawn:

@@ -19,9 +19,7 @@ MODES = ("draw", "upload", "typed")
 
 
 def _not_an_image() -> InputError:
-    return InputError(
-        translatable("not a readable PNG or JPEG image"), field="signature", fix=FIX
-    )
+    return InputError(translatable("not a readable PNG or JPEG image"), field="signature", fix=FIX)
 
 
 def from_data_url(value: str) -> bytes:
