@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import signal
+import sys
 from pathlib import Path
 
 import click
@@ -64,12 +66,17 @@ def serve(campaign_id, host, port, ridings, lookup_url, pdfs_per_minute, workers
     )
     campaign = app.extensions["letters"].setting.campaign.id
     click.echo(f"Serving {campaign} on http://{host}:{port}/ (Ctrl+C to stop)")
-    waitress.serve(
-        app,
-        host=host,
-        port=port,
-        threads=threads,
-        max_request_body_size=MAX_REQUEST_BYTES + 64 * 1024,
-        ident="letters",
-        _quiet=True,
-    )
+    # SIGTERM (a service manager, a test) stops like Ctrl+C: the PDF workers are shut down.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        waitress.serve(
+            app,
+            host=host,
+            port=port,
+            threads=threads,
+            max_request_body_size=MAX_REQUEST_BYTES + 64 * 1024,
+            ident="letters",
+            _quiet=True,
+        )
+    finally:
+        app.extensions["letters"].workers.close()

@@ -267,7 +267,7 @@ def _csrf_ok() -> bool:
 
 def _expired(lang: str) -> Problem:
     return Problem(
-        "form",
+        "letter-form",
         label(lang, "form"),
         tr(lang, "has expired or did not come from this page"),
         tr(lang, "check your details and send the form again"),

@@ -61,7 +61,7 @@ REQUIRED = {
 }
 
 # The library names fields as the CLI does; the page's inputs are named a little differently.
-FIELD_INPUTS = {"street": "street1", "lang": "letter_lang"}
+FIELD_INPUTS = {"street": "street1", "lang": "letter_lang", "form": "letter-form"}
 
 # Valid stand-ins let make_sender report every bad field, not only the first (see read_sender).
 STAND_INS = {

@@ -7,6 +7,7 @@ document.addEventListener("DOMContentLoaded", function () {
   noteCounter();
   signatureModes();
   signaturePad();
+  errorLinks();
   var target = document.getElementById("error-summary") || document.getElementById("preview");
   if (target) { target.focus(); }
 });
@@ -104,4 +105,17 @@ function signaturePad() {
       inked = false;
     });
   }
+}
+
+/* A link in the error summary moves the focus to its field, not only the scroll position. */
+function errorLinks() {
+  document.querySelectorAll(".error-summary a").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      var target = document.getElementById(link.getAttribute("href").slice(1));
+      if (!target) { return; }
+      event.preventDefault();
+      target.focus();
+      target.scrollIntoView({ block: "center" });
+    });
+  });
 }
