@@ -62,3 +62,12 @@ def letter_pdf(setting):
         return cache[key]
 
     return render
+
+
+@pytest.fixture(scope="session")
+def served():
+    """The real `letters serve` (waitress + PDF workers) on 127.0.0.1 and a free port."""
+    from .browser import running_server
+
+    with running_server("--pdfs-per-minute", "0", "--workers", "1") as url:
+        yield url

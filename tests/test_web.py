@@ -357,3 +357,25 @@ def test_ridings_from_the_districts_file_in_the_pages_language():
     options = re.findall(r'<option value="([^"]+)">', html.split('id="riding-list"')[1])
     assert len(options) == 343
     assert "Côte-du-Sud—Rivière-du-Loup—Kataskomiq—Témiscouata" in options
+
+
+def test_the_postal_code_lookup_hook_fills_in_the_riding(monkeypatch):
+    """The contract with `letters.lookup`: riding_for(postal_code, url=...) -> riding name."""
+    import sys
+    import types
+
+    asked = []
+    module = types.ModuleType("letters.lookup")
+
+    def riding_for(postal_code, url):
+        asked.append((postal_code, url))
+        return "Edmonton Strathcona"
+
+    module.riding_for = riding_for
+    monkeypatch.setitem(sys.modules, "letters.lookup", module)
+    app = create_app(lookup_url="http://127.0.0.1:9/ridings", processes=1)
+    client = app.test_client()
+    assert "find it from your postal code" in client.get("/en/").get_data(as_text=True)
+    html = post(client, riding="", to="mp").get_data(as_text=True)
+    assert "Dear Ms. McPherson:" in html
+    assert asked == [("T6E 1Z8", "http://127.0.0.1:9/ridings")]

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import http.cookiejar
 import io
-import re
-import urllib.parse
-import urllib.request
 
 import pytest
 from pypdf import PdfReader
@@ -20,7 +16,6 @@ from .browser import (
     draw_signature,
     fill,
     missing_browser,
-    running_server,
     submit,
 )
 from .conftest import pdf_text
@@ -30,9 +25,8 @@ pytestmark = pytest.mark.skipif(REASON is not None, reason=REASON or "")
 
 
 @pytest.fixture(scope="module")
-def base():
-    with running_server("--pdfs-per-minute", "0", "--workers", "1") as url:
-        yield url
+def base(served):
+    return served
 
 
 @pytest.fixture(scope="module")
@@ -180,20 +174,6 @@ def test_without_javascript_the_plain_form_previews_and_downloads(base, tmp_path
         assert done, "the browser saved no PDF"
         text = " ".join(pdf_text(done[0].read_bytes()).split())
         assert "Dear Prime Minister:" in text and FORM["en"]["note"] in text
-
-
-def test_plain_http_form_post_with_the_csrf_token_gets_the_pdf(base):
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(f"{base}/fr/").read().decode()
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
-    fields = {**FORM["fr"], "csrf_token": token, "action": "download", "to": "pm"}
-    body = urllib.parse.urlencode({**fields, "demand": "field-offices"}).encode()
-    with opener.open(f"{base}/fr/", data=body) as response:
-        assert response.headers["Content-Type"] == "application/pdf"
-        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
-        pdf = response.read()
-    assert "Monsieur le Premier Ministre," in pdf_text(pdf)
 
 
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed (npm install axe-core)")

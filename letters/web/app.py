@@ -103,6 +103,7 @@ def create_app(
 ) -> Flask:
     """Build the app for one campaign (default: the only one installed)."""
     campaign = campaign or _only_campaign()
+    lookup = riding_lookup(lookup_url)
     directory = load_directory()
     setting = Setting.load(campaign, directory)
     site = Site(
@@ -110,7 +111,7 @@ def create_app(
         ridings=load_ridings(ridings_csv) if ridings_csv else directory_ridings(directory),
         limit=TokenBucket(pdfs_per_minute, burst),
         workers=PdfWorkers(processes, timeout),
-        lookup=riding_lookup(lookup_url),
+        lookup=lookup,
     )
     app = LettersFlask(
         __name__,

@@ -15,7 +15,7 @@ from werkzeug.datastructures import FileStorage, ImmutableMultiDict
 from ..compose import Letter
 from ..errors import InputError, LettersError, fill, translatable
 from ..i18n import Language, languages, translations, typography
-from ..people import Sender, make_sender
+from ..people import Sender, make_sender, normalise_postal_code
 from ..pipeline import Setting, make_letter
 from ..signature import MAX_BYTES, prepare_signature
 from . import signing
@@ -223,10 +223,14 @@ def _riding(reading: Reading, ridings: tuple[Riding, ...], lookup) -> Riding | N
                 )
             )
         return riding
-    if lookup is not None and reading.values["postal_code"].strip():
-        found = lookup(reading.values["postal_code"])
-        return find_riding(ridings, found) if found else None
-    return None
+    if lookup is None:
+        return None
+    try:
+        postal_code = normalise_postal_code(reading.values["postal_code"])
+    except InputError:
+        return None  # read_sender reports it
+    found = lookup(postal_code)
+    return find_riding(ridings, found) if found else None
 
 
 def _check_demands(setting: Setting, reading: Reading) -> None:
