@@ -215,6 +215,11 @@ def full_page_screenshot(driver, path: Path) -> None:
     height = driver.execute_script("return document.documentElement.scrollHeight")
     driver.set_window_size(900, min(height + 40, 6000))
     driver.save_screenshot(str(path))
+    from PIL import Image  # a 256-colour palette keeps the README's images small
+
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(256, method=Image.Quantize.MEDIANCUT)
+    small.save(path, optimize=True)
 
 
 def screenshots(docs: Path) -> None:

@@ -90,6 +90,13 @@ def test_home_redirects_to_the_browsers_first_language(client):
     assert client.get("/").location == "/en/"
 
 
+def test_unknown_language_or_page_gets_a_404_page_not_a_crash(client):
+    response = client.get("/de/", headers={"Accept-Language": "fr"})
+    assert response.status_code == 404
+    assert "Page introuvable" in response.get_data(as_text=True)
+    assert client.get("/nowhere/at/all").status_code == 404
+
+
 def test_french_page_speaks_french_and_links_to_english(client):
     html = client.get("/fr/").get_data(as_text=True)
     assert '<html lang="fr-CA">' in html

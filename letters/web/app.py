@@ -194,13 +194,14 @@ def _register(app: Flask, site: Site) -> None:
 
     @app.context_processor
     def page_context() -> dict:
+        lang = g.get("lang", "en")
         return {
-            "lang": g.lang,
-            "lang_tag": Language(g.lang).tag,
+            "lang": lang,
+            "lang_tag": Language(lang).tag,
             "switch": [
                 (code, _language_name(code), url_for("page", lang=code))
                 for code in languages()
-                if code != g.lang
+                if code != lang
             ],
             "csrf_token": _csrf_token,
         }
@@ -312,7 +313,7 @@ def _download(site: Site, letter: Letter) -> Response:
 
 
 def _number(value: float) -> str:
-    return format_decimal(value, locale=Language(g.lang).locale)
+    return format_decimal(value, locale=Language(g.get("lang", "en")).locale)
 
 
 def _page(site: Site, reading: Reading, preview: Letter | None = None) -> str:
