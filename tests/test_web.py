@@ -386,3 +386,17 @@ def test_the_postal_code_lookup_hook_fills_in_the_riding(monkeypatch):
     html = post(client, riding="", to="mp").get_data(as_text=True)
     assert "Dear Ms. McPherson:" in html
     assert asked == [("T6E 1Z8", "http://127.0.0.1:9/ridings")]
+
+
+def test_uploads_are_parsed_into_memory_never_a_temporary_file(app):
+    noise = bytes(range(256)) * 6000  # 1.5 MB: Werkzeug would spool it to disk past 500 kB
+    with app.test_request_context(
+        "/en/",
+        method="POST",
+        data={"signature_file": (io.BytesIO(noise), "sig.png")},
+        content_type="multipart/form-data",
+    ):
+        from flask import request
+
+        upload = request.files["signature_file"]
+        assert isinstance(upload.stream, io.BytesIO) and upload.stream.getvalue() == noise

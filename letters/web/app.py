@@ -6,7 +6,9 @@ import hmac
 import io
 import logging
 import secrets
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -84,11 +86,14 @@ class Site:
     ridings: tuple[Riding, ...]
     limit: TokenBucket
     workers: PdfWorkers
-    lookup: object = None
+    lookup: Callable[[str], str | None] | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def count(self, event: str) -> None:
-        self.counts[event] = self.counts.get(event, 0) + 1
+    def count(self, event: str) -> int:
+        with self._lock:
+            self.counts[event] = self.counts.get(event, 0) + 1
+            return self.counts[event]
 
 
 def create_app(
@@ -246,13 +251,13 @@ def _register(app: Flask, site: Site) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return _error_page(error.code or 500, error), error.code or 500
+        return render_template("error.html.j2", code=error.code), error.code or 500
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         # The type only: a message could carry what someone typed.
         log.error("unexpected %s", type(error).__name__)
-        return _error_page(500, error), 500
+        return render_template("error.html.j2", code=500), 500
 
 
 def _csrf_token() -> str:
@@ -300,11 +305,10 @@ def _download(site: Site, letter: Letter) -> Response:
         response = Response(render_template("error.html.j2", code=503), status=503)
         response.headers["Retry-After"] = "10"
         return response
-    site.count("pdf")
     log.info(
         "pdf rendered in %.0f ms (%d so far)",
         (time.perf_counter() - started) * 1000,
-        site.counts["pdf"],
+        site.count("pdf"),
     )
     name = f"{letter.campaign_id}-{letter.recipient_id.replace(':', '-')}-{letter.lang}.pdf"
     response = Response(pdf, mimetype="application/pdf")
@@ -379,7 +383,3 @@ def _recipient_choices(site: Site, lang: str) -> list[tuple[str, str]]:
         )
     choices.append(("mp", tr(lang, "My member of Parliament (from the riding below)")))
     return choices
-
-
-def _error_page(code: int, error: Exception) -> str:
-    return render_template("error.html.j2", code=code)

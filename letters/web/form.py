@@ -97,8 +97,12 @@ class Problem:
 
 
 def problem(error: LettersError, lang: str, input_id: str | None = None) -> Problem:
+    """A library error in the page's language: the same message and fix as the CLI's."""
     name = FIELD_INPUTS.get(error.field or "form", error.field or "form")
-    number = lambda n: format_decimal(n, locale=Language(lang).locale)  # noqa: E731
+
+    def number(value: int) -> str:
+        return format_decimal(value, locale=Language(lang).locale)
+
     return Problem(
         input_id=input_id or name,
         label=label(lang, name if name in LABELS else "form"),
@@ -107,17 +111,6 @@ def problem(error: LettersError, lang: str, input_id: str | None = None) -> Prob
         if error.fix_template
         else None,
     )
-
-
-@dataclass(frozen=True)
-class Recipients:
-    """The recipient choices of a campaign: the PM, its ministers, and the sender's MP."""
-
-    ministers: tuple[str, ...]  # "minister:foreign-affairs", …
-
-    @property
-    def choices(self) -> tuple[str, ...]:
-        return ("pm", *self.ministers, "mp")
 
 
 @dataclass
@@ -249,7 +242,8 @@ def _check_demands(setting: Setting, reading: Reading) -> None:
 
 def _recipient(setting: Setting, reading: Reading, riding: Riding | None) -> str | None:
     """The directory spec for the chosen recipient (`pm`, `minister:…`, `mp:<riding>`)."""
-    choices = Recipients(tuple(f"minister:{p}" for p in setting.campaign.portfolios())).choices
+    ministers = tuple(f"minister:{p}" for p in setting.campaign.portfolios())
+    choices = ("pm", *ministers, "mp")
     if reading.to not in choices:
         reading.to = "pm"
     if reading.to != "mp":
