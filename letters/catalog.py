@@ -35,6 +35,8 @@ KEYWORDS = {
     "pgettext": ((1, "c"), 2),
     "npgettext": ((1, "c"), 2, 3),
     "mark": ((1, "c"), 2),
+    "translatable": None,
+    "tr": (2,),
 }
 COMMENT_TAGS = ["TRANSLATORS:"]
 CAMPAIGN_KEYS = (

@@ -249,9 +249,10 @@ def agreed_terms(english: str, translation: str, lang: str) -> list[str]:
 
 
 def _plain(text: str) -> str:
-    """The words of a message: no placeholders, no tags, no entities."""
-    text = NAMED.sub("", text.replace("%%", "%"))
-    text = BRACED.sub("", text)
+    """The words of a message: placeholders stand as a word (so "%(x)s;" is no space before
+    ";"), tags and entities are gone."""
+    text = NAMED.sub("x", text.replace("%%", "%"))
+    text = BRACED.sub("x", text)
     return ENTITY.sub("", TAG.sub("", text))
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from .campaign import Campaign, Demand
-from .errors import InputError
+from .errors import InputError, translatable
 from .i18n import Language, MessageRef, mark, starts_with_vowel_sound
 from .people import Office, Recipient, Sender
 from .variants import MAIN_WORDING, Wording
@@ -117,9 +117,12 @@ def chosen_demands(campaign: Campaign, sender: Sender, recipient: Recipient) -> 
     if not mine:
         concerned = ", ".join(d.id for d in campaign.demands if portfolio in d.ministers)
         raise InputError(
-            f"none of the chosen demands concerns {recipient.id}",
+            translatable("none of the chosen demands concerns %(recipient)s"),
             field="demand",
-            fix=f"choose one of: {concerned}, or write to pm" if concerned else "write to pm",
+            fix=translatable("choose one of: %(demands)s, or write to pm")
+            if concerned
+            else translatable("write to pm"),
+            values={"recipient": recipient.id, "demands": concerned},
         )
     return mine
 

@@ -11,7 +11,7 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
-from .errors import DirectoryError, InputError
+from .errors import DirectoryError, InputError, translatable
 from .resources import imported_directory_path, package_data
 
 NOTE_LIMIT = 2000
@@ -68,10 +68,13 @@ def find_province(value: str, row: int | None = None) -> Province:
     found = _PROVINCE_KEYS.get(_province_key(value))
     if found is None:
         raise InputError(
-            f"unknown province or territory {value!r}",
+            translatable("unknown province or territory %(value)s"),
             field="province",
             row=row,
-            fix="use a two-letter code such as ON or QC, or the name in English or French",
+            fix=translatable(
+                "use a two-letter code such as ON or QC, or the name in English or French"
+            ),
+            values={"value": repr(value)},
         )
     return found
 
@@ -85,11 +88,14 @@ def normalise_postal_code(value: str, row: int | None = None) -> str:
     match = POSTAL_CODE.match(" ".join(value.upper().split()))
     if not match:
         raise InputError(
-            f"invalid postal code {value!r}",
+            translatable("invalid postal code %(value)s"),
             field="postal_code",
             row=row,
-            fix="write it as A1A 1A1: letter, digit, letter, space, digit, letter, digit "
-            "(never D, F, I, O, Q or U; no W or Z first)",
+            fix=translatable(
+                "write it as A1A 1A1: letter, digit, letter, space, digit, letter, digit "
+                "(never D, F, I, O, Q or U; no W or Z first)"
+            ),
+            values={"value": repr(value)},
         )
     return f"{match[1]} {match[2]}"
 
@@ -116,14 +122,21 @@ def _text(value: str | None, name: str, limit: int, row: int | None, required: b
     value = " ".join((value or "").split())
     if not value:
         if required:
-            raise InputError("is required", field=name, row=row, fix=f"give the sender's {name}")
+            raise InputError(
+                translatable("is required"),
+                field=name,
+                row=row,
+                fix=translatable("give the sender's %(field)s"),
+                values={"field": name},
+            )
         return None
     if len(value) > limit:
         raise InputError(
-            f"is {len(value)} characters long",
+            translatable("is %(length)s characters long"),
             field=name,
             row=row,
-            fix=f"shorten it to at most {limit} characters",
+            fix=translatable("shorten it to at most %(limit)s characters"),
+            values={"length": len(value), "limit": limit},
         )
     return value
 
@@ -150,23 +163,36 @@ def make_sender(
     """Validate a sender's fields; each problem names the field and the fix."""
     streets = tuple(s for s in (_text(x, "street", LINE_LIMIT, row, False) for x in street) if s)
     if not streets:
-        raise InputError("is required", field="street", row=row, fix="give a street address")
+        raise InputError(
+            translatable("is required"),
+            field="street",
+            row=row,
+            fix=translatable("give a street address"),
+        )
     if len(streets) > 2:
         raise InputError(
-            "has more than two lines", field="street", row=row, fix="use one or two lines"
+            translatable("has more than two lines"),
+            field="street",
+            row=row,
+            fix=translatable("use one or two lines"),
         )
     email = _text(email, "email", 254, row, False)
     if email and not EMAIL.match(email):
         raise InputError(
-            f"invalid email {email!r}", field="email", row=row, fix="write it as name@example.ca"
+            translatable("invalid email %(value)s"),
+            field="email",
+            row=row,
+            fix=translatable("write it as name@example.ca"),
+            values={"value": repr(email)},
         )
     note_text = (note or "").strip()
     if len(note_text) > NOTE_LIMIT:
         raise InputError(
-            f"is {len(note_text)} characters long",
+            translatable("is %(length)s characters long"),
             field="note",
             row=row,
-            fix=f"shorten the personal paragraph to at most {NOTE_LIMIT:,} characters",
+            fix=translatable("shorten the personal paragraph to at most %(limit)s characters"),
+            values={"length": len(note_text), "limit": NOTE_LIMIT},
         )
     return Sender(
         name=_text(name, "name", NAME_LIMIT, row, True),

@@ -82,3 +82,12 @@ def no_imported_directory(tmp_path_factory, monkeypatch):
     """Tests see the shipped directory only, unless they import one (`letters directory import`
     writes to $LETTERS_DIRECTORY, else ./directory/house.toml, which a developer may have)."""
     monkeypatch.setenv("LETTERS_DIRECTORY", str(tmp_path_factory.getbasetemp() / "no-house.toml"))
+
+
+@pytest.fixture(scope="session")
+def served():
+    """The real `letters serve` (waitress + PDF workers) on 127.0.0.1 and a free port."""
+    from .browser import running_server
+
+    with running_server("--pdfs-per-minute", "0", "--workers", "1") as url:
+        yield url
