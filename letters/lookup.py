@@ -113,7 +113,8 @@ class RidingLookup:
         self._not_before = 0.0
         self._failures = 0
         Path(cache).parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(cache)
+        # Callers that share one instance between threads (the web page) hold a lock around it.
+        self._db = sqlite3.connect(cache, check_same_thread=False)
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS postcodes "
             "(code TEXT PRIMARY KEY, district TEXT, problem TEXT, asked_at REAL NOT NULL)"

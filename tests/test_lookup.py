@@ -90,14 +90,23 @@ class Represent(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def represent():
+@contextlib.contextmanager
+def serve_represent():
+    """The Represent stand-in on 127.0.0.1 and a free port; yields its base URL."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), Represent)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def represent():
+    with serve_represent() as url:
+        yield url
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from letters.web.limits import TokenBucket
 from letters.web.workers import PdfWorkers, RenderTimeout
 
 from .conftest import DAY, SHARED, pdf_text
+from .test_lookup import Represent, serve_represent
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
@@ -366,26 +367,28 @@ def test_ridings_from_the_districts_file_in_the_pages_language():
     assert "Côte-du-Sud—Rivière-du-Loup—Kataskomiq—Témiscouata" in options
 
 
-def test_the_postal_code_lookup_hook_fills_in_the_riding(monkeypatch):
-    """The contract with `letters.lookup`: riding_for(postal_code, url=...) -> riding name."""
-    import sys
-    import types
+@pytest.fixture(scope="module")
+def represent():
+    with serve_represent() as url:
+        yield url
 
-    asked = []
-    module = types.ModuleType("letters.lookup")
 
-    def riding_for(postal_code, url):
-        asked.append((postal_code, url))
-        return "Edmonton Strathcona"
-
-    module.riding_for = riding_for
-    monkeypatch.setitem(sys.modules, "letters.lookup", module)
-    app = create_app(lookup_url="http://127.0.0.1:9/ridings", processes=1)
+def test_the_postal_code_lookup_fills_in_the_riding(represent):
+    """`--lookup-url` asks a Represent server (a stand-in on 127.0.0.1) and keeps nothing on disk."""
+    app = create_app(lookup_url=represent, processes=1)
     client = app.test_client()
     assert "find it from your postal code" in client.get("/en/").get_data(as_text=True)
     html = post(client, riding="", to="mp").get_data(as_text=True)
     assert "Dear Ms. McPherson:" in html
-    assert asked == [("T6E 1Z8", "http://127.0.0.1:9/ridings")]
+    assert Represent.hits["T6E1Z8"] == 1
+
+
+def test_a_failed_postal_code_lookup_falls_back_to_the_list(represent):
+    app = create_app(lookup_url=represent, processes=1)
+    response = post(app.test_client(), riding="", to="mp", postal_code="H0H 0H0")
+    assert response.status_code == 422  # the form comes back asking for the riding
+    html = response.get_data(as_text=True)
+    assert 'href="#riding"' in html and "Dear Ms. McPherson:" not in html
 
 
 def test_uploads_are_parsed_into_memory_never_a_temporary_file(app):

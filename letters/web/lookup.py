@@ -1,40 +1,35 @@
-"""The optional postal-code lookup: used when `letters.lookup` exists and a URL is configured."""
+"""The optional postal-code lookup for the web page: Represent, asked from memory only."""
 
 from __future__ import annotations
 
-import importlib
 import logging
+import threading
 from collections.abc import Callable
 
 from ..errors import LettersError
+from ..lookup import RidingLookup
 
 log = logging.getLogger("letters.web")
 
 
 def riding_lookup(url: str | None) -> Callable[[str], str | None] | None:
-    """A function postal code -> riding name, or None when no lookup is configured.
+    """A function postal code -> riding name (or None), or None when no lookup is configured.
 
-    Contract with `letters.lookup` (the batch issue): `riding_for(postal_code, url=...)` returns
-    the riding's name or None. Without that module, `--lookup-url` is refused at start-up rather
-    than silently ignored.
+    The page stores nothing personal, so its cache lives in memory (`:memory:`), never on disk;
+    one lookup is shared by the server's threads, behind a lock, so the 60-a-minute pace holds
+    for the whole server.
     """
     if not url:
         return None
-    try:
-        module = importlib.import_module("letters.lookup")
-        riding_for = module.riding_for
-    except (ImportError, AttributeError) as exc:
-        raise LettersError(
-            "the postal-code lookup is not part of this version",
-            field="lookup-url",
-            fix="leave out --lookup-url; the page then offers the list of ridings",
-        ) from exc
+    finder = RidingLookup(":memory:", base_url=url)
+    lock = threading.Lock()
 
     def lookup(postal_code: str) -> str | None:
         try:
-            return riding_for(postal_code, url=url)
-        except Exception as exc:  # a lookup outage must not break the page: fall back to the list
-            log.warning("riding lookup failed: %s", type(exc).__name__)
+            with lock:
+                return finder.riding(postal_code)
+        except LettersError as exc:  # an outage or unknown code falls back to the list
+            log.warning("riding lookup failed: %s", exc.field or type(exc).__name__)
             return None
 
     return lookup
