@@ -77,8 +77,17 @@ def document(html: str, letter: Letter):
     ).render(stylesheets=[css], font_config=fonts, pdf_variant="pdf/ua-1", pdf_tags=True)
 
 
-def write_pdf(html: str, letter: Letter) -> bytes:
-    """Render the letter's HTML to a tagged (PDF/UA-1), deterministic PDF."""
-    return document(html, letter).write_pdf(
-        pdf_variant="pdf/ua-1", pdf_identifier=pdf_identifier(html), attachments=[]
+def write_pdf(html: str, letter: Letter, envelope_html: str | None = None) -> bytes:
+    """Render the letter's HTML to a tagged (PDF/UA-1), deterministic PDF.
+
+    An envelope is laid out as its own document (its own page size, no running header, and
+    not counted in the letter's "Page 1 of 2") and its page appended after the letter's.
+    """
+    doc = document(html, letter)
+    if envelope_html is not None:
+        doc = doc.copy(doc.pages + document(envelope_html, letter).pages)
+    return doc.write_pdf(
+        pdf_variant="pdf/ua-1",
+        pdf_identifier=pdf_identifier(html + (envelope_html or "")),
+        attachments=[],
     )

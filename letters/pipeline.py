@@ -10,7 +10,7 @@ from .compose import Letter, compose
 from .i18n import Language
 from .pdf import write_pdf
 from .people import Directory, Sender, load_directory
-from .render import render_html, render_text
+from .render import render_envelope, render_html, render_text
 
 
 @dataclass(frozen=True)
@@ -26,16 +26,34 @@ class Setting:
         return cls(load_campaign(campaign, directory.portfolio_ids()), directory)
 
 
-def make_letter(setting: Setting, sender: Sender, to: str, day: date) -> Letter:
-    """Compose the sender's letter to `to` (`pm`, `minister:<portfolio>`, `mp:<riding or name>`)."""
+def make_letter(
+    setting: Setting, sender: Sender, to: str, day: date, *, envelope: bool = False
+) -> Letter:
+    """Compose the sender's letter to `to` (`pm`, `minister:<portfolio>`, `mp:<riding or name>`).
+
+    With `envelope`, a #10 envelope page follows the letter in its PDF.
+    """
     recipient = setting.directory.find(to)
-    return compose(setting.campaign, sender, recipient, day=day, lang=Language(sender.lang))
+    return compose(
+        setting.campaign,
+        sender,
+        recipient,
+        day=day,
+        lang=Language(sender.lang),
+        envelope=envelope,
+    )
 
 
 def letter_bytes(letter: Letter, fmt: str = "pdf") -> bytes:
     """The letter as PDF, HTML or plain text bytes."""
     if fmt == "pdf":
-        return write_pdf(render_html(letter), letter)
+        envelope = render_envelope(letter) if letter.envelope else None
+        return write_pdf(render_html(letter), letter, envelope_html=envelope)
     if fmt == "html":
         return render_html(letter).encode("utf-8")
     return render_text(letter).encode("utf-8")
+
+
+def envelope_bytes(letter: Letter) -> bytes:
+    """The letter's #10 envelope alone, as a one-page PDF (the letter needs `envelope=True`)."""
+    return write_pdf(render_envelope(letter), letter)
