@@ -11,7 +11,7 @@ import io
 import warnings
 from pathlib import Path
 
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 
 from .errors import InputError
 
@@ -72,6 +72,8 @@ def _open(data: bytes, row: int | None) -> Image.Image:
     too_big = InputError(
         "image has more than 10 megapixels", field="signature", row=row, fix="scale it down"
     )
+    # WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES on import; a signature must be whole.
+    tolerant, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -94,6 +96,8 @@ def _open(data: bytes, row: int | None) -> Image.Image:
             row=row,
             fix="save or export the image again",
         ) from exc
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
     return image
 
 

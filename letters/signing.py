@@ -232,9 +232,14 @@ def stamp_box(reader: PdfFileReader) -> tuple[int, tuple[float, float, float, fl
     return last, (2 * CM, 2 * CM, 2 * CM + STAMP_WIDTH, 2 * CM + STAMP_HEIGHT)
 
 
-def _field_name(reader: PdfFileReader) -> str:
-    taken = {str(f.get("/T")) for f in reader.root.get("/AcroForm", {}).get("/Fields", ())}
-    return next(f"Signature{n}" for n in range(1, 1000) if f"Signature{n}" not in taken)
+def _refuse_signed(reader: PdfFileReader) -> None:
+    """One constituent, one signature: a second stamp would cover the first on the line."""
+    if reader.embedded_signatures:
+        raise InputError(
+            "the letter is already digitally signed",
+            field="pdf",
+            fix="sign the unsigned letter, or keep the signed one as it is",
+        )
 
 
 def sign_pdf(
@@ -256,8 +261,9 @@ def sign_pdf(
                 fix="give the URL of an RFC 3161 timestamp server, e.g. http://timestamp.example",
             )
         timestamper = _UrllibTimeStamper(timestamp_url)
+    _refuse_signed(reader)
     page, box = stamp_box(reader)
-    name = _field_name(reader)
+    name = "Signature1"
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     signer = PdfSigner(
         PdfSignatureMetadata(
@@ -285,13 +291,26 @@ def sign_pdf(
     return output.getvalue()
 
 
-def pdf_language(pdf: bytes) -> str:
-    """The letter's language from the PDF's /Lang (`fr-CA` -> `fr`), English when unknown."""
-    try:
-        tag = str(_reader(pdf).root.get("/Lang", "en"))
-    except InputError:
-        return "en"
-    return tag.split("-")[0].lower() or "en"
+@dataclass(frozen=True)
+class PdfInfo:
+    """What a letter's PDF says about itself (WeasyPrint writes these from the HTML head)."""
+
+    title: str
+    author: str
+    lang: str  # "en", "fr"
+
+
+def pdf_info(pdf: bytes) -> PdfInfo:
+    """Title, author and language of a PDF (English when it does not say)."""
+    reader = _reader(pdf)
+    info = reader.trailer_view.get("/Info", generic.DictionaryObject())
+    info = info.get_object() if isinstance(info, generic.IndirectObject) else info
+    tag = str(reader.root.get("/Lang", "en"))
+    return PdfInfo(
+        title=str(info.get("/Title", "")),
+        author=str(info.get("/Author", "")),
+        lang=tag.split("-")[0].lower() or "en",
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -356,7 +375,7 @@ def verify_pdf(pdf: bytes, trust: tuple[bytes, ...] = ()) -> list[SignatureRepor
         reports.append(
             SignatureReport(
                 field=signature.field_name,
-                signer=cert.subject.human_friendly,
+                signer=_who(cert),
                 signing_time=status.signer_reported_dt,
                 timestamp_time=status.timestamp_validity.timestamp
                 if status.timestamp_validity
@@ -370,11 +389,19 @@ def verify_pdf(pdf: bytes, trust: tuple[bytes, ...] = ()) -> list[SignatureRepor
     return reports
 
 
+def _who(cert: asn1_x509.Certificate) -> str:
+    """ "Jane Doe <jane@example.ca>", from the certificate's subject."""
+    subject = cert.subject.native
+    name = subject.get("common_name") or cert.subject.human_friendly
+    email = subject.get("email_address")
+    return f"{name} <{email}>" if email else str(name)
+
+
 def _broken(signature) -> SignatureReport:
     cert = signature.signer_cert
     return SignatureReport(
         field=signature.field_name,
-        signer=cert.subject.human_friendly if cert else "unknown",
+        signer=_who(cert) if cert else "unknown",
         signing_time=signature.self_reported_timestamp,
         timestamp_time=None,
         intact=False,

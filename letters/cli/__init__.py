@@ -45,6 +45,6 @@ def main() -> None:
     """
 
 
-from . import i18n, write  # noqa: E402  (commands register themselves on `main`)
+from . import i18n, signing, write  # noqa: E402  (commands register themselves on `main`)
 
-__all__ = ["main", "write", "i18n", "UserError"]
+__all__ = ["main", "write", "i18n", "signing", "UserError"]
