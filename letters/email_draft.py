@@ -2,8 +2,10 @@
 
 Names, subjects and addresses go through Python's `email` header registry (policy SMTP), after
 every run of whitespace, CR and LF included, is collapsed to one space: a name or subject can
-never start a new header. Text that looks like an encoded word (`=?utf-8?…?=`) is itself
-encoded, so a mail program shows it literally instead of decoding it.
+never start a new header. The registry also *decodes* encoded words (`=?utf-8?q?…=0D=0A…?=`)
+found in the value it is given, and would write the CR LF they hide as a real line break (tested
+in tests/test_sending.py): so an invisible WORD JOINER goes between "=" and "?", the value is no
+longer an encoded word, and mail programs show it as typed.
 """
 
 from __future__ import annotations
@@ -56,8 +58,12 @@ class Draft:
         )
 
 
+WORD_JOINER = "\u2060"
+
+
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    """Header-safe text: one line, and no encoded-word opener for the header parser to decode."""
+    return " ".join(text.split()).replace("=?", "=" + WORD_JOINER + "?")
 
 
 def _address(name: str, email: str, field: str) -> Address:
@@ -83,12 +89,13 @@ def body_text(draft: Draft) -> str:
     lang = Language(draft.lang)
     return "\n\n".join(
         [
-            _one_line(draft.greeting),
+            " ".join(draft.greeting.split()),
             lang.gettext(
-                "Please find attached my letter about: %(subject)s.", subject=_one_line(draft.subject)
+                "Please find attached my letter “%(subject)s”.",
+                subject=" ".join(draft.subject.split()),
             ),
             lang.gettext("Thank you for reading it."),
-            _one_line(draft.from_name),
+            " ".join(draft.from_name.split()),
         ]
     )
 
