@@ -30,7 +30,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
-from pyhanko.sign.fields import SigFieldSpec, SigSeedSubFilter
+from pyhanko.sign.fields import SigFieldSpec, SigSeedSubFilter, append_signature_field
 from pyhanko.sign.general import SigningError
 from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, SimpleSigner
 from pyhanko.sign.timestamps import TimeStamper
@@ -232,6 +232,71 @@ def stamp_box(reader: PdfFileReader) -> tuple[int, tuple[float, float, float, fl
     return last, (2 * CM, 2 * CM, 2 * CM + STAMP_WIDTH, 2 * CM + STAMP_HEIGHT)
 
 
+def stamp_alt(signer: str, lang: str) -> str:
+    """The stamp's alternative text, for screen readers (PDF/UA: every annotation has one)."""
+    return Language(lang).gettext("Digital signature of %(signer)s", signer=signer)
+
+
+def _tagged_field(pdf: bytes, name: str, page: int, box, alt: str) -> bytes:
+    """Add the empty signature field, tagged for PDF/UA, in its own update before signing.
+
+    PDF/UA wants every annotation in the structure tree (a Form element pointing at the widget)
+    with alternative text; pyHanko adds the widget but does not tag it. Done in an update of its
+    own, this comes before the signature, which then covers it.
+    """
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    append_signature_field(writer, SigFieldSpec(sig_field_name=name, on_page=page, box=box))
+    field_ref = writer.root["/AcroForm"]["/Fields"].raw_get(-1)
+    field = field_ref.get_object()
+    field["/TU"] = generic.TextStringObject(alt)
+    field["/Contents"] = generic.TextStringObject(alt)
+    if "/StructTreeRoot" in writer.root:
+        page_ref = writer.find_page_for_modification(page)[0]
+        _tag_widget(writer, writer.root["/StructTreeRoot"], field, field_ref, page_ref)
+    writer.update_container(field)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _tag_widget(writer, tree, field, field_ref, page_ref) -> None:
+    """Hang a Form structure element for the widget under the document's top element."""
+    parent_tree = tree["/ParentTree"]
+    numbers = parent_tree["/Nums"]
+    key = int(tree.get("/ParentTreeNextKey", 0)) or max(
+        (int(numbers[i]) for i in range(0, len(numbers), 2)), default=-1
+    ) + 1
+    top_ref = tree["/K"].raw_get(0) if isinstance(tree["/K"], generic.ArrayObject) else None
+    top_ref = top_ref or tree.raw_get("/K")
+    top = top_ref.get_object()
+    form = generic.DictionaryObject(
+        {
+            generic.NameObject("/Type"): generic.NameObject("/StructElem"),
+            generic.NameObject("/S"): generic.NameObject("/Form"),
+            generic.NameObject("/P"): top_ref,
+            generic.NameObject("/Pg"): page_ref,
+            generic.NameObject("/Alt"): field["/TU"],
+            generic.NameObject("/K"): generic.DictionaryObject(
+                {
+                    generic.NameObject("/Type"): generic.NameObject("/OBJR"),
+                    generic.NameObject("/Obj"): field_ref,
+                    generic.NameObject("/Pg"): page_ref,
+                }
+            ),
+        }
+    )
+    form_ref = writer.add_object(form)
+    kids = top["/K"]
+    if not isinstance(kids, generic.ArrayObject):
+        kids = top["/K"] = generic.ArrayObject([top.raw_get("/K")])
+    kids.append(form_ref)
+    numbers.extend([generic.NumberObject(key), form_ref])
+    tree["/ParentTreeNextKey"] = generic.NumberObject(key + 1)
+    field["/StructParent"] = generic.NumberObject(key)
+    for container in (top, parent_tree, tree):
+        writer.update_container(container)
+
+
 def _refuse_signed(reader: PdfFileReader) -> None:
     """One constituent, one signature: a second stamp would cover the first on the line."""
     if reader.embedded_signatures:
@@ -264,7 +329,8 @@ def sign_pdf(
     _refuse_signed(reader)
     page, box = stamp_box(reader)
     name = "Signature1"
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    alt = stamp_alt(identity.name, lang)
+    writer = IncrementalPdfFileWriter(io.BytesIO(_tagged_field(pdf, name, page, box, alt)))
     signer = PdfSigner(
         PdfSignatureMetadata(
             field_name=name,
@@ -275,11 +341,15 @@ def sign_pdf(
         signer=_signer(identity),
         timestamper=timestamper,
         stamp_style=_stamp_style(),
-        new_field_spec=SigFieldSpec(sig_field_name=name, on_page=page, box=box),
     )
     output = io.BytesIO()
     try:
-        signer.sign_pdf(writer, output=output, appearance_text_params={"lang": lang})
+        signer.sign_pdf(
+            writer,
+            existing_fields_only=True,
+            output=output,
+            appearance_text_params={"lang": lang},
+        )
     except TimestampRequestError as exc:
         raise InputError(
             f"timestamp failed: {exc}",

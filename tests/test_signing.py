@@ -176,6 +176,25 @@ def test_signed_letter_keeps_the_letter_bytes_and_stays_tagged(unsigned, signed)
     assert str(root["/Lang"]) == "fr-CA"
 
 
+def test_signature_widget_is_tagged_with_alternative_text(signed):
+    """PDF/UA: the widget is in the structure tree (Form + OBJR) and has alternative text."""
+    reader = PdfReader(io.BytesIO(signed))
+    tree = reader.trailer["/Root"]["/StructTreeRoot"]
+    (widget_ref,) = [
+        a for page in reader.pages for a in page.get("/Annots", ()) if a.get_object().get("/FT") == "/Sig"
+    ]
+    widget = widget_ref.get_object()
+    assert widget["/Contents"] == widget["/TU"] == "Signature numérique de Jeanne Tremblay"
+    numbers = tree["/ParentTree"].get_object()["/Nums"]
+    parents = dict(zip(numbers[::2], numbers[1::2], strict=True))
+    form = parents[widget["/StructParent"]].get_object()
+    assert form["/S"] == "/Form" and form["/Alt"] == widget["/Contents"]
+    assert form["/K"]["/Type"] == "/OBJR"
+    assert form["/K"].raw_get("/Obj").idnum == widget_ref.idnum
+    assert form in [k.get_object() for k in tree["/K"][0].get_object()["/K"]]
+    assert int(tree["/ParentTreeNextKey"]) == max(parents) + 1
+
+
 def test_stamp_sits_on_the_signature_line(unsigned, signed):
     before = PdfReader(io.BytesIO(unsigned))
     page_ref, _, x, y = before.trailer["/Root"]["/Names"]["/Dests"]["/Names"][1][:4]
