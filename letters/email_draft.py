@@ -68,9 +68,7 @@ def _one_line(text: str) -> str:
 
 def _address(name: str, email: str, field: str) -> Address:
     if not EMAIL.match(email or ""):
-        raise InputError(
-            f"invalid email {email!r}", field=field, fix="write it as name@example.ca"
-        )
+        raise InputError(f"invalid email {email!r}", field=field, fix="write it as name@example.ca")
     local, _, domain = email.rpartition("@")
     try:
         return Address(display_name=_one_line(name), username=local, domain=domain)
@@ -82,7 +80,9 @@ def _address(name: str, email: str, field: str) -> Address:
 
 def attachment_name(letter: Letter) -> str:
     """`letter-<recipient>-<lang>-<sender>.pdf`: ASCII, no separators, safe in any mail program."""
-    return f"letter-{safe_name(letter.recipient_id)}-{letter.lang}-{safe_name(letter.sender_name)}.pdf"
+    return (
+        f"letter-{safe_name(letter.recipient_id)}-{letter.lang}-{safe_name(letter.sender_name)}.pdf"
+    )
 
 
 def body_text(draft: Draft) -> str:
@@ -119,6 +119,9 @@ def email_message(draft: Draft, pdf: bytes, filename: str) -> bytes:
         cte="quoted-printable",
     )
     message.add_attachment(
-        pdf, maintype="application", subtype="pdf", filename=safe_name(filename.removesuffix(".pdf")) + ".pdf"
+        pdf,
+        maintype="application",
+        subtype="pdf",
+        filename=safe_name(filename.removesuffix(".pdf")) + ".pdf",
     )
     return message.as_bytes()

@@ -56,7 +56,9 @@ def create_identity(
     if not name or len(name) > 120:
         raise InputError("is required (at most 120 characters)", field="name", fix="give your name")
     if not EMAIL.match(email or ""):
-        raise InputError(f"invalid email {email!r}", field="email", fix="write it as name@example.ca")
+        raise InputError(
+            f"invalid email {email!r}", field="email", fix="write it as name@example.ca"
+        )
     if len(passphrase) < MIN_PASSPHRASE:
         raise InputError(
             f"is shorter than {MIN_PASSPHRASE} characters",
@@ -117,9 +119,13 @@ def create_identity(
     )
 
 
-def load_identity(data: bytes, passphrase: bytes | None, *, now: datetime | None = None) -> Identity:
+def load_identity(
+    data: bytes, passphrase: bytes | None, *, now: datetime | None = None
+) -> Identity:
     """Open a .p12 file; refuse it (one clear line) if it cannot sign a letter today."""
-    fix_file = "give the .p12 file made by `letters identity create` or by your certificate authority"
+    fix_file = (
+        "give the .p12 file made by `letters identity create` or by your certificate authority"
+    )
     if len(data) > MAX_P12_BYTES:
         raise InputError("file is too large to be an identity", field="sign_with", fix=fix_file)
     try:
@@ -140,7 +146,9 @@ def load_identity(data: bytes, passphrase: bytes | None, *, now: datetime | None
         raise InputError("the identity file holds no certificate", field="sign_with", fix=fix_file)
     if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
         raise InputError(
-            "only RSA and ECDSA keys can sign", field="sign_with", fix="use an RSA or ECDSA identity"
+            "only RSA and ECDSA keys can sign",
+            field="sign_with",
+            fix="use an RSA or ECDSA identity",
         )
     when = now or datetime.now(UTC)
     if certificate.not_valid_after_utc < when:

@@ -50,7 +50,9 @@ def _sniff(data: bytes, row: int | None) -> str:
             return name
     for magic, what in _NOT_IMAGES.items():
         if data.startswith(magic):
-            raise InputError(f"file is {what}, not a PNG or JPEG", field="signature", row=row, fix=FIX)
+            raise InputError(
+                f"file is {what}, not a PNG or JPEG", field="signature", row=row, fix=FIX
+            )
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"<svg", b"<?xml", b"<!doctype svg")) or b"<svg" in head:
         raise InputError(
@@ -165,7 +167,10 @@ def read_signature(path: str | Path, row: int | None = None) -> bytes:
     file = Path(path)
     if not file.is_file():
         raise InputError(
-            f"{path}: no such file", field="signature", row=row, fix="give the path of an image file"
+            f"{path}: no such file",
+            field="signature",
+            row=row,
+            fix="give the path of an image file",
         )
     if file.stat().st_size > MAX_BYTES:
         raise InputError(

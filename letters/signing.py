@@ -21,10 +21,10 @@ from asn1crypto import keys as asn1_keys
 from asn1crypto import tsp
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
-from pyhanko.pdf_utils import generic
 from fontTools import subset
 from fontTools.ttLib import TTFont
 from fontTools.ttLib.scaleUpem import scale_upem
+from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
@@ -167,14 +167,15 @@ class _UrllibTimeStamper(TimeStamper):
 
     async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
         def post() -> bytes:
-            request = urllib.request.Request(
+            # sign_pdf accepts only http(s) URLs.
+            request = urllib.request.Request(  # noqa: S310
                 self.url,
                 data=req.dump(),
                 headers={"Content-Type": "application/timestamp-query"},
                 method="POST",
             )
             try:
-                with urllib.request.urlopen(request, timeout=TIMESTAMP_TIMEOUT) as response:  # noqa: S310 (scheme checked)
+                with urllib.request.urlopen(request, timeout=TIMESTAMP_TIMEOUT) as response:  # noqa: S310
                     if response.headers.get("Content-Type") != "application/timestamp-reply":
                         raise TimestampRequestError("the server's answer is not a timestamp")
                     return response.read(1024 * 1024)
@@ -263,9 +264,10 @@ def _tag_widget(writer, tree, field, field_ref, page_ref) -> None:
     """Hang a Form structure element for the widget under the document's top element."""
     parent_tree = tree["/ParentTree"]
     numbers = parent_tree["/Nums"]
-    key = int(tree.get("/ParentTreeNextKey", 0)) or max(
-        (int(numbers[i]) for i in range(0, len(numbers), 2)), default=-1
-    ) + 1
+    key = (
+        int(tree.get("/ParentTreeNextKey", 0))
+        or max((int(numbers[i]) for i in range(0, len(numbers), 2)), default=-1) + 1
+    )
     top_ref = tree["/K"].raw_get(0) if isinstance(tree["/K"], generic.ArrayObject) else None
     top_ref = top_ref or tree.raw_get("/K")
     top = top_ref.get_object()
@@ -357,7 +359,9 @@ def sign_pdf(
             fix="check the URL, or sign without --timestamp-url",
         ) from exc
     except SigningError as exc:
-        raise InputError(f"cannot sign: {exc}", field="sign_with", fix="check the identity") from exc
+        raise InputError(
+            f"cannot sign: {exc}", field="sign_with", fix="check the identity"
+        ) from exc
     return output.getvalue()
 
 

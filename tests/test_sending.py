@@ -45,7 +45,9 @@ def run(*args):
 )
 def test_write_format_eml_is_a_draft_with_the_pdf_attached(tmp_path, lang, greeting, sentence):
     out = tmp_path / "letter.eml"
-    result = run(*WRITE, "--to", "mp:Edmonton Strathcona", "--lang", lang, "--format", "eml", "-o", out)
+    result = run(
+        *WRITE, "--to", "mp:Edmonton Strathcona", "--lang", lang, "--format", "eml", "-o", out
+    )
     assert result.exit_code == 0, result.output
     message = parse(out.read_bytes())
     assert message["From"].addresses[0].addr_spec == "heather.lim@example.ca"
@@ -93,7 +95,8 @@ def test_header_injection_through_name_or_subject_is_impossible(hostile):
     )
     message = parse(email_message(draft, b"%PDF-1.7 test", "letter.pdf"))
     assert message["Bcc"] is None and message.get_all("Bcc") is None
-    assert [k.lower() for k in message.keys()] == ["from", "to", "subject", "x-unsent", "mime-version", "content-type"]
+    headers = [name.lower() for name in message.keys()]  # noqa: SIM118
+    assert headers == ["from", "to", "subject", "x-unsent", "mime-version", "content-type"]
     # Shown as typed (on one line): an encoded word is not decoded into a line break.
     flat = " ".join(hostile.split())
     shown = message["From"].addresses[0].display_name

@@ -80,7 +80,9 @@ def pki():
     expired = _certificate(
         "Old Cert", "Test Civic CA", old_key, ca_key, start=NOW - timedelta(days=800), days=730
     )
-    tsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)  # pyHanko's is RSA-only
+    tsa_key = rsa.generate_private_key(
+        public_exponent=65537, key_size=2048
+    )  # pyHanko's is RSA-only
     tsa = _certificate(
         "Test TSA", "Test Civic CA", tsa_key, ca_key, eku=[ExtendedKeyUsageOID.TIME_STAMPING]
     )
@@ -128,7 +130,9 @@ def run(*args):
 
 @pytest.mark.parametrize(("key_type", "size"), [("ec", 256), ("rsa", 3072)])
 def test_created_identity_is_a_two_year_signing_certificate(key_type, size):
-    identity = load_identity(create_identity("Jane Doe", "jane@example.ca", PASS, key_type=key_type), PASS)
+    identity = load_identity(
+        create_identity("Jane Doe", "jane@example.ca", PASS, key_type=key_type), PASS
+    )
     cert = identity.certificate
     assert identity.name == "Jane Doe"
     assert cert.public_key().key_size == size
@@ -162,7 +166,9 @@ def test_identity_create_refuses_a_short_passphrase(tmp_path):
 
 
 def test_identity_create_without_terminal_or_file_says_how(tmp_path):
-    result = run("identity", "create", "--name", "J", "--email", "j@example.ca", "-o", tmp_path / "x.p12")
+    result = run(
+        "identity", "create", "--name", "J", "--email", "j@example.ca", "-o", tmp_path / "x.p12"
+    )
     assert result.exit_code == 2 and "--passphrase-file" in result.output
 
 
@@ -181,7 +187,10 @@ def test_signature_widget_is_tagged_with_alternative_text(signed):
     reader = PdfReader(io.BytesIO(signed))
     tree = reader.trailer["/Root"]["/StructTreeRoot"]
     (widget_ref,) = [
-        a for page in reader.pages for a in page.get("/Annots", ()) if a.get_object().get("/FT") == "/Sig"
+        a
+        for page in reader.pages
+        for a in page.get("/Annots", ())
+        if a.get_object().get("/FT") == "/Sig"
     ]
     widget = widget_ref.get_object()
     assert widget["/Contents"] == widget["/TU"] == "Signature numérique de Jeanne Tremblay"
@@ -293,7 +302,9 @@ def test_incremental_update_after_signing_is_reported(files, signed):
     assert reports[0].intact and reports[0].changed_after
     result = run("verify", files / "updated.pdf")
     assert result.exit_code == 1
-    assert "intact: yes" in result.output and "changed after signing: content changed" in result.output
+    assert (
+        "intact: yes" in result.output and "changed after signing: content changed" in result.output
+    )
 
 
 @pytest.mark.parametrize(

@@ -31,7 +31,9 @@ from . import main
 def read_input(path: str, field: str, limit: int) -> bytes:
     file = Path(path)
     if not file.is_file():
-        raise InputError(f"{path}: no such file", field=field, fix="give the path of an existing file")
+        raise InputError(
+            f"{path}: no such file", field=field, fix="give the path of an existing file"
+        )
     if file.stat().st_size > limit:
         raise InputError(
             f"{path} is {file.stat().st_size / 1048576:.1f} MB",
@@ -66,7 +68,9 @@ def passphrase(file: str | None, env: str | None, *, confirm: bool = False) -> b
             fix="run on a terminal to be asked, or pass --passphrase-file or --passphrase-env",
         )
     text = click.prompt(
-        "Passphrase", hide_input=True, confirmation_prompt="Repeat the passphrase" if confirm else False
+        "Passphrase",
+        hide_input=True,
+        confirmation_prompt="Repeat the passphrase" if confirm else False,
     )
     return text.encode("utf-8")
 
@@ -145,7 +149,9 @@ Example:
 )
 @click.option("--name", required=True, help="Your name, as the signature will show it.")
 @click.option("--email", required=True, help="Your email address.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="The .p12 file.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), required=True, help="The .p12 file."
+)
 @click.option(
     "--key",
     "key_type",

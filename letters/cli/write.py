@@ -9,12 +9,12 @@ from pathlib import Path
 import click
 
 from ..campaign import campaign_ids, load_campaign
+from ..email_draft import Draft, attachment_name, email_message
 from ..errors import InputError
 from ..i18n import languages
 from ..output import default_path, write_atomic
 from ..people import ROLES, load_directory, make_sender
 from ..pipeline import Setting, letter_bytes, make_letter
-from ..email_draft import Draft, attachment_name, email_message
 from ..signature import read_signature
 from ..signing import sign_pdf
 from . import main
