@@ -6,6 +6,7 @@ any .p12 (self-signed or issued by a certificate authority) and checks it can si
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -33,6 +34,10 @@ class Identity:
     key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
     certificate: x509.Certificate
     chain: tuple[x509.Certificate, ...]
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.certificate.public_bytes(serialization.Encoding.DER))
 
     @property
     def name(self) -> str:
@@ -164,6 +169,12 @@ def load_identity(
             fix="check your computer's clock",
         )
     return Identity(key=key, certificate=certificate, chain=tuple(extra or ()))
+
+
+def fingerprint(certificate_der: bytes) -> str:
+    """SHA-256 of the certificate, as AB:CD:…: what a recipient compares by phone or in person."""
+    digest = hashlib.sha256(certificate_der).hexdigest().upper()
+    return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
 
 
 def read_passphrase_file(path: str) -> bytes:

@@ -43,7 +43,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from .errors import InputError
 from .i18n import Language, long_date
-from .identity import Identity
+from .identity import Identity, fingerprint
 from .resources import templates_dir
 
 # Quiet the libraries' own warnings (fontTools on Graphite tables, pyHanko on self-signed
@@ -403,6 +403,7 @@ class SignatureReport:
     changed_after: str | None  # None, or what was changed after signing
     self_signed: bool
     trusted: bool  # chains to a --trust certificate
+    fingerprint: str = ""  # SHA-256 of the signer's certificate
 
     @property
     def valid(self) -> bool:
@@ -458,6 +459,7 @@ def verify_pdf(pdf: bytes, trust: tuple[bytes, ...] = ()) -> list[SignatureRepor
                 changed_after=_changes(status),
                 self_signed=cert.self_signed != "no",
                 trusted=bool(status.trusted) and bool(roots),
+                fingerprint=fingerprint(cert.dump()),
             )
         )
     return reports

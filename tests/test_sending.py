@@ -216,6 +216,9 @@ def test_canada_post_line(line, expected):
 
 def test_write_envelope_cli(tmp_path):
     out = tmp_path / "with-envelope.pdf"
-    result = run(*WRITE, "--to", "pm", "--lang", "en", "--envelope", "-o", out)
+    result = run(*WRITE, "--to", "pm", "--lang", "en", "--envelope", "--typed-signature", "-o", out)
     assert result.exit_code == 0, result.output
-    assert "80 WELLINGTON STREET" in PdfReader(out).pages[-1].extract_text()
+    reader = PdfReader(out)
+    assert "80 WELLINGTON STREET" in reader.pages[-1].extract_text()
+    fonts = [str(f["/BaseFont"]) for f in reader.pages[-2]["/Resources"]["/Font"].values()]
+    assert any("Dancing-Script" in f for f in fonts)

@@ -150,7 +150,10 @@ def test_identity_create_cli_writes_a_private_p12_and_refuses_to_overwrite(tmp_p
     result = run(*args, "--passphrase-file", tmp_path / "pass.txt")
     assert result.exit_code == 0, result.output
     assert out.stat().st_mode & 0o077 == 0
-    assert load_identity(out.read_bytes(), PASS).name == "Jane Doe"
+    identity = load_identity(out.read_bytes(), PASS)
+    assert identity.name == "Jane Doe"
+    assert f"Fingerprint (SHA-256): {identity.fingerprint}" in result.output
+    assert len(identity.fingerprint) == 95
     again = run(*args, "--passphrase-file", tmp_path / "pass.txt")
     assert again.exit_code == 2 and "already exists" in again.output
 
@@ -263,6 +266,8 @@ def test_self_signed_is_reported_as_such_not_as_an_error(files):
     result = run("verify", files / "self-signed.pdf")
     assert result.exit_code == 0, result.output
     assert "signer: Heather Lim <heather@example.ca>" in result.output
+    fingerprint = load_identity((files / "self.p12").read_bytes(), PASS).fingerprint
+    assert f"certificate fingerprint (SHA-256): {fingerprint}" in result.output
     assert "trusted: self-signed" in result.output
 
 

@@ -174,9 +174,12 @@ def identity_create(name, email, output, key_type, passphrase_file) -> None:
     path = Path(output)
     refuse_existing(path, "output")
     secret = passphrase(passphrase_file, None, confirm=True)
-    write_atomic(path, create_identity(name, email, secret, key_type=key_type))
+    p12 = create_identity(name, email, secret, key_type=key_type)
+    write_atomic(path, p12)
     os.chmod(path, 0o600)
     click.echo(str(path))
+    click.echo(f"Fingerprint (SHA-256): {load_identity(p12, secret).fingerprint}")
+    click.echo("Keep the file and its passphrase private; give the fingerprint to whoever checks.")
 
 
 # --- letters sign ---------------------------------------------------------------------------
@@ -223,6 +226,7 @@ def describe(report: SignatureReport, trust_given: bool) -> list[str]:
     lines = [
         f"{report.field}: {'VALID' if report.valid else 'INVALID'}",
         f"  signer: {report.signer}",
+        f"  certificate fingerprint (SHA-256): {report.fingerprint}",
         f"  signed at: {when} (the signer's own clock)",
     ]
     if report.timestamp_time:
