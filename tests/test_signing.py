@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import sys
 import threading
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
 
 import pytest
 from asn1crypto import keys as asn1_keys
@@ -424,3 +426,69 @@ def test_unreachable_timestamp_server_one_line_no_output(files):
                  "--passphrase-file", files / "pass.txt",
                  "--timestamp-url", "http://127.0.0.1:9/tsa", "-o", out)  # fmt: skip
     assert result.exit_code == 2 and "timestamp" in result.output and not out.exists()
+
+
+def test_write_signed_eml_attaches_the_signed_letter(files):
+    from email import policy
+    from email.parser import BytesParser
+
+    out = files / "letter.eml"
+    result = run(*WRITE, "--email", "heather@example.ca", "--sign-with", files / "user.p12",
+                 "--passphrase-file", files / "pass.txt", "--format", "eml", "-o", out)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    message = BytesParser(policy=policy.default).parsebytes(out.read_bytes())
+    (attachment,) = list(message.iter_attachments())
+    assert verify_pdf(attachment.get_content())[0].valid
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--timestamp-url", "http://127.0.0.1:9/"], "--timestamp-url needs --sign-with"),
+        (["--sign-with", "x.p12", "--format", "text"], "need a PDF"),
+        (["--envelope", "--format", "html"], "need a PDF"),
+    ],
+)
+def test_write_refuses_signing_options_that_cannot_apply(tmp_path, options, message):
+    out = tmp_path / "out"
+    result = run(*WRITE, *options, "-o", out)
+    assert result.exit_code == 2 and message in result.output and not out.exists()
+
+
+def test_identity_create_asks_the_passphrase_twice_on_a_terminal(tmp_path):
+    """The real command on a pseudo-terminal, as a constituent types it."""
+    import os
+    import pty
+    import shutil
+    import time
+
+    letters = shutil.which("letters") or str(Path(sys.executable).with_name("letters"))
+    out = tmp_path / "me.p12"
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the real CLI, on the terminal
+        os.execv(letters, ["letters", "identity", "create", "--name", "Jane Doe",
+                           "--email", "jane@example.ca", "-o", str(out)])  # fmt: skip
+    seen = b""
+
+    def answer(prompt: bytes, text: bytes) -> None:
+        nonlocal seen
+        deadline = time.monotonic() + 30
+        while prompt not in seen and time.monotonic() < deadline:
+            seen += os.read(fd, 1024)
+        os.write(fd, text)
+
+    answer(b"Passphrase:", PASS + b"\n")
+    answer(b"Repeat the passphrase:", PASS + b"\n")
+    while True:  # everything the terminal shows, up to the end
+        try:
+            chunk = os.read(fd, 1024)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert PASS not in seen and b"Fingerprint (SHA-256):" in seen  # hidden input: never echoed
+    assert load_identity(out.read_bytes(), PASS).name == "Jane Doe"
