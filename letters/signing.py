@@ -202,17 +202,11 @@ def _signer(identity: Identity) -> SimpleSigner:
 
 
 def _page_index(reader: PdfFileReader, page_ref) -> int | None:
-    for index in range(len(reader.root["/Pages"].get("/Kids", ()))):
-        _, ref = _page(reader, index)
-        if ref is not None and ref.idnum == page_ref.idnum:
+    """The number of the page a destination points to, whatever the shape of the page tree."""
+    for index in range(int(reader.root["/Pages"]["/Count"])):
+        if reader.find_page_for_modification(index)[0].idnum == page_ref.idnum:
             return index
     return None
-
-
-def _page(reader: PdfFileReader, index: int):
-    kids = reader.root["/Pages"]["/Kids"]
-    ref = kids.raw_get(index)
-    return kids[index], ref if isinstance(ref, generic.IndirectObject) else None
 
 
 def stamp_box(reader: PdfFileReader) -> tuple[int, tuple[float, float, float, float]]:
