@@ -7,7 +7,7 @@ DEMO := --campaign end-ice-contracts --date 2026-02-01 --name "Heather Lim" \
 	--street "10234 82 Avenue NW" --city Edmonton --province AB --postal-code "T6E 1Z8" \
 	--riding "Edmonton Strathcona" --email heather.lim@example.ca
 
-.PHONY: demo test lint system-deps clean
+.PHONY: demo test lint review system-deps browser-deps serve bench-serve screenshots clean house batch-demo
 
 # WeasyPrint needs Pango; HarfBuzz's subsetter makes each PDF about 7x faster than fontTools.
 system-deps:
@@ -27,6 +27,25 @@ system-deps:
 	  fi; \
 	fi
 
+# The browser tests drive Debian's Chromium through its chromedriver (never a downloaded browser)
+# and check accessibility with axe-core from npm. Without them those tests skip, saying why.
+browser-deps: node_modules/axe-core/axe.min.js
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Chromium and chromedriver for the browser tests"; \
+	    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null 2>&1 || \
+	     (apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null)) || \
+	     echo "Could not install Chromium: the browser tests will be skipped"; \
+	  else \
+	    echo "No Chromium: the browser tests will be skipped. Install it with:"; \
+	    echo "  sudo apt-get install chromium chromium-driver"; \
+	  fi; \
+	fi
+
+node_modules/axe-core/axe.min.js:
+	@command -v npm >/dev/null && npm install --no-save --no-package-lock --no-audit --no-fund -s axe-core@4 \
+	  || echo "No npm: the accessibility check will be skipped"
+
 $(VENV)/.installed: pyproject.toml | system-deps
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
@@ -39,8 +58,42 @@ demo: $(VENV)/.installed
 	@$(LETTERS) write $(DEMO) --to pm --lang fr -o output/demo/pm-fr.pdf
 	@$(LETTERS) write $(DEMO) --to mp:"Edmonton Strathcona" --lang en -o output/demo/mp-en.pdf
 
-test: $(VENV)/.installed
+# The whole House (44th Parliament) from the House's own exports, into directory/house.toml,
+# so `--to mp` and a riding column reach every MP. Merges: running it again changes nothing.
+SHARED_DATA ?= ../shared/data
+house: $(VENV)/.installed
+	@$(LETTERS) directory import $(SHARED_DATA)/house-of-commons-members-44th.xml \
+	  $(SHARED_DATA)/house-of-commons-legislators-44th.json \
+	  --districts $(SHARED_DATA)/ca_federal_electoral_districts-2023.csv
+
+# The batch on examples/supporters.csv: a letter to the PM and to each supporter's own MP, print
+# packs, manifest.csv and errors.csv in output/end-ice-contracts/supporters-2026-02-01/. With
+# ../shared/data present it first imports the whole House, so every riding finds its MP.
+batch-demo: $(VENV)/.installed
+	@if [ ! -f directory/house.toml ] && [ -f $(SHARED_DATA)/house-of-commons-members-44th.xml ]; then \
+	  $(MAKE) --no-print-directory house; fi
+	@$(LETTERS) batch --campaign end-ice-contracts --input examples/supporters.csv \
+	  --to pm --to mp --date 2026-02-01
+
+# The project's own catalogs must pass every translation check, warnings included (CI fails on a
+# bad translation).
+test: $(VENV)/.installed browser-deps
 	$(PY) -m pytest -q
+	$(LETTERS) i18n check --strict
+
+# The translation review a reviewer reads: messages English | French, then the letters side by side.
+review: $(VENV)/.installed
+	$(LETTERS) i18n review --campaign end-ice-contracts --locale fr -o output/review/end-ice-contracts-fr.pdf
+
+# The campaign's web page on http://127.0.0.1:8000/ (Ctrl+C stops it).
+serve: $(VENV)/.installed
+	$(LETTERS) serve
+
+bench-serve: $(VENV)/.installed
+	$(PY) benchmarks/bench_serve.py
+
+screenshots: $(VENV)/.installed browser-deps
+	$(PY) -m tests.browser docs
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check letters tests benchmarks

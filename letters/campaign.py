@@ -12,6 +12,7 @@ from .resources import campaigns_dir
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 TEXT_FIELDS = ("title", "subject", "opening", "demands_intro", "closing_request")
+VARIANT_FIELDS = ("opening_variants", "closing_request_variants")
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,12 @@ class Demand:
     title: str
     text: str
     ministers: tuple[str, ...]  # portfolio ids; the Prime Minister receives every demand
+    variants: tuple[str, ...] = ()  # alternative wordings of `text` (see letters/variants.py)
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        """Every wording of the demand: the text first, then its variants."""
+        return (self.text, *self.variants)
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,18 @@ class Campaign:
     demands: tuple[Demand, ...]
     closing_request: str
     path: Path
+    opening_variants: tuple[str, ...] = ()
+    closing_request_variants: tuple[str, ...] = ()
+    demands_intro_one: str | None = None  # the lead-in when a letter carries a single demand
+
+    @property
+    def openings(self) -> tuple[str, ...]:
+        """Every wording of the opening: the opening first, then its variants."""
+        return (self.opening, *self.opening_variants)
+
+    @property
+    def closing_requests(self) -> tuple[str, ...]:
+        return (self.closing_request, *self.closing_request_variants)
 
     def demand(self, demand_id: str) -> Demand:
         for demand in self.demands:
@@ -126,13 +145,37 @@ def _parse(raw: dict, path: Path, known_portfolios: frozenset[str] | None) -> Ca
         _parse_demand(demand_id, body, path, known_portfolios)
         for demand_id, body in raw_demands.items()
     )
+    variants = {key: _variants(raw, key, path) for key in VARIANT_FIELDS}
+    if "demands_intro_one" in raw:
+        variants["demands_intro_one"] = _require_text(raw, "demands_intro_one", path)
     return Campaign(
         id=campaign_id,
         context=tuple(" ".join(c.split()) for c in context),
         demands=demands,
         path=path,
         **texts,
+        **variants,
     )
+
+
+def _variants(raw: dict, key: str, path: Path, where: str = "") -> tuple[str, ...]:
+    """Optional alternative wordings: a list of non-empty, distinct strings."""
+    value = raw.get(key, [])
+    name = f"{where}{key}"
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise CampaignError(
+            f"{path.name}: {name!r} must be a list of alternative wordings",
+            field=name,
+            fix=f'write {key} = ["first wording", "second wording"], or leave it out',
+        )
+    texts = tuple(" ".join(v.split()) for v in value)
+    if len(set(texts)) != len(texts):
+        raise CampaignError(
+            f"{path.name}: {name!r} repeats a wording",
+            field=name,
+            fix="remove the repeated wording",
+        )
+    return texts
 
 
 def _parse_demand(
@@ -165,4 +208,5 @@ def _parse_demand(
         title=_require_text(body, "title", path, where),
         text=_require_text(body, "text", path, where),
         ministers=tuple(ministers),
+        variants=_variants(body, "variants", path, where),
     )

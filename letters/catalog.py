@@ -1,21 +1,32 @@
-"""Catalogs: extract English messages (templates, code, campaigns), update and compile the PO files.
+"""Catalogs: extract English messages (templates, code, campaigns), then init, update, compile.
 
-Thin wrappers over Babel's own `extract`, `read_po`/`write_po` and `write_mo`.
+Thin wrappers over Babel's own `extract`, `read_po`/`write_po` and `write_mo`. The extraction
+methods live in `babel.cfg` at the top of the repository, so `pybabel extract -F babel.cfg` and
+`letters i18n extract` read the same sources the same way.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from io import BytesIO, StringIO
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel import Locale, UnknownLocaleError
+from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import denormalize, read_po, write_po
 
-from .resources import data_root, locales_dir
+from .errors import InputError, TranslationError
+from .i18n import DOMAIN, SOURCE_LANGUAGE
+from .resources import data_root, locales_dir, templates_dir
 
 KEYWORDS = {
     "_": None,
@@ -24,95 +35,380 @@ KEYWORDS = {
     "pgettext": ((1, "c"), 2),
     "npgettext": ((1, "c"), 2, 3),
     "mark": ((1, "c"), 2),
+    "translatable": None,
+    "tr": (2,),
 }
 COMMENT_TAGS = ["TRANSLATORS:"]
-CAMPAIGN_KEYS = ("title", "subject", "opening", "demands_intro", "closing_request")
+CAMPAIGN_KEYS = (
+    "title",
+    "subject",
+    "opening",
+    "demands_intro",
+    "demands_intro_one",
+    "closing_request",
+)
+WIDTH = 100
+# The method map when babel.cfg is absent (an installed wheel): the same three sources.
+DEFAULT_MAPPING = """\
+[jinja2: templates/**.j2]
+extensions = jinja2.ext.i18n
+trimmed = true
+
+[python: letters/**.py]
+
+[letters_campaign: campaigns/**/campaign.toml]
+"""
+
+
+class KeyPath(int):
+    """A line number that prints as a TOML key path.
+
+    Babel writes a location as `file:{lineno:d}`; this int formats as its key path instead, so
+    the PO file says `campaign.toml:demands.export-permits.text` (where the text goes) both from
+    `letters i18n extract` and from plain `pybabel extract`, without patching Babel.
+    """
+
+    key: str
+
+    def __new__(cls, line: int, key: str) -> KeyPath:
+        number = super().__new__(cls, line)
+        number.key = key
+        return number
+
+    def __format__(self, spec: str) -> str:
+        return self.key
+
+    __str__ = __repr__ = lambda self: self.key  # noqa: E731
 
 
 def extract_campaign(fileobj, keywords, comment_tags, options) -> Iterator[tuple]:
-    """Babel extractor for campaign.toml: one message per text, its key path as a comment.
+    """Babel extractor for campaign.toml: one message per text, its key path as its location.
 
-    Registered as the `letters_campaign` babel.extractors entry point, so `pybabel extract` works.
+    A TOML comment starting with a comment tag (`# TRANSLATORS: …`) on the lines just above a
+    text becomes that message's translator comment. Registered as the `letters_campaign`
+    babel.extractors entry point, so `pybabel extract` works too.
     """
     text = fileobj.read().decode("utf-8")
     raw = tomllib.loads(text)
     lines = text.splitlines()
 
-    def line_of(value: str) -> int:
-        probe = value[:40].replace('"', '\\"')
-        for number, line in enumerate(lines, start=1):
-            if probe in line or value[:40] in line:
+    def line_of(pattern: str, start: int = 0, stop_at_table: bool = False) -> int:
+        """1-based number of the first line from `start` matching `pattern` (0: not found)."""
+        for number, line in enumerate(lines[start:], start=start + 1):
+            if stop_at_table and line.lstrip().startswith("["):
+                break
+            if re.match(pattern, line.strip()):
                 return number
         return 0
 
-    def message(key: str, value: str) -> tuple:
-        value = " ".join(value.split())
-        return (line_of(value), None, value, [f"campaign: {key}"])
+    def line_of_value(value: str, fallback: int) -> int:
+        probe = " ".join(value.split())[:40]
+        for number, line in enumerate(lines, start=1):
+            if probe in " ".join(line.split()).replace('\\"', '"'):
+                return number
+        return fallback
+
+    def comments_above(number: int) -> list[str]:
+        found: list[str] = []
+        for line in reversed(lines[: max(number - 1, 0)]):
+            stripped = line.strip()
+            if not stripped.startswith("#"):
+                break
+            found.insert(0, stripped.lstrip("#").strip())
+        for start, comment in enumerate(found):
+            if any(comment.startswith(tag) for tag in comment_tags):
+                return found[start:]
+        return []
+
+    def message(key: str, value: str, number: int) -> tuple:
+        return (KeyPath(number, key), None, " ".join(value.split()), comments_above(number))
+
+    def variants(key: str, values: object, fallback: int) -> Iterator[tuple]:
+        for index, value in enumerate(values if isinstance(values, list) else []):
+            if isinstance(value, str):
+                yield message(f"{key}.{index}", value, line_of_value(value, fallback))
 
     for key in CAMPAIGN_KEYS:
         if isinstance(raw.get(key), str):
-            yield message(key, raw[key])
+            yield message(key, raw[key], line_of(rf"{key}\s*=", stop_at_table=True))
+        yield from variants(
+            f"{key}_variants",
+            raw.get(f"{key}_variants"),
+            line_of(rf"{key}_variants\s*=", stop_at_table=True),
+        )
+    context_line = line_of(r"context\s*=", stop_at_table=True)
     for index, paragraph in enumerate(raw.get("context", [])):
-        yield message(f"context.{index}", paragraph)
+        yield message(f"context.{index}", paragraph, line_of_value(paragraph, context_line))
     for demand_id, body in raw.get("demands", {}).items():
+        table = line_of(rf"\[\s*demands\.\"?{re.escape(demand_id)}\"?\s*\]")
         for key in ("title", "text"):
             if isinstance(body.get(key), str):
-                yield message(f"demands.{demand_id}.{key}", body[key])
+                yield message(
+                    f"demands.{demand_id}.{key}", body[key], line_of(rf"{key}\s*=", table)
+                )
+        yield from variants(
+            f"demands.{demand_id}.variants", body.get("variants"), line_of(r"variants\s*=", table)
+        )
 
 
-def _method_map() -> list[tuple[str, str]]:
-    return [
-        ("templates/**.j2", "jinja2"),
-        ("letters/**.py", "python"),
-        ("campaigns/**/campaign.toml", "letters.catalog:extract_campaign"),
-    ]
+def _mapping(root: Path) -> tuple[list, dict]:
+    cfg = root / "babel.cfg"
+    text = cfg.read_text(encoding="utf-8") if cfg.is_file() else DEFAULT_MAPPING
+    return parse_mapping_cfg(StringIO(text), str(cfg))
 
 
 def extract(root: Path | None = None) -> Catalog:
     """Collect every English message of the project into a template catalog (messages.pot)."""
     root = root or data_root()
+    method_map, options_map = _mapping(root)
     catalog = Catalog(project="letters", charset="utf-8", fuzzy=False)
-    options = {"templates/**.j2": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
     for filename, lineno, message, comments, context in extract_from_dir(
-        str(root), _method_map(), options, KEYWORDS, COMMENT_TAGS, strip_comment_tags=True
+        str(root), method_map, options_map, KEYWORDS, COMMENT_TAGS, strip_comment_tags=True
     ):
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return catalog
 
 
+@cache
+def _template_messages(root: Path, stamp: tuple) -> tuple[tuple[str | None, str], ...]:
+    found = extract_from_dir(
+        str(root),
+        [("**.j2", "jinja2")],
+        {"**.j2": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}},
+        KEYWORDS,
+    )
+    return tuple(dict.fromkeys((context, message) for _, _, message, _, context in found))
+
+
+def template_messages() -> tuple[tuple[str | None, str], ...]:
+    """(context, msgid) of every message the letter templates print, read once per edit."""
+    root = templates_dir()
+    stamp = tuple(p.stat().st_mtime_ns for p in sorted(root.rglob("*.j2")))
+    return _template_messages(root, stamp)
+
+
 def pot_path() -> Path:
-    return locales_dir() / "messages.pot"
+    return locales_dir() / f"{DOMAIN}.pot"
 
 
 def po_path(lang: str) -> Path:
-    return locales_dir() / lang / "LC_MESSAGES" / "messages.po"
+    return locales_dir() / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def po_languages() -> tuple[str, ...]:
+    """Every language with a PO file, compiled or not (a new one has no .mo yet)."""
+    return tuple(
+        sorted(p.parent.parent.name for p in locales_dir().glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    )
+
+
+def load_po(lang: str) -> Catalog:
+    path = po_path(lang)
+    if not path.is_file():
+        raise TranslationError(
+            f"no catalog {path}",
+            field="locale",
+            fix=f"use one of: {', '.join(po_languages()) or '(none)'}, or `letters i18n init --locale {lang}`",
+        )
+    with path.open("rb") as source:
+        catalog = read_po(source, locale=lang)
+    for message in catalog:
+        _restore_previous_id(message)
+    return catalog
+
+
+def _restore_previous_id(message: Message) -> None:
+    """Babel writes the old English of a fuzzy message as `#| msgid …` but reads it back as a
+    user comment; turn it back into `previous_id` (kept while fuzzy) so updates stay stable."""
+    previous = [c for c in message.user_comments if c.startswith("|")]
+    if not previous:
+        return
+    message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
+    lines = [c[1:].strip() for c in previous]
+    if message.fuzzy and lines[0].startswith("msgid "):
+        message.previous_id = [denormalize("\n".join([lines[0][6:], *lines[1:]]))]
+
+
+def _po_bytes(catalog: Catalog, **options) -> bytes:
+    out = BytesIO()
+    write_po(out, catalog, width=WIDTH, **options)
+    return out.getvalue()
 
 
 def write_pot(catalog: Catalog, path: Path | None = None) -> Path:
     path = path or pot_path()
-    with path.open("wb") as out:
-        write_po(out, catalog, width=100, sort_output=False, omit_header=False)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(_po_bytes(catalog, sort_output=False, omit_header=False))
     return path
 
 
-def update(lang: str, template: Catalog) -> Catalog:
-    """Merge new messages; changed ones become fuzzy; vanished ones stay as obsolete (#~)."""
-    with po_path(lang).open("rb") as source:
-        catalog = read_po(source, locale=lang)
+_POT_DATE = re.compile(rb'^"POT-Creation-Date: .*\\n"\n', re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Updated:
+    path: Path
+    changed: bool
+    fuzzy: tuple[str, ...]  # msgids that became fuzzy in this update
+    obsolete: tuple[str, ...]  # msgids no longer used, kept as #~
+
+
+def update(lang: str, template: Catalog) -> Updated:
+    """Merge new messages; changed ones become fuzzy; vanished ones stay as obsolete (#~).
+
+    A catalog whose messages did not change is left byte for byte as it was (not even the
+    POT-Creation-Date moves), so `extract` + `update` on a clean checkout dirties nothing.
+    """
+    path = po_path(lang)
+    catalog = load_po(lang)
+    was_fuzzy = {m.id for m in catalog if m.id and m.fuzzy}
+    previous = {(m.id, m.context): m.previous_id for m in catalog if m.previous_id}
+    for key, message in list(catalog.obsolete.items()):  # used again (a reverted edit): revive
+        if template.get(message.id, message.context) is not None:
+            del catalog.obsolete[key]
+            catalog[message.id] = message
     catalog.update(template, update_header_comment=False)
-    with po_path(lang).open("wb") as out:
-        write_po(out, catalog, width=100, include_previous=True)
-    return catalog
+    for message in catalog:  # Babel forgets the old English of a message already fuzzy
+        if message.fuzzy and not message.previous_id:
+            message.previous_id = previous.get((message.id, message.context), [])
+    new = _po_bytes(catalog, include_previous=True)
+    old = path.read_bytes()
+    changed = _POT_DATE.sub(b"", new) != _POT_DATE.sub(b"", old)
+    if changed:
+        path.write_bytes(new)
+    fuzzy = tuple(m.id for m in catalog if m.id and m.fuzzy and m.id not in was_fuzzy)
+    return Updated(path, changed, fuzzy, tuple(m.id for m in catalog.obsolete.values()))
 
 
-def compile_catalog(lang: str) -> Path:
-    """Compile the PO file to the .mo the letters read (fuzzy entries are left out)."""
-    with po_path(lang).open("rb") as source:
-        catalog = read_po(source, locale=lang)
+def init(lang: str, template: Catalog) -> Path:
+    """Start a catalog for a new language: header, plural forms from Babel's locale data."""
+    try:
+        locale = Locale.parse(lang)
+    except (UnknownLocaleError, ValueError) as exc:
+        raise InputError(
+            f"unknown locale {lang!r}", field="locale", fix="use a code such as es, de, pt_BR"
+        ) from exc
+    if lang == SOURCE_LANGUAGE:
+        raise InputError(
+            "English is the source language", field="locale", fix="pick another language"
+        )
+    path = po_path(lang)
+    if path.exists():
+        raise InputError(
+            f"{path} exists already",
+            field="locale",
+            fix=f"run `letters i18n update --locale {lang}` to bring it up to date",
+        )
+    catalog = Catalog(
+        locale=locale,
+        domain=DOMAIN,
+        project="letters",
+        charset="utf-8",
+        fuzzy=False,
+        language_team=f"{locale.english_name} <LL@li.org>",
+        creation_date=template.creation_date,
+        revision_date=now(),
+    )
+    for message in template:
+        if message.id:
+            catalog[message.id] = _blank(message)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(_po_bytes(catalog))
+    return path
+
+
+def _blank(message: Message) -> Message:
+    return Message(
+        message.id,
+        "" if isinstance(message.id, str) else ("",) * len(message.id),
+        locations=message.locations,
+        flags=message.flags,
+        auto_comments=message.auto_comments,
+        context=message.context,
+    )
+
+
+def compile_catalog(lang: str, force: bool = False) -> tuple[Path, tuple]:
+    """Compile the PO file to the .mo the letters read; fuzzy and empty entries are left out.
+
+    A message with an error (a placeholder or tag that differs from the English, a Babel format
+    error) would break or corrupt a letter, so the catalog is refused. With `force`, the rest is
+    compiled and those messages are left out too: a letter needing them then refuses to print.
+    Returns the .mo path and the findings that were left out.
+    """
+    from .checks import blocking_findings  # checks reads catalogs; import late to avoid a cycle
+
+    catalog = load_po(lang)
+    errors = blocking_findings(catalog, po_path(lang))
+    if errors and not force:
+        names = "; ".join(f"{f.check}: {f.message_label}" for f in errors[:5])
+        more = f" and {len(errors) - 5} more" if len(errors) > 5 else ""
+        raise TranslationError(
+            f"{po_path(lang)} has {len(errors)} error(s): {names}{more}",
+            field="locale",
+            fix=f"run `letters i18n check --locale {lang}` and fix them, or pass --force to leave those messages out",
+        )
+    for finding in errors:
+        catalog.delete(finding.msgid, finding.context)
     mo = po_path(lang).with_suffix(".mo")
-    with mo.open("wb") as out:
-        write_mo(out, catalog, use_fuzzy=False)
-    return mo
+    out = BytesIO()
+    write_mo(out, catalog, use_fuzzy=False)
+    mo.write_bytes(out.getvalue())
+    return mo, tuple(errors)
+
+
+def source_of(message: Message) -> str:
+    """Where a message appears: the campaign, the letter template, or the code."""
+    files = [filename for filename, _ in message.locations]
+    if any(f.startswith("campaigns/") for f in files):
+        return "campaign"
+    if any(f.startswith("templates/") for f in files):
+        return "letter template"
+    return "code"
+
+
+SOURCES = ("campaign", "letter template", "code")
+
+
+def status(message: Message | None) -> str:
+    """translated, fuzzy or untranslated (missing from the catalog counts as untranslated)."""
+    if message is None or not (
+        message.string if isinstance(message.string, str) else all(message.string)
+    ):
+        return "untranslated"
+    return "fuzzy" if message.fuzzy else "translated"
+
+
+@dataclass(frozen=True)
+class Count:
+    """How far one locale's translation of one source of messages has got."""
+
+    locale: str
+    source: str
+    total: int
+    translated: int
+    fuzzy: int
+    untranslated: int
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.translated / self.total if self.total else 100.0
+
+
+def stats(lang: str, template: Catalog) -> list[Count]:
+    """Per source (campaign, letter template, code) and in all: translated/fuzzy/untranslated."""
+    catalog = load_po(lang)
+    tally = {source: Counter() for source in (*SOURCES, "all")}
+    for message in template:
+        if message.id:
+            state = status(catalog.get(message.id, message.context))
+            tally[source_of(message)][state] += 1
+            tally["all"][state] += 1
+    return [
+        Count(lang, source, c.total(), c["translated"], c["fuzzy"], c["untranslated"])
+        for source, c in tally.items()
+        if c.total() or source == "all"
+    ]
 
 
 def now() -> datetime:

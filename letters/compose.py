@@ -5,14 +5,15 @@ The result is a `Letter` of plain, already-translated strings; templates only pl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from .campaign import Campaign, Demand
 from .envelope import Envelope, canada_post_city_line, canada_post_line
-from .errors import InputError
-from .i18n import Language, mark, starts_with_vowel_sound
+from .errors import InputError, translatable
+from .i18n import Language, MessageRef, mark, starts_with_vowel_sound
 from .people import Office, Recipient, Sender
+from .variants import MAIN_WORDING, Wording
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,9 @@ class Letter:
     complimentary_close: str
     signature_png: bytes | None
     signer_name: str
+    # Messages printed in English because the catalog lacks them (missing or fuzzy); the
+    # pipeline refuses such a letter unless asked to allow an incomplete translation.
+    untranslated: tuple[MessageRef, ...] = ()
     typed_signature: str | None = None  # the name, set in a script font (no image given)
     sender_email: str | None = None
     recipient_name: str = ""
@@ -57,14 +61,18 @@ def compose(
     *,
     day: date,
     lang: Language,
+    wording: Wording = MAIN_WORDING,
     envelope: bool = False,
 ) -> Letter:
     """Decide the whole letter from the campaign, the sender and the recipient.
 
-    With `envelope`, the letter carries the lines of a #10 envelope to print after it.
+    `wording` picks among the campaign's alternative wordings (see `letters.variants`); the
+    default is the campaign's main text everywhere. With `envelope`, the letter carries the
+    lines of a #10 envelope to print after it.
     """
     demands = chosen_demands(campaign, sender, recipient)
-    return Letter(
+    lang = lang.fresh()  # records this letter's untranslated messages, and only this letter's
+    letter = Letter(
         campaign_id=campaign.id,
         lang=lang.code,
         lang_tag=lang.tag,
@@ -76,14 +84,21 @@ def compose(
         recipient_email=recipient.email,
         subject=lang.gettext(campaign.subject),
         salutation=salutation(recipient, lang),
-        opening=opening(campaign, sender, lang),
+        opening=opening(campaign, sender, lang, wording.opening),
         context=tuple(lang.gettext(p) for p in campaign.context),
-        demands_intro=lang.gettext(campaign.demands_intro),
+        demands_intro=lang.gettext(
+            campaign.demands_intro_one
+            if len(demands) == 1 and campaign.demands_intro_one
+            else campaign.demands_intro
+        ),
         demands=tuple(
-            DemandText(d.id, lang.gettext(d.title), lang.gettext(d.text)) for d in demands
+            DemandText(
+                d.id, lang.gettext(d.title), lang.gettext(_nth(d.texts, wording.demand(d.id)))
+            )
+            for d in demands
         ),
         note_paragraphs=note_paragraphs(sender.note),
-        closing_request=lang.gettext(campaign.closing_request),
+        closing_request=lang.gettext(_nth(campaign.closing_requests, wording.closing_request)),
         complimentary_close=complimentary_close(recipient, lang),
         signature_png=sender.signature_png,
         signer_name=sender.name,
@@ -92,6 +107,7 @@ def compose(
         recipient_name=recipient.full_name,
         envelope=envelope_for(sender, recipient, lang) if envelope else None,
     )
+    return replace(letter, untranslated=tuple(dict.fromkeys(lang.untranslated)))
 
 
 def envelope_for(sender: Sender, recipient: Recipient, lang: Language) -> Envelope:
@@ -123,6 +139,11 @@ def envelope_for(sender: Sender, recipient: Recipient, lang: Language) -> Envelo
     )
 
 
+def _nth(texts: tuple[str, ...], index: int) -> str:
+    """The chosen wording; an index from an older campaign file wraps rather than fails."""
+    return texts[index % len(texts)]
+
+
 def chosen_demands(campaign: Campaign, sender: Sender, recipient: Recipient) -> list[Demand]:
     """The sender's demands in the sender's order (default: all, in campaign order).
 
@@ -136,9 +157,12 @@ def chosen_demands(campaign: Campaign, sender: Sender, recipient: Recipient) -> 
     if not mine:
         concerned = ", ".join(d.id for d in campaign.demands if portfolio in d.ministers)
         raise InputError(
-            f"none of the chosen demands concerns {recipient.id}",
+            translatable("none of the chosen demands concerns %(recipient)s"),
             field="demand",
-            fix=f"choose one of: {concerned}, or write to pm" if concerned else "write to pm",
+            fix=translatable("choose one of: %(demands)s, or write to pm")
+            if concerned
+            else translatable("write to pm"),
+            values={"recipient": recipient.id, "demands": concerned},
         )
     return mine
 
@@ -177,72 +201,121 @@ def recipient_lines(recipient: Recipient, lang: Language) -> tuple[str, ...]:
     return tuple(lines + office_lines(recipient.office, lang))
 
 
-def _gendered(
-    recipient: Recipient, lang: Language, forms: dict[str, tuple[str, str]], **values: str
-) -> str:
-    context, message = forms[recipient.gender]
+# Forms of address (Canadian protocol), one message per gender (f, m, u = unknown) so that
+# translators see every variant; French genders them, English mostly does not.
+FORMS: dict[tuple[str, str], dict[str, tuple[str, str]]] = {
+    ("name", "right-honourable"): {
+        "m": mark(
+            "address line, man privy councillor and MP", "The Right Honourable %(name)s, P.C., M.P."
+        ),
+        "f": mark(
+            "address line, woman privy councillor and MP",
+            "The Right Honourable %(name)s, P.C., M.P.",
+        ),
+        "u": mark(
+            "address line, privy councillor and MP, gender unknown",
+            "The Right Honourable %(name)s, P.C., M.P.",
+        ),
+    },
+    ("name", "honourable"): {
+        "m": mark("address line, man minister", "The Honourable %(name)s, P.C., M.P."),
+        "f": mark("address line, woman minister", "The Honourable %(name)s, P.C., M.P."),
+        "u": mark("address line, minister, gender unknown", "The Honourable %(name)s, P.C., M.P."),
+    },
+    ("name", "mp"): {
+        "m": mark("address line, man MP", "Mr. %(name)s, M.P."),
+        "f": mark("address line, woman MP", "Ms. %(name)s, M.P."),
+        "u": mark("address line, MP, gender unknown", "%(name)s, M.P."),
+    },
+    ("title", "pm"): {
+        "m": mark("title line, man prime minister", "Prime Minister of Canada"),
+        "f": mark("title line, woman prime minister", "Prime Minister of Canada"),
+        "u": mark("title line, prime minister, gender unknown", "Prime Minister of Canada"),
+    },
+    ("salutation", "pm"): {
+        # TRANSLATORS: the appel; French names the office and ends with a comma.
+        # allow: punctuation
+        "m": mark("salutation, man prime minister", "Dear Prime Minister:"),
+        # TRANSLATORS: the appel; French names the office and ends with a comma.
+        # allow: punctuation
+        "f": mark("salutation, woman prime minister", "Dear Prime Minister:"),
+        # TRANSLATORS: appel, gender unknown; Canadian Heritage recommends "Bonjour,".
+        # allow: punctuation, terms
+        "u": mark("salutation, prime minister, gender unknown", "Dear Prime Minister:"),
+    },
+    ("salutation", "minister"): {
+        # TRANSLATORS: the appel; French names the office and ends with a comma.
+        # allow: punctuation
+        "m": mark("salutation, man minister", "Dear Minister:"),
+        # TRANSLATORS: the appel; French names the office and ends with a comma.
+        # allow: punctuation
+        "f": mark("salutation, woman minister", "Dear Minister:"),
+        # TRANSLATORS: appel, gender unknown; Canadian Heritage recommends "Bonjour,".
+        # allow: punctuation
+        "u": mark("salutation, minister, gender unknown", "Dear Minister:"),
+    },
+    ("salutation", "mp"): {
+        # TRANSLATORS: the appel; French names the office (not the person), ends with a comma.
+        # allow: placeholders, punctuation
+        "m": mark("salutation, man MP", "Dear Mr. %(last_name)s:"),
+        # TRANSLATORS: the appel; French names the office (not the person), ends with a comma.
+        # allow: placeholders, punctuation
+        "f": mark("salutation, woman MP", "Dear Ms. %(last_name)s:"),
+        # TRANSLATORS: appel, gender unknown; Canadian Heritage recommends "Bonjour,".
+        # allow: placeholders, punctuation
+        "u": mark("salutation, MP, gender unknown", "Dear %(first_name)s %(last_name)s:"),
+    },
+    # English closes every letter with "Yours sincerely,"; French repeats the appel in a formula.
+    ("close", "pm"): {
+        # TRANSLATORS: French closes with a full formula ending in a period.
+        # allow: punctuation
+        "m": mark("complimentary close, man prime minister", "Yours sincerely,"),
+        # TRANSLATORS: French closes with a full formula ending in a period.
+        # allow: punctuation
+        "f": mark("complimentary close, woman prime minister", "Yours sincerely,"),
+        # TRANSLATORS: French closes with a full formula ending in a period.
+        # allow: punctuation
+        "u": mark("complimentary close, prime minister, gender unknown", "Yours sincerely,"),
+    },
+    ("close", "minister"): {
+        # TRANSLATORS: French closes with a full formula ending in a period.
+        # allow: punctuation
+        "m": mark("complimentary close, man minister", "Yours sincerely,"),
+        # TRANSLATORS: French closes with a full formula ending in a period.
+        # allow: punctuation
+        "f": mark("complimentary close, woman minister", "Yours sincerely,"),
+        # TRANSLATORS: French closes with a full formula ending in a period.
+        # allow: punctuation
+        "u": mark("complimentary close, minister, gender unknown", "Yours sincerely,"),
+    },
+    ("close", "mp"): {
+        # TRANSLATORS: French closes with a full formula ending in a period.
+        # allow: punctuation
+        "m": mark("complimentary close, man MP", "Yours sincerely,"),
+        # TRANSLATORS: French closes with a full formula ending in a period.
+        # allow: punctuation
+        "f": mark("complimentary close, woman MP", "Yours sincerely,"),
+        # TRANSLATORS: French closes with a full formula ending in a period.
+        # allow: punctuation
+        "u": mark("complimentary close, MP, gender unknown", "Yours sincerely,"),
+    },
+}
+
+
+def form(kind: str, key: str, recipient: Recipient, lang: Language, **values: str) -> str:
+    """The recipient's form of address of this kind, in the letter's language."""
+    context, message = FORMS[kind, key][recipient.gender]
     return lang.pgettext(context, message, **values)
 
 
 def name_line(recipient: Recipient, lang: Language) -> str:
-    """First line of the address block, with honorific and post-nominals (Canadian protocol)."""
-    name = recipient.full_name
-    if recipient.honorific == "right-honourable":
-        return _gendered(
-            recipient,
-            lang,
-            {
-                "m": mark(
-                    "address line, man privy councillor and MP",
-                    "The Right Honourable %(name)s, P.C., M.P.",
-                ),
-                "f": mark(
-                    "address line, woman privy councillor and MP",
-                    "The Right Honourable %(name)s, P.C., M.P.",
-                ),
-                "u": mark(
-                    "address line, privy councillor and MP, gender unknown",
-                    "The Right Honourable %(name)s, P.C., M.P.",
-                ),
-            },
-            name=name,
-        )
-    if recipient.honorific == "honourable":
-        return _gendered(
-            recipient,
-            lang,
-            {
-                "m": mark("address line, man minister", "The Honourable %(name)s, P.C., M.P."),
-                "f": mark("address line, woman minister", "The Honourable %(name)s, P.C., M.P."),
-                "u": mark(
-                    "address line, minister, gender unknown", "The Honourable %(name)s, P.C., M.P."
-                ),
-            },
-            name=name,
-        )
-    return _gendered(
-        recipient,
-        lang,
-        {
-            "m": mark("address line, man MP", "Mr. %(name)s, M.P."),
-            "f": mark("address line, woman MP", "Ms. %(name)s, M.P."),
-            "u": mark("address line, MP, gender unknown", "%(name)s, M.P."),
-        },
-        name=name,
-    )
+    """First line of the address block, with honorific and post-nominals."""
+    return form("name", recipient.honorific or "mp", recipient, lang, name=recipient.full_name)
 
 
 def role_title(recipient: Recipient, lang: Language) -> str | None:
     if recipient.role == "pm":
-        return _gendered(
-            recipient,
-            lang,
-            {
-                "m": mark("title line, man prime minister", "Prime Minister of Canada"),
-                "f": mark("title line, woman prime minister", "Prime Minister of Canada"),
-                "u": mark("title line, prime minister, gender unknown", "Prime Minister of Canada"),
-            },
-        )
+        return form("title", "pm", recipient, lang)
     if recipient.role == "minister":
         title = recipient.portfolio.title_fr if lang.code == "fr" else recipient.portfolio.title_en
         return title[0].upper() + title[1:]
@@ -250,77 +323,23 @@ def role_title(recipient: Recipient, lang: Language) -> str | None:
 
 
 def salutation(recipient: Recipient, lang: Language) -> str:
-    if recipient.role == "pm":
-        return _gendered(
-            recipient,
-            lang,
-            {
-                "m": mark("salutation, man prime minister", "Dear Prime Minister:"),
-                "f": mark("salutation, woman prime minister", "Dear Prime Minister:"),
-                "u": mark("salutation, prime minister, gender unknown", "Dear Prime Minister:"),
-            },
-        )
-    if recipient.role == "minister":
-        return _gendered(
-            recipient,
-            lang,
-            {
-                "m": mark("salutation, man minister", "Dear Minister:"),
-                "f": mark("salutation, woman minister", "Dear Minister:"),
-                "u": mark("salutation, minister, gender unknown", "Dear Minister:"),
-            },
-        )
-    return _gendered(
+    return form(
+        "salutation",
+        recipient.role,
         recipient,
         lang,
-        {
-            "m": mark("salutation, man MP", "Dear Mr. %(last_name)s:"),
-            "f": mark("salutation, woman MP", "Dear Ms. %(last_name)s:"),
-            "u": mark("salutation, MP, gender unknown", "Dear %(first_name)s %(last_name)s:"),
-        },
         first_name=recipient.first_name,
         last_name=recipient.last_name,
     )
 
 
 def complimentary_close(recipient: Recipient, lang: Language) -> str:
-    """English closes with "Yours sincerely,"; French with a full formula naming the title."""
-    if recipient.role == "pm":
-        return _gendered(
-            recipient,
-            lang,
-            {
-                "m": mark("complimentary close, man prime minister", "Yours sincerely,"),
-                "f": mark("complimentary close, woman prime minister", "Yours sincerely,"),
-                "u": mark(
-                    "complimentary close, prime minister, gender unknown", "Yours sincerely,"
-                ),
-            },
-        )
-    if recipient.role == "minister":
-        return _gendered(
-            recipient,
-            lang,
-            {
-                "m": mark("complimentary close, man minister", "Yours sincerely,"),
-                "f": mark("complimentary close, woman minister", "Yours sincerely,"),
-                "u": mark("complimentary close, minister, gender unknown", "Yours sincerely,"),
-            },
-        )
-    return _gendered(
-        recipient,
-        lang,
-        {
-            "m": mark("complimentary close, man MP", "Yours sincerely,"),
-            "f": mark("complimentary close, woman MP", "Yours sincerely,"),
-            "u": mark("complimentary close, MP, gender unknown", "Yours sincerely,"),
-        },
-    )
+    return form("close", recipient.role, recipient, lang)
 
 
-def opening(campaign: Campaign, sender: Sender, lang: Language) -> str:
+def opening(campaign: Campaign, sender: Sender, lang: Language, variant: int = 0) -> str:
     """The campaign's opening, after a sentence naming the sender's riding when known."""
-    text = lang.gettext(campaign.opening)
+    text = lang.gettext(_nth(campaign.openings, variant))
     if not sender.riding:
         return text
     if starts_with_vowel_sound(sender.riding):

@@ -2,6 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
+
+def translatable(message: str) -> str:
+    """Mark an English message or fix for extraction (`letters i18n extract`).
+
+    The CLI prints it in English; a caller speaking another language (the web page) translates
+    `error.template` / `error.fix_template` and fills in `error.values` itself.
+    """
+    return message
+
+
+def english_number(value: int) -> str:
+    return f"{value:,}"
+
+
+def fill(
+    template: str, values: Mapping[str, object], number: Callable[[int], str] = english_number
+) -> str:
+    """Fill `%(name)s` placeholders; integers are formatted for the reader's language."""
+    if not values:
+        return template
+    return template % {
+        key: number(value) if isinstance(value, int) else value for key, value in values.items()
+    }
+
 
 class LettersError(Exception):
     """A problem the user can fix; the CLI prints it on one line and exits with status 2."""
@@ -13,12 +39,16 @@ class LettersError(Exception):
         field: str | None = None,
         row: int | None = None,
         fix: str | None = None,
+        values: Mapping[str, object] | None = None,
     ) -> None:
-        super().__init__(message)
-        self.message = message
+        self.values = dict(values or {})
+        self.template = message
+        self.fix_template = fix
+        self.message = fill(message, self.values)
+        super().__init__(self.message)
         self.field = field
         self.row = row
-        self.fix = fix
+        self.fix = fill(fix, self.values) if fix else fix
 
     def __str__(self) -> str:
         where = []

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
+from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date
@@ -24,18 +25,47 @@ def languages() -> tuple[str, ...]:
     return (SOURCE_LANGUAGE, *(lang for lang in found if lang != SOURCE_LANGUAGE))
 
 
-@cache
 def translations(lang: str) -> NullTranslations:
     """The compiled catalog for `lang` (English, the source, needs none)."""
     if lang == SOURCE_LANGUAGE:
         return NullTranslations()
-    if lang not in languages():
+    mo = locales_dir() / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    try:
+        stamp = mo.stat().st_mtime_ns
+    except OSError:
+        stamp = None
+    if stamp is None or lang != mo.parent.parent.name:  # no "../x" escapes either
         raise InputError(
             f"no catalog for language {lang!r}",
             field="lang",
             fix=f"use one of: {', '.join(languages())}",
         )
-    return Translations.load(str(locales_dir()), [lang], DOMAIN)
+    return _load(mo, stamp)
+
+
+@cache
+def _load(mo: Path, mtime_ns: int) -> NullTranslations:
+    """Read a .mo once; a recompiled catalog (new mtime) or another locales dir is read afresh."""
+    with mo.open("rb") as source:
+        return Translations(source, DOMAIN)
+
+
+@dataclass(frozen=True)
+class MessageRef:
+    """One message of the catalogs, as a translator finds it: msgid and context."""
+
+    msgid: str
+    context: str | None = None
+
+    def __str__(self) -> str:
+        text = self.msgid if len(self.msgid) <= 60 else self.msgid[:57] + "…"
+        return f"{text!r} ({self.context})" if self.context else repr(text)
+
+
+def is_translated(catalog: NullTranslations, context: str | None, message: str) -> bool:
+    """Whether the compiled catalog has a translation (fuzzy and empty ones are never compiled)."""
+    key = f"{context}\x04{message}" if context else message
+    return key in getattr(catalog, "_catalog", {})
 
 
 @dataclass(frozen=True)
@@ -43,6 +73,9 @@ class Language:
     """Everything language-specific a stage needs, passed explicitly."""
 
     code: str  # "en", "fr"
+    # Messages looked up that the catalog lacks (missing or fuzzy), in order: the letter prints
+    # their English, so the pipeline refuses it unless the caller allows an incomplete letter.
+    untranslated: list[MessageRef] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def locale(self) -> Locale:
@@ -58,15 +91,27 @@ class Language:
         return f"{self.code}-CA" if self.code in ("en", "fr") else self.code
 
     def gettext(self, message: str, **values: str) -> str:
-        return self.finish(translations(self.code).ugettext(message), values)
+        return self.lookup(None, message, values)
 
     def pgettext(self, context: str, message: str, **values: str) -> str:
-        return self.finish(translations(self.code).upgettext(context, message), values)
+        return self.lookup(context, message, values)
 
-    def finish(self, text: str, values: dict[str, str]) -> str:
-        """Fill named placeholders, then apply the language's typography to our own words only."""
-        text = typography(text, self.code)
+    def lookup(self, context: str | None, message: str, values: dict[str, str]) -> str:
+        """Translate, or fall back to the English and record it in `untranslated`."""
+        catalog = translations(self.code)
+        if self.code == SOURCE_LANGUAGE:
+            text = message
+        elif is_translated(catalog, context, message):
+            found = catalog.upgettext(context, message) if context else catalog.ugettext(message)
+            text = typography(found, self.code)
+        else:
+            self.untranslated.append(MessageRef(message, context))
+            text = message
         return text % values if values else text
+
+    def fresh(self) -> Language:
+        """The same language with an empty record of untranslated messages (one per letter)."""
+        return Language(self.code)
 
     def date_line(self, day: date) -> str:
         return long_date(day, self.code, capitalise=True)

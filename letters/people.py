@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
-from .errors import DirectoryError, InputError
-from .resources import package_data
+from .errors import DirectoryError, InputError, translatable
+from .resources import imported_directory_path, package_data
 
 NOTE_LIMIT = 2000
 NAME_LIMIT = 120
@@ -52,20 +54,27 @@ def fold(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+def _province_key(text: str) -> str:
+    return fold(text.replace(".", "")).replace("-", " ")
+
+
 _PROVINCE_KEYS = {
-    key: p for p in PROVINCES for key in (fold(p.code), fold(p.name_en), fold(p.name_fr))
+    _province_key(key): p for p in PROVINCES for key in (p.code, p.name_en, p.name_fr)
 }
 
 
 def find_province(value: str, row: int | None = None) -> Province:
     """Find a province or territory by postal symbol or by English or French name."""
-    found = _PROVINCE_KEYS.get(fold(value.replace(".", "")))
+    found = _PROVINCE_KEYS.get(_province_key(value))
     if found is None:
         raise InputError(
-            f"unknown province or territory {value!r}",
+            translatable("unknown province or territory %(value)s"),
             field="province",
             row=row,
-            fix="use a two-letter code such as ON or QC, or the name in English or French",
+            fix=translatable(
+                "use a two-letter code such as ON or QC, or the name in English or French"
+            ),
+            values={"value": repr(value)},
         )
     return found
 
@@ -79,11 +88,14 @@ def normalise_postal_code(value: str, row: int | None = None) -> str:
     match = POSTAL_CODE.match(" ".join(value.upper().split()))
     if not match:
         raise InputError(
-            f"invalid postal code {value!r}",
+            translatable("invalid postal code %(value)s"),
             field="postal_code",
             row=row,
-            fix="write it as A1A 1A1: letter, digit, letter, space, digit, letter, digit "
-            "(never D, F, I, O, Q or U; no W or Z first)",
+            fix=translatable(
+                "write it as A1A 1A1: letter, digit, letter, space, digit, letter, digit "
+                "(never D, F, I, O, Q or U; no W or Z first)"
+            ),
+            values={"value": repr(value)},
         )
     return f"{match[1]} {match[2]}"
 
@@ -111,14 +123,21 @@ def _text(value: str | None, name: str, limit: int, row: int | None, required: b
     value = " ".join((value or "").split())
     if not value:
         if required:
-            raise InputError("is required", field=name, row=row, fix=f"give the sender's {name}")
+            raise InputError(
+                translatable("is required"),
+                field=name,
+                row=row,
+                fix=translatable("give the sender's %(field)s"),
+                values={"field": name},
+            )
         return None
     if len(value) > limit:
         raise InputError(
-            f"is {len(value)} characters long",
+            translatable("is %(length)s characters long"),
             field=name,
             row=row,
-            fix=f"shorten it to at most {limit} characters",
+            fix=translatable("shorten it to at most %(limit)s characters"),
+            values={"length": len(value), "limit": limit},
         )
     return value
 
@@ -146,23 +165,36 @@ def make_sender(
     """Validate a sender's fields; each problem names the field and the fix."""
     streets = tuple(s for s in (_text(x, "street", LINE_LIMIT, row, False) for x in street) if s)
     if not streets:
-        raise InputError("is required", field="street", row=row, fix="give a street address")
+        raise InputError(
+            translatable("is required"),
+            field="street",
+            row=row,
+            fix=translatable("give a street address"),
+        )
     if len(streets) > 2:
         raise InputError(
-            "has more than two lines", field="street", row=row, fix="use one or two lines"
+            translatable("has more than two lines"),
+            field="street",
+            row=row,
+            fix=translatable("use one or two lines"),
         )
     email = _text(email, "email", 254, row, False)
     if email and not EMAIL.match(email):
         raise InputError(
-            f"invalid email {email!r}", field="email", row=row, fix="write it as name@example.ca"
+            translatable("invalid email %(value)s"),
+            field="email",
+            row=row,
+            fix=translatable("write it as name@example.ca"),
+            values={"value": repr(email)},
         )
     note_text = (note or "").strip()
     if len(note_text) > NOTE_LIMIT:
         raise InputError(
-            f"is {len(note_text)} characters long",
+            translatable("is %(length)s characters long"),
             field="note",
             row=row,
-            fix=f"shorten the personal paragraph to at most {NOTE_LIMIT:,} characters",
+            fix=translatable("shorten the personal paragraph to at most %(limit)s characters"),
+            values={"length": len(note_text), "limit": NOTE_LIMIT},
         )
     if signature_png and typed_signature:
         raise InputError(
@@ -246,12 +278,36 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
 
 
+def name_key(text: str) -> str:
+    """The letters and digits alone: "St. Paul's", "St Paul’s", "st pauls" and "L'Île" vs
+    "l ile" match, however dashes, apostrophes and spaces were typed."""
+    return re.sub(r"[^a-z0-9]", "", fold(text))
+
+
 @dataclass(frozen=True)
 class Directory:
-    """Who holds which office, as of a date. The default ships in `letters/data/directory.toml`."""
+    """Who holds which office, as of a date. The default ships in `letters/data/directory.toml`;
+    `letters directory import` adds the whole House (see `letters.house`)."""
 
     as_of: date
     recipients: tuple[Recipient, ...]
+    # Other names of ridings (French, 2023 names): name_key -> name_key of the riding as the
+    # directory writes it. Filled by `letters directory import --districts`.
+    riding_aliases: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @cached_property
+    def _keys(self) -> dict[tuple[str, str], tuple[Recipient, ...]]:
+        """(role, name_key of name, riding or portfolio) -> recipients; built once, used per row."""
+        index: dict[tuple[str, str], list[Recipient]] = {}
+        for recipient in self.recipients:
+            keys = {name_key(recipient.full_name)}
+            if recipient.portfolio:
+                keys.add(name_key(recipient.portfolio.id))
+            if recipient.riding:
+                keys.add(name_key(recipient.riding))
+            for key in keys:
+                index.setdefault((recipient.role, key), []).append(recipient)
+        return {key: tuple(found) for key, found in index.items()}
 
     def find(self, spec: str) -> Recipient:
         """Resolve `pm`, `minister:<portfolio>` or `mp:<riding or name>`."""
@@ -263,24 +319,73 @@ class Directory:
                 field="to",
                 fix="use pm, minister:<portfolio> or mp:<riding or name> (see `letters recipients`)",
             )
-        candidates = [r for r in self.recipients if r.role == role]
         if role == "pm":
-            return candidates[0]
-        wanted = slug(key)
-        for recipient in candidates:
-            keys = {slug(recipient.full_name)}
-            if recipient.portfolio:
-                keys.add(recipient.portfolio.id)
-            if recipient.riding:
-                keys.add(slug(recipient.riding))
-            if wanted in keys:
-                return recipient
-        choices = ", ".join(
-            f"{role}:{r.portfolio.id if r.portfolio else slug(r.riding or r.full_name)}"
-            for r in candidates
-        )
+            return next(r for r in self.recipients if r.role == "pm")
+        if role == "mp":
+            return self.mp_for(key, field_name="to")
+        found = self._keys.get((role, name_key(key)), ())
+        if len(found) == 1:
+            return found[0]
+        choices = ", ".join(r.id for r in self.recipients if r.role == role)
         raise DirectoryError(
             f"unknown recipient {spec!r}", field="to", fix=f"use one of: {choices}"
+        )
+
+    def mp_for(
+        self, riding: str, *, row: int | None = None, field_name: str = "riding"
+    ) -> Recipient:
+        """The MP for a riding written any way (dashes, apostrophes, accents, case, spaces,
+        English or French name), or by the MP's name; unknown or ambiguous names suggest the
+        closest ridings."""
+        key = name_key(riding)
+        found = self._keys.get(("mp", key)) or self._keys.get(
+            ("mp", self.riding_aliases.get(key, "")), ()
+        )
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise DirectoryError(
+                f"riding {riding!r} is ambiguous: {', '.join(r.id for r in found)}",
+                field=field_name,
+                row=row,
+                fix="write the riding's name rather than the MP's",
+            )
+        raise DirectoryError(
+            f"unknown riding {riding!r}",
+            field=field_name,
+            row=row,
+            fix=self._suggest(key),
+        )
+
+    def _suggest(self, key: str) -> str:
+        names = {
+            name_key(r.riding): r.riding for r in self.recipients if r.role == "mp" and r.riding
+        }
+        if not names:
+            return "import the House with `letters directory import` (see README)"
+        close = difflib.get_close_matches(key, [*names, *self.riding_aliases], n=3, cutoff=0.6)
+        found = (names.get(k) or names.get(self.riding_aliases.get(k, "")) for k in close)
+        ridings = dict.fromkeys(r for r in found if r)
+        if ridings:
+            *others, last = ridings
+            return f"did you mean {', '.join(others)}{' or ' if others else ''}{last}?"
+        return (
+            "check the spelling (`letters recipients --role mp`), or import the whole House "
+            "with `letters directory import` (see README)"
+        )
+
+    def merged(self, other: Directory) -> Directory:
+        """This directory plus `other`'s MPs for the ridings this one does not list."""
+        ridings = {name_key(r.riding) for r in self.recipients if r.role == "mp" and r.riding}
+        added = tuple(
+            r
+            for r in other.recipients
+            if r.role == "mp" and name_key(r.riding or "") not in ridings
+        )
+        return Directory(
+            as_of=max(self.as_of, other.as_of),
+            recipients=self.recipients + added,
+            riding_aliases={**other.riding_aliases, **self.riding_aliases},
         )
 
     def portfolio_ids(self) -> frozenset[str]:
@@ -314,13 +419,30 @@ class Directory:
 
 
 def load_directory(path: Path | None = None) -> Directory:
-    """Read a directory TOML file (by default the one the package ships)."""
-    path = path or package_data("directory.toml")
-    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    """Read a directory TOML file; by default the one the package ships plus the House imported
+    by `letters directory import` (see `imported_directory_path`), if any."""
+    if path is None:
+        default = read_directory(package_data("directory.toml"))
+        house = imported_directory_path()
+        return default.merged(read_directory(house)) if house.is_file() else default
+    return read_directory(path)
+
+
+def read_directory(path: Path) -> Directory:
+    """Read one directory TOML file."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise DirectoryError(
+            f"{path} cannot be read: {error}",
+            field="directory",
+            fix="run `letters directory import` again, or remove the file",
+        ) from error
     offices = {key: _office(key, body) for key, body in raw.get("offices", {}).items()}
     offices.setdefault("house-of-commons", HOUSE_OF_COMMONS)
     recipients = tuple(_recipient(body, offices, path) for body in raw.get("recipients", []))
-    return Directory(as_of=raw["as_of"], recipients=recipients)
+    aliases = {name_key(k): name_key(v) for k, v in raw.get("riding_aliases", {}).items()}
+    return Directory(as_of=raw["as_of"], recipients=recipients, riding_aliases=aliases)
 
 
 def _office(key: str, body: dict) -> Office:

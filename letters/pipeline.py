@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from .campaign import Campaign, load_campaign
+from .catalog import template_messages
 from .compose import Letter, compose
-from .i18n import Language
-from .pdf import write_pdf
-from .people import Directory, Sender, load_directory
+from .errors import TranslationError
+from .i18n import SOURCE_LANGUAGE, Language, MessageRef, is_translated, translations
+from .people import Directory, Recipient, Sender, load_directory
 from .render import render_envelope, render_html, render_text
 
 
@@ -27,26 +28,75 @@ class Setting:
 
 
 def make_letter(
-    setting: Setting, sender: Sender, to: str, day: date, *, envelope: bool = False
+    setting: Setting,
+    sender: Sender,
+    to: str,
+    day: date,
+    *,
+    allow_incomplete: bool = False,
+    envelope: bool = False,
 ) -> Letter:
     """Compose the sender's letter to `to` (`pm`, `minister:<portfolio>`, `mp:<riding or name>`).
 
+    A letter is never printed with a missing or fuzzy translation: TranslationError names the
+    messages. With `allow_incomplete`, their English is printed and listed in `untranslated`.
     With `envelope`, a #10 envelope page follows the letter in its PDF.
     """
     recipient = setting.directory.find(to)
-    return compose(
-        setting.campaign,
-        sender,
-        recipient,
-        day=day,
-        lang=Language(sender.lang),
-        envelope=envelope,
+    return letter_for(
+        setting, sender, recipient, day, allow_incomplete=allow_incomplete, envelope=envelope
     )
+
+
+def letter_for(
+    setting: Setting,
+    sender: Sender,
+    recipient: Recipient,
+    day: date,
+    *,
+    allow_incomplete: bool = False,
+    envelope: bool = False,
+) -> Letter:
+    """The same, to a Recipient already in hand (the review's woman/man/unknown variants)."""
+    letter = compose(
+        setting.campaign, sender, recipient, day=day, lang=Language(sender.lang), envelope=envelope
+    )
+    return require_translated(letter, allow_incomplete=allow_incomplete)
+
+
+def require_translated(letter: Letter, *, allow_incomplete: bool = False) -> Letter:
+    """Add the template's untranslated messages to the letter's; refuse any unless allowed."""
+    missing = list(letter.untranslated)
+    if letter.lang != SOURCE_LANGUAGE:
+        catalog = translations(letter.lang)
+        missing += [
+            MessageRef(message, context)
+            for context, message in template_messages()
+            if not is_translated(catalog, context, message)
+        ]
+    letter = replace(letter, untranslated=tuple(dict.fromkeys(missing)))
+    if letter.untranslated and not allow_incomplete:
+        count = len(letter.untranslated)
+        names = "; ".join(str(m) for m in letter.untranslated[:5])
+        more = f" and {count - 5} more" if count > 5 else ""
+        raise TranslationError(
+            f"{count} message(s) of this letter are not translated into {letter.lang!r} "
+            f"(missing or fuzzy): {names}{more}",
+            field="lang",
+            fix=f"translate them in locales/{letter.lang}/LC_MESSAGES/messages.po and run "
+            "`letters i18n compile` (see `letters i18n check`), or pass --allow-incomplete "
+            "to print them in English",
+        )
+    return letter
 
 
 def letter_bytes(letter: Letter, fmt: str = "pdf") -> bytes:
     """The letter as PDF, HTML or plain text bytes."""
     if fmt == "pdf":
+        # Imported here: WeasyPrint takes ~0.4 s to import, which `letters campaigns`,
+        # `--help` and text output should not pay.
+        from .pdf import write_pdf
+
         envelope = render_envelope(letter) if letter.envelope else None
         return write_pdf(render_html(letter), letter, envelope_html=envelope)
     if fmt == "html":
@@ -56,4 +106,6 @@ def letter_bytes(letter: Letter, fmt: str = "pdf") -> bytes:
 
 def envelope_bytes(letter: Letter) -> bytes:
     """The letter's #10 envelope alone, as a one-page PDF (the letter needs `envelope=True`)."""
+    from .pdf import write_pdf
+
     return write_pdf(render_envelope(letter), letter)

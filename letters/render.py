@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 
 from .compose import Letter
-from .i18n import Language, translations, typography
+from .i18n import is_translated, translations, typography
 from .resources import templates_dir
 
 
-@cache
 def environment(lang: str) -> Environment:
-    """One Jinja2 environment per language: autoescape on, newstyle gettext from our catalogs."""
+    """One Jinja2 environment per language and catalog: autoescape on, newstyle gettext."""
+    return _environment(lang, translations(lang))
+
+
+@cache
+def _environment(lang: str, catalog) -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(templates_dir())),
         autoescape=select_autoescape(["html", "html.j2"], default_for_string=True),
@@ -23,17 +29,32 @@ def environment(lang: str) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    catalog = translations(lang)
+    env.filters["ordinal"] = superscript_ordinals
+
+    def finish(text: str, context: str | None, message: str) -> str:
+        # Our typography applies to translations only; an English fallback stays English.
+        return typography(text, lang) if is_translated(catalog, context, message) else text
+
     env.install_gettext_callables(
-        gettext=lambda message: typography(catalog.ugettext(message), lang),
-        ngettext=lambda one, many, n: typography(catalog.ungettext(one, many, n), lang),
-        pgettext=lambda context, message: typography(catalog.upgettext(context, message), lang),
-        npgettext=lambda context, one, many, n: typography(
-            catalog.unpgettext(context, one, many, n), lang
+        gettext=lambda message: finish(catalog.ugettext(message), None, message),
+        ngettext=lambda one, many, n: finish(catalog.ungettext(one, many, n), None, one),
+        pgettext=lambda context, message: finish(
+            catalog.upgettext(context, message), context, message
+        ),
+        npgettext=lambda context, one, many, n: finish(
+            catalog.unpgettext(context, one, many, n), context, one
         ),
         newstyle=True,
     )
     return env
+
+
+def superscript_ordinals(text: str) -> Markup:
+    """Set the French "1er" of a date line as 1<sup>er</sup>, as the Translation Bureau prints it.
+
+    The text is escaped first, so only our own <sup> is markup.
+    """
+    return Markup("1<sup>er</sup>").join(escape(part) for part in re.split(r"\b1er\b", text))
 
 
 def render_html(letter: Letter) -> str:
@@ -47,7 +68,3 @@ def render_envelope(letter: Letter) -> str:
 
 def render_text(letter: Letter) -> str:
     return environment(letter.lang).get_template("letter.txt.j2").render(letter=letter)
-
-
-def language_of(letter: Letter) -> Language:
-    return Language(letter.lang)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 
@@ -26,7 +27,9 @@ def templates_dir() -> Path:
 
 
 def locales_dir() -> Path:
-    return data_root() / "locales"
+    """The catalogs; `LETTERS_LOCALES` points elsewhere (a translator's copy, a test's temp dir)."""
+    override = os.environ.get("LETTERS_LOCALES")
+    return Path(override) if override else data_root() / "locales"
 
 
 def campaigns_dir() -> Path:
@@ -36,3 +39,9 @@ def campaigns_dir() -> Path:
 def package_data(name: str) -> Path:
     """A file in `letters/data/` (the default directory, provinces)."""
     return PACKAGE_DIR / "data" / name
+
+
+def imported_directory_path() -> Path:
+    """Where `letters directory import` keeps the whole House: `$LETTERS_DIRECTORY`, or
+    `directory/house.toml` in the current folder (the organiser's project, beside `output/`)."""
+    return Path(os.environ.get("LETTERS_DIRECTORY") or Path("directory") / "house.toml")

@@ -13,12 +13,12 @@ from pathlib import Path
 
 from PIL import Image, ImageFile, ImageOps
 
-from .errors import InputError
+from .errors import InputError, translatable
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_PIXELS = 10_000_000
 FORMATS = ("JPEG", "PNG")
-FIX = "give a PNG or JPEG image of at most 2 MB and 10 megapixels"
+FIX = translatable("give a PNG or JPEG image of at most 2 MB and 10 megapixels")
 
 # The signature box of templates/letter.css (6 cm × 1.6 cm) at 300 dpi: sharp in print, small.
 BOX_PIXELS = (709, 189)
@@ -34,12 +34,12 @@ _SIGNATURES = {
     b"\xff\xd8\xff": "JPEG",
 }
 _NOT_IMAGES = {
-    b"PK\x03\x04": "a ZIP archive",
-    b"%PDF": "a PDF document",
-    b"GIF8": "a GIF image",
-    b"RIFF": "a WebP or other RIFF file",
-    b"II*\x00": "a TIFF image",
-    b"MM\x00*": "a TIFF image",
+    b"PK\x03\x04": translatable("file is a ZIP archive, not a PNG or JPEG"),
+    b"%PDF": translatable("file is a PDF document, not a PNG or JPEG"),
+    b"GIF8": translatable("file is a GIF image, not a PNG or JPEG"),
+    b"RIFF": translatable("file is a WebP or other RIFF file, not a PNG or JPEG"),
+    b"II*\x00": translatable("file is a TIFF image, not a PNG or JPEG"),
+    b"MM\x00*": translatable("file is a TIFF image, not a PNG or JPEG"),
 }
 
 
@@ -50,29 +50,37 @@ def _sniff(data: bytes, row: int | None) -> str:
             return name
     for magic, what in _NOT_IMAGES.items():
         if data.startswith(magic):
-            raise InputError(
-                f"file is {what}, not a PNG or JPEG", field="signature", row=row, fix=FIX
-            )
+            raise InputError(what, field="signature", row=row, fix=FIX)
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"<svg", b"<?xml", b"<!doctype svg")) or b"<svg" in head:
         raise InputError(
-            "SVG is not accepted (it can carry scripts and links)",
+            translatable("SVG is not accepted (it can carry scripts and links)"),
             field="signature",
             row=row,
-            fix="export it as PNG, or photograph your signature",
+            fix=translatable("export it as PNG, or photograph your signature"),
         )
-    raise InputError("file is not a PNG or JPEG image", field="signature", row=row, fix=FIX)
+    raise InputError(
+        translatable("not a readable PNG or JPEG image"), field="signature", row=row, fix=FIX
+    )
 
 
 def _open(data: bytes, row: int | None) -> Image.Image:
     """Open and decode under limits: bytes, then the header's size, then the pixels."""
     if len(data) > MAX_BYTES:
         raise InputError(
-            f"image is {len(data) / 1048576:.1f} MB", field="signature", row=row, fix=FIX
+            translatable("image is %(size)s MB"),
+            field="signature",
+            row=row,
+            fix=FIX,
+            values={"size": f"{len(data) / 1048576:.1f}"},
         )
     kind = _sniff(data, row)
     too_big = InputError(
-        "image has more than 10 megapixels", field="signature", row=row, fix="scale it down"
+        translatable("image is larger than %(megapixels)s megapixels"),
+        field="signature",
+        row=row,
+        fix=FIX,
+        values={"megapixels": MAX_PIXELS // 1_000_000},
     )
     # WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES on import; a signature must be whole.
     tolerant, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
@@ -84,7 +92,10 @@ def _open(data: bytes, row: int | None) -> Image.Image:
                 raise too_big
             if getattr(image, "n_frames", 1) > 1:
                 raise InputError(
-                    "image is animated", field="signature", row=row, fix="give a still PNG or JPEG"
+                    translatable("image is animated"),
+                    field="signature",
+                    row=row,
+                    fix=translatable("give a still PNG or JPEG"),
                 )
             image.load()
     except InputError:
@@ -93,10 +104,11 @@ def _open(data: bytes, row: int | None) -> Image.Image:
         raise too_big from exc
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
         raise InputError(
-            f"{kind} image is truncated or damaged",
+            translatable("%(kind)s image is truncated or damaged"),
             field="signature",
             row=row,
-            fix="save or export the image again",
+            fix=translatable("save or export the image again"),
+            values={"kind": kind},
         ) from exc
     finally:
         ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
@@ -140,10 +152,10 @@ def prepare_signature(data: bytes, row: int | None = None) -> bytes:
     box = alpha.point(lambda a: 255 if a > INK_ALPHA else 0).getbbox()
     if box is None:
         raise InputError(
-            "no ink found: the image looks blank",
+            translatable("no ink found: the image looks blank"),
             field="signature",
             row=row,
-            fix="sign in dark ink on white paper and photograph it in good light",
+            fix=translatable("sign in dark ink on white paper and photograph it in good light"),
         )
     left, top, right, bottom = box
     box = (
@@ -167,17 +179,19 @@ def read_signature(path: str | Path, row: int | None = None) -> bytes:
     file = Path(path)
     if not file.is_file():
         raise InputError(
-            f"{path}: no such file",
+            translatable("%(path)s: no such file"),
             field="signature",
             row=row,
-            fix="give the path of an image file",
+            fix=translatable("give the path of an image file"),
+            values={"path": str(path)},
         )
     if file.stat().st_size > MAX_BYTES:
         raise InputError(
-            f"{file.name} is {file.stat().st_size / 1048576:.1f} MB",
+            translatable("image is %(size)s MB"),
             field="signature",
             row=row,
             fix=FIX,
+            values={"size": f"{file.stat().st_size / 1048576:.1f}"},
         )
     return prepare_signature(file.read_bytes(), row=row)
 
@@ -188,19 +202,24 @@ def signature_from_folder(folder: str | Path, name: str, row: int | None = None)
     Refuses absolute paths, `..` and symbolic links that lead outside the folder: an organiser's
     spreadsheet must not be able to read any other file on the machine.
     """
-    fix = "name an image file inside the --signatures folder, e.g. jane-doe.png"
+    fix = translatable("name an image file inside the --signatures folder, e.g. jane-doe.png")
     relative = Path(name.strip())
     if not name.strip() or relative.is_absolute() or relative.drive or ".." in relative.parts:
         raise InputError(
-            f"{name!r} is not a file name inside the signatures folder",
+            translatable("%(name)s is not a file name inside the signatures folder"),
             field="signature",
             row=row,
             fix=fix,
+            values={"name": repr(name)},
         )
     root = Path(folder).resolve()
     path = (root / relative).resolve()
     if root not in path.parents:
         raise InputError(
-            f"{name!r} leads outside the signatures folder", field="signature", row=row, fix=fix
+            translatable("%(name)s leads outside the signatures folder"),
+            field="signature",
+            row=row,
+            fix=fix,
+            values={"name": repr(name)},
         )
     return read_signature(path, row=row)

@@ -56,7 +56,6 @@ ANCHOR = "signature-line"
 CM = 72 / 2.54
 STAMP_WIDTH = 8 * CM  # templates/letter.css: .digital-signature
 STAMP_HEIGHT = 1.6 * CM
-MAX_PDF_BYTES = 50 * 1024 * 1024
 TIMESTAMP_TIMEOUT = 20
 
 

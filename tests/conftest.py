@@ -62,3 +62,32 @@ def letter_pdf(setting):
         return cache[key]
 
     return render
+
+
+@pytest.fixture(scope="session")
+def signature_png() -> bytes:
+    """A small real PNG: dark ink strokes on white paper."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (300, 100), "white")
+    draw = ImageDraw.Draw(image)
+    draw.line([(10, 70), (80, 20), (150, 80), (290, 30)], fill="navy", width=5)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def no_imported_directory(tmp_path_factory, monkeypatch):
+    """Tests see the shipped directory only, unless they import one (`letters directory import`
+    writes to $LETTERS_DIRECTORY, else ./directory/house.toml, which a developer may have)."""
+    monkeypatch.setenv("LETTERS_DIRECTORY", str(tmp_path_factory.getbasetemp() / "no-house.toml"))
+
+
+@pytest.fixture(scope="session")
+def served():
+    """The real `letters serve` (waitress + PDF workers) on 127.0.0.1 and a free port."""
+    from .browser import running_server
+
+    with running_server("--pdfs-per-minute", "0", "--workers", "1") as url:
+        yield url

@@ -45,6 +45,6 @@ def main() -> None:
     """
 
 
-from . import i18n, signing, write  # noqa: E402  (commands register themselves on `main`)
+from . import batch, directory, i18n, serve, signing, write  # noqa: E402  (commands register on `main`)
 
-__all__ = ["main", "write", "i18n", "signing", "UserError"]
+__all__ = ["main", "batch", "directory", "i18n", "serve", "signing", "write", "UserError"]

@@ -1,17 +1,48 @@
-"""`letters i18n …`: the translators' catalog workflow (extract, update, compile)."""
+"""`letters i18n …`: the translators' workflow (extract, init, update, check, compile, stats, review)."""
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import click
 
 from .. import catalog
-from ..i18n import languages
+from ..checks import check_catalog, failing
+from ..errors import InputError
+from ..i18n import MessageRef
+from ..output import write_atomic
 from . import main
+from .write import _parse_date
+
+LOCALE_HELP = "Only this language (default: every catalog in locales/)."
+
+
+def _locales(locales: tuple[str, ...]) -> tuple[str, ...]:
+    return locales or catalog.po_languages()
+
+
+def _shown(path: Path) -> Path:
+    """A path as the user would type it: relative to the current folder when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
 
 
 @main.group("i18n")
 def i18n_group() -> None:
-    """Keep the translations in locales/ in step with the English."""
+    """Keep the translations in locales/ in step with the English.
+
+    \b
+    After an edit to a campaign, a template or the code:
+      letters i18n extract && letters i18n update    # new/changed English into each PO file
+      (translate in the PO file; remove "fuzzy" once checked)
+      letters i18n check --locale fr                  # what is missing or suspicious
+      letters i18n compile                            # the .mo files the letters read
+
+    LETTERS_LOCALES=<dir> works on another copy of locales/.
+    """
 
 
 @i18n_group.command()
@@ -21,18 +52,122 @@ def extract() -> None:
 
 
 @i18n_group.command()
-@click.option("--locale", "locales", multiple=True, help="Only this language (default: all).")
+@click.option("--locale", "locales", multiple=True, help=LOCALE_HELP)
 def update(locales) -> None:
     """Merge new English messages into each PO file; changed ones become fuzzy."""
     template = catalog.extract()
-    for lang in locales or languages()[1:]:
-        catalog.update(lang, template)
-        click.echo(str(catalog.po_path(lang)))
+    for lang in _locales(locales):
+        result = catalog.update(lang, template)
+        state = "updated" if result.changed else "unchanged"
+        click.echo(f"{_shown(result.path)}: {state}")
+        for msgid in result.fuzzy:
+            click.echo(f"  now fuzzy (the English changed): {MessageRef(msgid)}")
+        for msgid in result.obsolete:
+            click.echo(f"  obsolete (kept as #~): {MessageRef(msgid)}")
+
+
+@i18n_group.command()
+@click.option("--locale", "lang", required=True, help="Language code, e.g. es, de, pt_BR.")
+def init(lang) -> None:
+    """Start the catalog of a new language (locales/<lang>/LC_MESSAGES/messages.po)."""
+    click.echo(str(catalog.init(lang, catalog.extract())))
 
 
 @i18n_group.command("compile")
-@click.option("--locale", "locales", multiple=True, help="Only this language (default: all).")
-def compile_(locales) -> None:
-    """Compile each PO file to the .mo that letters read."""
-    for lang in locales or languages()[1:]:
-        click.echo(str(catalog.compile_catalog(lang)))
+@click.option("--locale", "locales", multiple=True, help=LOCALE_HELP)
+@click.option(
+    "--force", is_flag=True, help="Compile despite errors, leaving the broken messages out."
+)
+def compile_(locales, force) -> None:
+    """Compile each PO file to the .mo that letters read (fuzzy entries are left out).
+
+    A catalog with errors (a placeholder or tag that differs from the English) is refused.
+    """
+    for lang in _locales(locales):
+        mo, left_out = catalog.compile_catalog(lang, force=force)
+        click.echo(str(mo))
+        for finding in left_out:
+            click.echo(f"left out: {finding.line()}", err=True)
+
+
+@i18n_group.command()
+@click.option("--locale", "locales", multiple=True, help=LOCALE_HELP)
+@click.option("--strict", is_flag=True, help="Fail on warnings too (CI uses this).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def check(locales, strict, fmt) -> None:
+    """Find missing, fuzzy and suspicious translations; exit 1 if any fails.
+
+    Errors (untranslated, fuzzy, placeholders, markup…) always fail; warnings (numbers,
+    typography, agreed terms…) fail with --strict.
+    """
+    template = catalog.extract()
+    findings = []
+    for lang in _locales(locales):
+        po = catalog.load_po(lang)
+        findings += check_catalog(po, template, _shown(catalog.po_path(lang)), lang)
+    failed = failing(findings, strict)
+    if fmt == "json":
+        click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
+    else:
+        for finding in findings:
+            click.echo(finding.line())
+        errors = sum(f.severity == "error" for f in findings)
+        click.echo(
+            f"{len(findings)} problem(s): {errors} error(s), {len(findings) - errors} warning(s)"
+            + (" (strict)" if strict else ""),
+            err=True,
+        )
+    if failed:
+        raise SystemExit(1)
+
+
+@i18n_group.command()
+@click.option("--locale", "locales", multiple=True, help=LOCALE_HELP)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def stats(locales, fmt) -> None:
+    """Per language and source: translated, fuzzy and untranslated messages."""
+    template = catalog.extract()
+    counts = [c for lang in _locales(locales) for c in catalog.stats(lang, template)]
+    if fmt == "json":
+        rows = [{**c.__dict__, "percent": round(c.percent, 1)} for c in counts]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{'locale':<7}{'source':<17}{'total':>6}{'done':>6}{'fuzzy':>6}{'todo':>6}{'%':>7}")
+    for c in counts:
+        click.echo(
+            f"{c.locale:<7}{c.source:<17}{c.total:>6}{c.translated:>6}{c.fuzzy:>6}"
+            f"{c.untranslated:>6}{c.percent:>6.1f}%"
+        )
+
+
+@i18n_group.command()
+@click.option("--campaign", "campaign_id", required=True, help="Campaign id.")
+@click.option("--locale", "lang", required=True, help="The translation to review, e.g. fr.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="review.pdf or review.html (default: output/review/<campaign>-<locale>.pdf).",
+)
+@click.option("--date", "day", help="Date of the sample letters, YYYY-MM-DD (default: today).")
+def review(campaign_id, lang, output, day) -> None:
+    """A document for a human reviewer: every message English | translation, then the letters.
+
+    \b
+    Example:
+      letters i18n review --campaign end-ice-contracts --locale fr -o review.pdf
+    """
+    from ..review import review_html, review_pdf  # WeasyPrint only when asked for
+
+    path = Path(output or f"output/review/{campaign_id}-{lang}.pdf")
+    if path.suffix not in (".pdf", ".html"):
+        raise InputError(
+            f"cannot write {path.name}", field="output", fix="end the name in .pdf or .html"
+        )
+    when = _parse_date(day)
+    content = (
+        review_pdf(campaign_id, lang, when)
+        if path.suffix == ".pdf"
+        else review_html(campaign_id, lang, when).encode("utf-8")
+    )
+    click.echo(str(write_atomic(path, content)))

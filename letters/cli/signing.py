@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -24,8 +25,13 @@ from ..identity import (
 from ..output import safe_name, write_atomic
 from ..people import load_directory
 from ..signature import read_signature
-from ..signing import MAX_PDF_BYTES, SignatureReport, pdf_info, sign_pdf, verify_pdf
 from . import main
+
+if TYPE_CHECKING:
+    from ..signing import SignatureReport
+
+# pyHanko takes a third of a second to import: the signing commands import it when they run.
+MAX_PDF_BYTES = 50 * 1024 * 1024
 
 
 def read_input(path: str, field: str, limit: int) -> bytes:
@@ -210,6 +216,8 @@ Examples:
 )
 def sign(pdf, identity_path, passphrase_file, passphrase_env, timestamp_url, output) -> None:
     """Digitally sign a letter written earlier (PAdES), with a stamp on the signature line."""
+    from ..signing import pdf_info, sign_pdf
+
     content = read_input(pdf, "pdf", MAX_PDF_BYTES)
     who = open_identity(identity_path, passphrase_file, passphrase_env)
     signed = sign_pdf(content, who, lang=pdf_info(content).lang, timestamp_url=timestamp_url)
@@ -270,6 +278,8 @@ after signing (or, with --trust, a signer not trusted), 2 not a PDF, no signatur
 @click.pass_context
 def verify(ctx, pdf, trust) -> None:
     """Check a signed letter: who signed, when, and whether anything changed since."""
+    from ..signing import verify_pdf
+
     content = read_input(pdf, "pdf", MAX_PDF_BYTES)
     roots = tuple(read_input(t, "trust", 1024 * 1024) for t in trust)
     reports = verify_pdf(content, roots)
@@ -299,6 +309,8 @@ Example:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="The .eml file to write.")
 def email_draft(pdf, to, email, name, lang, output) -> None:
     """Write an email (.eml) with the letter attached; open it in your mail program and send it."""
+    from ..signing import pdf_info
+
     content = read_input(pdf, "pdf", MAX_PDF_BYTES)
     info = pdf_info(content)
     lang = lang or info.lang

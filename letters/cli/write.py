@@ -16,7 +16,6 @@ from ..output import default_path, write_atomic
 from ..people import ROLES, load_directory, make_sender
 from ..pipeline import Setting, letter_bytes, make_letter
 from ..signature import read_signature
-from ..signing import sign_pdf
 from . import main
 from .signing import open_identity, passphrase_options
 
@@ -139,6 +138,11 @@ Examples:
     help="eml: an email draft with the PDF attached, for your mail program.",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Where to write the file.")
+@click.option(
+    "--allow-incomplete",
+    is_flag=True,
+    help="Print the English of messages not yet translated (missing or fuzzy) instead of refusing.",
+)
 def write(
     campaign_id,
     fmt,
@@ -153,6 +157,7 @@ def write(
     timestamp_url,
     day,
     demands,
+    allow_incomplete,
     **fields,
 ) -> None:
     """Write one letter from you to the Prime Minister, a minister or your MP.
@@ -201,10 +206,21 @@ def write(
         typed_signature=typed_signature,
     )
     setting = Setting.load(campaign_id)
-    letter = make_letter(setting, sender, to, when, envelope=envelope)
+    letter = make_letter(
+        setting, sender, to, when, allow_incomplete=allow_incomplete, envelope=envelope
+    )
+    if letter.untranslated:
+        click.echo(
+            f"warning: {len(letter.untranslated)} message(s) not translated into "
+            f"{letter.lang!r} are printed in English: "
+            + "; ".join(str(m) for m in letter.untranslated),
+            err=True,
+        )
     draft = Draft.from_letter(letter) if fmt == "eml" else None
     content = letter_bytes(letter, "pdf" if fmt == "eml" else fmt)
     if identity:
+        from ..signing import sign_pdf  # pyHanko: imported only when signing
+
         # Last of all: any change to the PDF after this would show as a change after signing.
         content = sign_pdf(content, identity, lang=letter.lang, timestamp_url=timestamp_url)
     if draft:

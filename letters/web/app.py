@@ -1,0 +1,385 @@
+"""The Flask application: one page per language, a preview, and the PDF download."""
+
+from __future__ import annotations
+
+import hmac
+import io
+import logging
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from babel import Locale
+from babel.numbers import format_decimal
+from flask import (
+    Flask,
+    Request,
+    Response,
+    abort,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
+from werkzeug.exceptions import HTTPException
+
+from ..campaign import campaign_ids
+from ..compose import Letter
+from ..errors import LettersError
+from ..i18n import Language, languages, translations, typography
+from ..people import NOTE_LIMIT, PROVINCES, load_directory
+from ..pipeline import Setting
+from ..resources import templates_dir
+from .form import LABELS, Problem, Reading, label, read_form, start_reading, tr
+from .limits import TokenBucket
+from .lookup import riding_lookup
+from .ridings import Riding, directory_ridings, load_ridings
+from .signing import to_data_url
+from .workers import PdfWorkers, RenderTimeout
+
+log = logging.getLogger("letters.web")
+
+MAX_REQUEST_BYTES = 3 * 1024 * 1024
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+}
+
+
+class LettersFlask(Flask):
+    def select_jinja_autoescape(self, filename: str) -> bool:
+        return True  # our templates end in .j2, which Flask would not escape by default
+
+
+class InMemoryRequest(Request):
+    """Uploads stay in memory (Werkzeug would spool big ones to a temporary file)."""
+
+    max_form_memory_size = MAX_REQUEST_BYTES
+
+    def _get_file_stream(
+        self, total_content_length, content_type, filename=None, content_length=None
+    ):
+        return io.BytesIO()
+
+
+@dataclass
+class Site:
+    """What the app holds between requests: the campaign, never a person's data."""
+
+    setting: Setting
+    ridings: tuple[Riding, ...]
+    limit: TokenBucket
+    workers: PdfWorkers
+    lookup: Callable[[str], str | None] | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def count(self, event: str) -> int:
+        with self._lock:
+            self.counts[event] = self.counts.get(event, 0) + 1
+            return self.counts[event]
+
+
+def create_app(
+    campaign: str | None = None,
+    *,
+    ridings_csv: Path | None = None,
+    lookup_url: str | None = None,
+    pdfs_per_minute: float = 10,
+    burst: int = 5,
+    processes: int = 2,
+    timeout: float = 20.0,
+) -> Flask:
+    """Build the app for one campaign (default: the only one installed)."""
+    campaign = campaign or _only_campaign()
+    lookup = riding_lookup(lookup_url)
+    directory = load_directory()
+    setting = Setting.load(campaign, directory)
+    site = Site(
+        setting=setting,
+        ridings=load_ridings(ridings_csv) if ridings_csv else directory_ridings(directory),
+        limit=TokenBucket(pdfs_per_minute, burst),
+        workers=PdfWorkers(processes, timeout),
+        lookup=lookup,
+    )
+    app = LettersFlask(
+        __name__,
+        template_folder=str(templates_dir() / "web"),
+        static_folder="static",
+        static_url_path="/static",
+    )
+    app.request_class = InMemoryRequest
+    app.config.update(
+        SECRET_KEY=secrets.token_bytes(32),  # per process: a restart only expires open forms
+        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
+        MAX_FORM_MEMORY_SIZE=MAX_REQUEST_BYTES,
+        SESSION_COOKIE_NAME="letters_csrf",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        SEND_FILE_MAX_AGE_DEFAULT=3600,
+    )
+    app.extensions["letters"] = site
+    _install_gettext(app)
+    _register(app, site)
+    return app
+
+
+def _only_campaign() -> str:
+    ids = campaign_ids()
+    if len(ids) != 1:
+        raise LettersError(
+            "is required", field="campaign", fix=f"pass --campaign, one of: {', '.join(ids)}"
+        )
+    return ids[0]
+
+
+def _install_gettext(app: Flask) -> None:
+    """Templates translate through the letters' own catalogs, in the request's language."""
+    env = app.jinja_env
+    env.add_extension("jinja2.ext.i18n")
+    env.policies["ext.i18n.trimmed"] = True  # as `letters i18n extract` reads them
+
+    def lang() -> str:
+        return g.get("lang", "en")
+
+    env.install_gettext_callables(
+        gettext=lambda message: tr(lang(), message),
+        ngettext=lambda one, many, n: typography(
+            translations(lang()).ungettext(one, many, n), lang()
+        ),
+        pgettext=lambda context, message: typography(
+            translations(lang()).upgettext(context, message), lang()
+        ),
+        npgettext=lambda context, one, many, n: typography(
+            translations(lang()).unpgettext(context, one, many, n), lang()
+        ),
+        newstyle=True,
+    )
+
+
+def _best_language() -> str:
+    return request.accept_languages.best_match(languages(), default="en")
+
+
+def _language_name(code: str) -> str:
+    name = Locale.parse(code).get_display_name(code)
+    return name[0].upper() + name[1:]
+
+
+def _register(app: Flask, site: Site) -> None:
+    @app.before_request
+    def choose_language() -> None:
+        asked = (request.view_args or {}).get("lang")
+        g.lang = asked if asked in languages() else _best_language()
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def secure(response: Response) -> Response:
+        response.headers.update(SECURITY_HEADERS)
+        if request.endpoint != "static":
+            response.headers["Cache-Control"] = "no-store"
+        response.vary.add("Accept-Language")
+        return response
+
+    @app.context_processor
+    def page_context() -> dict:
+        lang = g.get("lang", "en")
+        return {
+            "lang": lang,
+            "lang_tag": Language(lang).tag,
+            "switch": [
+                (code, _language_name(code), url_for("page", lang=code))
+                for code in languages()
+                if code != lang
+            ],
+            "csrf_token": _csrf_token,
+        }
+
+    @app.get("/")
+    def home() -> Response:
+        return redirect(url_for("page", lang=_best_language()), 303)
+
+    @app.route("/<lang>/", methods=["GET", "POST"])
+    def page(lang: str):
+        if lang not in languages():
+            abort(404)
+        if request.method == "GET":
+            site.count("page")
+            return _page(site, start_reading(request.args, lang))
+        if not _csrf_ok():
+            reading = start_reading(request.form, lang)
+            reading.problems.append(_expired(lang))
+            return _page(site, reading), 400
+        reading = read_form(
+            site.setting,
+            site.ridings,
+            request.form,
+            request.files.get("signature_file"),
+            lang,
+            date.today(),
+            site.lookup,
+        )
+        if reading.problems:
+            site.count("problem")
+            return _page(site, reading), 422
+        if request.form.get("action") == "download":
+            return _download(site, reading.letter)
+        site.count("preview")
+        return _page(site, reading, preview=reading.letter)
+
+    @app.get("/fonts/<name>")
+    def fonts(name: str):
+        if not name.endswith((".ttf", ".otf")):
+            abort(404)
+        return send_from_directory(templates_dir() / "fonts", name)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return render_template("error.html.j2", code=error.code), error.code or 500
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        # The type only: a message could carry what someone typed.
+        log.error("unexpected %s", type(error).__name__)
+        return render_template("error.html.j2", code=500), 500
+
+
+def _csrf_token() -> str:
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(32)
+    return session["csrf"]
+
+
+def _csrf_ok() -> bool:
+    expected = session.get("csrf")
+    given = request.form.get("csrf_token", "")
+    return bool(expected) and hmac.compare_digest(str(expected), given)
+
+
+def _expired(lang: str) -> Problem:
+    return Problem(
+        "letter-form",
+        label(lang, "form"),
+        tr(lang, "has expired or did not come from this page"),
+        tr(lang, "check your details and send the form again"),
+    )
+
+
+def _download(site: Site, letter: Letter) -> Response:
+    wait = site.limit.take(request.remote_addr or "?")
+    if wait:
+        site.count("limited")
+        response = Response(
+            render_template(
+                "error.html.j2",
+                code=429,
+                per_minute=_number(site.limit.per_minute),
+                seconds=_number(int(wait) + 1),
+            ),
+            status=429,
+        )
+        response.headers["Retry-After"] = str(int(wait) + 1)
+        return response
+    started = time.perf_counter()
+    try:
+        pdf = site.workers.render(letter)
+    except RenderTimeout:
+        site.count("timeout")
+        log.warning("pdf timed out after %.0f ms", (time.perf_counter() - started) * 1000)
+        response = Response(render_template("error.html.j2", code=503), status=503)
+        response.headers["Retry-After"] = "10"
+        return response
+    log.info(
+        "pdf rendered in %.0f ms (%d so far)",
+        (time.perf_counter() - started) * 1000,
+        site.count("pdf"),
+    )
+    name = f"{letter.campaign_id}-{letter.recipient_id.replace(':', '-')}-{letter.lang}.pdf"
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _number(value: float) -> str:
+    return format_decimal(value, locale=Language(g.get("lang", "en")).locale)
+
+
+def _page(site: Site, reading: Reading, preview: Letter | None = None) -> str:
+    campaign = site.setting.campaign
+    language = Language(reading.lang)
+    kept = (
+        to_data_url(reading.signature_png)
+        if reading.signature_png and reading.mode in ("draw", "upload")
+        else ""
+    )
+    chosen = (
+        set(reading.demands) if reading.problems or preview else {d.id for d in campaign.demands}
+    )
+    return render_template(
+        "page.html.j2",
+        reading=reading,
+        values=reading.values,
+        problems=reading.problems,
+        errors={p.input_id: p for p in reversed(reading.problems)},
+        demand_input=f"demand-{campaign.demands[0].id}",
+        labels={key: tr(reading.lang, text) for key, text in LABELS.items()},
+        title=language.gettext(campaign.title),
+        context=[language.gettext(p) for p in campaign.context],
+        demands=[(d.id, language.gettext(d.title), d.id in chosen) for d in campaign.demands],
+        recipients=_recipient_choices(site, reading.lang),
+        provinces=[(p.code, p.name_fr if reading.lang == "fr" else p.name_en) for p in PROVINCES],
+        ridings=[r.name(reading.lang) for r in site.ridings],
+        letter_languages=[(code, _language_name(code)) for code in languages()],
+        note_limit=NOTE_LIMIT,
+        note_limit_text=_number(NOTE_LIMIT),
+        lookup=site.lookup is not None,
+        kept_signature=kept,
+        preview=preview,
+        preview_signature=to_data_url(preview.signature_png)
+        if preview and preview.signature_png
+        else "",
+        preview_words=_preview_words(preview) if preview else None,
+    )
+
+
+def _preview_words(letter: Letter) -> dict[str, str]:
+    """The few words the letter template adds itself, in the letter's language (not the page's)."""
+    email = letter.recipient_email
+    return {
+        "by_email": tr(letter.lang, "By email: %(email)s") % {"email": email} if email else "",
+        "subject": tr(letter.lang, "Subject: %(subject)s") % {"subject": letter.subject},
+        "signature": tr(letter.lang, "Signature"),
+    }
+
+
+def _recipient_choices(site: Site, lang: str) -> list[tuple[str, str]]:
+    directory = site.setting.directory
+    pm = directory.find("pm")
+    choices = [("pm", tr(lang, "The Prime Minister, %(name)s") % {"name": pm.full_name})]
+    for portfolio in site.setting.campaign.portfolios():
+        minister = directory.find(f"minister:{portfolio}")
+        title = minister.portfolio.title_fr if lang == "fr" else minister.portfolio.title_en
+        choices.append(
+            (
+                minister.id,
+                tr(lang, "%(name)s, %(title)s") % {"name": minister.full_name, "title": title},
+            )
+        )
+    choices.append(("mp", tr(lang, "My member of Parliament (from the riding below)")))
+    return choices

@@ -1,0 +1,71 @@
+"""The three ways to sign on the page: draw (a PNG data URL), upload (a file), or type a name."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+from functools import cache
+
+from PIL import Image, ImageDraw, ImageFont
+
+from ..errors import InputError, translatable
+from ..people import NAME_LIMIT
+from ..resources import templates_dir
+from ..signature import FIX, MAX_BYTES, prepare_signature
+
+DATA_URL_PREFIX = "data:image/png;base64,"
+MODES = ("draw", "upload", "typed")
+
+
+def _not_an_image() -> InputError:
+    return InputError(translatable("not a readable PNG or JPEG image"), field="signature", fix=FIX)
+
+
+def from_data_url(value: str) -> bytes:
+    """A drawn signature arrives as `data:image/png;base64,…`; anything else is refused."""
+    if not value.startswith(DATA_URL_PREFIX) or len(value) > MAX_BYTES * 4 // 3 + 64:
+        raise _not_an_image()
+    try:
+        data = base64.b64decode(value[len(DATA_URL_PREFIX) :], validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise _not_an_image() from exc
+    return prepare_signature(data)
+
+
+def to_data_url(png: bytes) -> str:
+    return DATA_URL_PREFIX + base64.b64encode(png).decode("ascii")
+
+
+@cache
+def _script_font() -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(templates_dir() / "fonts" / "DancingScript-Regular.otf"), 72)
+
+
+def typed(name: str) -> bytes:
+    """A typed signature: the name set in Dancing Script, drawn by Pillow into a fresh PNG.
+
+    The core letter has no typed-signature option yet, so the page draws the name itself; the
+    result goes through `prepare_signature` like any other image.
+    """
+    name = " ".join(name.split())
+    if not name:
+        raise InputError(
+            translatable("is required"),
+            field="signature_typed",
+            fix=translatable("type your name as you sign it"),
+        )
+    if len(name) > NAME_LIMIT:
+        raise InputError(
+            translatable("is %(length)s characters long"),
+            field="signature_typed",
+            fix=translatable("shorten it to at most %(limit)s characters"),
+            values={"length": len(name), "limit": NAME_LIMIT},
+        )
+    font = _script_font()
+    left, top, right, bottom = font.getbbox(name)
+    image = Image.new("RGBA", (right - left + 16, bottom - top + 16), (255, 255, 255, 0))
+    ImageDraw.Draw(image).text((8 - left, 8 - top), name, font=font, fill=(20, 30, 80, 255))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return prepare_signature(out.getvalue())

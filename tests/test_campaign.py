@@ -1,0 +1,84 @@
+"""A campaign is data: the shipped one is complete, and a broken file says where and how to fix."""
+
+from __future__ import annotations
+
+import pytest
+
+from letters.campaign import load_campaign
+from letters.errors import CampaignError
+from letters.people import load_directory
+
+PORTFOLIOS = load_directory().portfolio_ids()
+
+
+def test_shipped_campaign_has_the_seven_demands_with_ministers():
+    campaign = load_campaign("end-ice-contracts", PORTFOLIOS)
+    assert [d.id for d in campaign.demands] == [
+        "export-permits",
+        "bill-c-233",
+        "end-subsidies",
+        "ban-contracts",
+        "federal-contracts",
+        "field-offices",
+        "safe-third-country",
+    ]
+    assert all(d.ministers for d in campaign.demands)
+    assert campaign.demand("export-permits").ministers == ("foreign-affairs",)
+    assert 2 <= len(campaign.context) <= 3
+
+
+def test_campaign_speaks_as_a_constituent_not_an_mp():
+    campaign = load_campaign("end-ice-contracts", PORTFOLIOS)
+    words = " ".join(
+        [campaign.opening, *campaign.context, *(d.text for d in campaign.demands)]
+    ).lower()
+    assert "my riding" not in words and "i urge you" in campaign.demands_intro.lower()
+    for fact in (
+        "Roshel",
+        "Brampton",
+        "JSI",
+        "$1 million",
+        "GardaWorld",
+        "Jim Pattison Group",
+        "Hootsuite",
+    ):
+        assert fact in " ".join([*campaign.context, *(d.text for d in campaign.demands)])
+
+
+GOOD = """
+id = "x"
+title = "T"
+subject = "S"
+opening = "O"
+demands_intro = "I"
+closing_request = "C"
+[demands.one]
+title = "One"
+text = "Do one."
+ministers = ["foreign-affairs"]
+"""
+
+
+@pytest.mark.parametrize(
+    ("change", "key"),
+    [
+        (lambda s: s.replace('subject = "S"\n', ""), "subject"),
+        (lambda s: s.replace('"foreign-affairs"', '"defence"'), "demands.one.ministers"),
+        (lambda s: s.replace('text = "Do one."\n', ""), "demands.one.text"),
+        (lambda s: s.replace('id = "x"', 'id = "X Y"'), "id"),
+        (lambda s: s + "oops", "campaign"),
+    ],
+)
+def test_invalid_campaign_names_file_key_and_fix(tmp_path, change, key):
+    path = tmp_path / "campaign.toml"
+    path.write_text(change(GOOD), encoding="utf-8")
+    with pytest.raises(CampaignError) as error:
+        load_campaign(path, PORTFOLIOS)
+    assert error.value.field == key and error.value.fix
+    assert "campaign.toml" in str(error.value)
+
+
+def test_good_campaign_file_loads(tmp_path):
+    path = tmp_path / "campaign.toml"
+    path.write_text(GOOD, encoding="utf-8")
+    assert load_campaign(path, PORTFOLIOS).demand("one").title == "One"

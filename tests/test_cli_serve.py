@@ -1,0 +1,54 @@
+"""`letters serve` as a command: its options, its refusals, and the real server over plain HTTP."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import importlib.util
+import re
+import urllib.parse
+import urllib.request
+
+import pytest
+from click.testing import CliRunner
+
+from letters.cli import main
+
+from .browser import FORM
+from .conftest import pdf_text
+
+
+def test_serve_help_shows_runnable_examples():
+    result = CliRunner().invoke(main, ["serve", "--help"])
+    assert result.exit_code == 0
+    assert "letters serve --campaign end-ice-contracts --port 8080" in result.output
+    assert "--host" in result.output and "127.0.0.1" in result.output
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("letters.lookup") is not None,
+    reason="letters.lookup is installed: --lookup-url is live (see test_web)",
+)
+def test_lookup_url_without_the_lookup_module_is_refused_in_one_line():
+    result = CliRunner().invoke(main, ["serve", "--lookup-url", "http://127.0.0.1:9/"])
+    assert result.exit_code == 2
+    assert "lookup-url: the postal-code lookup is not part of this version" in result.output
+    assert "fix: leave out --lookup-url" in result.output
+
+
+def test_unknown_campaign_is_refused_in_one_line():
+    result = CliRunner().invoke(main, ["serve", "--campaign", "no-such-campaign"])
+    assert result.exit_code == 2 and "unknown campaign" in result.output
+
+
+def test_plain_http_form_post_with_the_csrf_token_gets_the_pdf(served):
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{served}/fr/").read().decode()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+    fields = {**FORM["fr"], "csrf_token": token, "action": "download", "to": "pm"}
+    body = urllib.parse.urlencode({**fields, "demand": "field-offices"}).encode()
+    with opener.open(f"{served}/fr/", data=body) as response:
+        assert response.headers["Content-Type"] == "application/pdf"
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+        pdf = response.read()
+    assert "Monsieur le Premier Ministre," in pdf_text(pdf)

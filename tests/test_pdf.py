@@ -1,0 +1,169 @@
+"""Real PDFs, read back with pypdf: what a recipient's office would see."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from letters import letter_bytes, make_letter
+
+from .conftest import DAY, pdf_pages, pdf_text, sender
+
+CASES = {
+    ("en", "pm"): [
+        "The Right Honourable Mark Carney, P.C., M.P.",
+        "Prime Minister of Canada",
+        "80 Wellington Street",
+        "Ottawa ON  K1A 0A2",
+        "By email: pm@pm.gc.ca",
+        "Dear Prime Minister:",
+        "February 1, 2026",
+        "Yours sincerely,",
+    ],
+    ("fr", "pm"): [
+        "Le très honorable Mark Carney, C.P., député",
+        "Premier ministre du Canada",
+        "80, rue Wellington",
+        "Ottawa (Ontario)  K1A 0A2",
+        "Par courriel\u00a0: pm@pm.gc.ca",
+        "Monsieur le Premier Ministre,",
+        "Le 1er février 2026",
+        "Veuillez agréer, Monsieur le Premier Ministre, l’expression de ma haute considération.",
+    ],
+    ("en", "minister:foreign-affairs"): [
+        "The Honourable Anita Anand, P.C., M.P.",
+        "Minister of Foreign Affairs",
+        "House of Commons",
+        "Ottawa ON  K1A 0A6",
+        "Dear Minister:",
+    ],
+    ("fr", "minister:foreign-affairs"): [
+        "L’honorable Anita Anand, C.P., députée",
+        "Ministre des Affaires étrangères",
+        "Chambre des communes",
+        "Ottawa (Ontario)  K1A 0A6",
+        "Madame la Ministre,",
+        "Veuillez agréer, Madame la Ministre, l’expression de ma haute considération.",
+    ],
+    ("en", "mp:Edmonton Strathcona"): [
+        "Ms. Heather McPherson, M.P.",
+        "House of Commons",
+        "Ottawa ON  K1A 0A6",
+        "By email: Heather.McPherson@parl.gc.ca",
+        "Dear Ms. McPherson:",
+    ],
+    ("fr", "mp:Edmonton Strathcona"): [
+        "Madame Heather McPherson, députée",
+        "Chambre des communes",
+        "Madame la Députée,",
+        "Veuillez agréer, Madame la Députée, l’expression de mes sentiments distingués.",
+    ],
+}
+SENDER_BLOCK = {
+    "en": ["Heather Lim", "10234 82 Avenue NW", "Edmonton AB  T6E 1Z8"],
+    "fr": ["Heather Lim", "10234 82 Avenue NW", "Edmonton (Alberta)  T6E 1Z8"],
+}
+
+
+def flat(text: str) -> str:
+    """Join the lines a PDF wraps, keeping every other character (two spaces, no-break spaces)."""
+    return text.replace("\n", " ")
+
+
+@pytest.mark.parametrize(("lang", "to"), sorted(CASES))
+def test_letter_pdf_reads_back(letter_pdf, setting, lang, to):
+    content = letter_pdf(lang, to)
+    text = pdf_text(content)
+    lines = text.splitlines()
+    for expected in CASES[lang, to] + SENDER_BLOCK[lang]:
+        assert expected in lines or expected in flat(text), expected
+    letter = make_letter(setting, sender(lang), to, DAY)
+    positions = [flat(text).find(d.title) for d in letter.demands]
+    assert -1 not in positions and positions == sorted(positions), "every demand, in order"
+    # Seven demands (PM, MP) or Foreign Affairs' three need two pages.
+    assert pdf_pages(content) == 2
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_one_demand_letter_fits_on_one_page(letter_pdf, lang):
+    content = letter_pdf(lang, "minister:immigration")
+    assert pdf_pages(content) == 1
+    assert "Page 1" not in pdf_text(content)
+
+
+@pytest.mark.parametrize(
+    ("lang", "footer"),
+    [
+        ("en", "Heather Lim February 1, 2026 Page 2 of 2"),
+        ("fr", "Heather Lim Le 1er février 2026 Page 2 de 2"),
+    ],
+)
+def test_second_page_shows_sender_date_and_page_number(letter_pdf, lang, footer):
+    reader = PdfReader(io.BytesIO(letter_pdf(lang, "pm")))
+    assert len(reader.pages) == 2
+    assert footer in reader.pages[1].extract_text()
+    assert "Page 1" not in reader.pages[0].extract_text()
+
+
+def test_pdf_is_tagged_titled_and_in_the_letters_language(letter_pdf):
+    reader = PdfReader(io.BytesIO(letter_pdf("fr", "pm")))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "fr-CA"
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    assert reader.metadata.title.startswith("Fin des contrats et de la collaboration du Canada")
+
+
+def test_fonts_are_embedded(letter_pdf):
+    reader = PdfReader(io.BytesIO(letter_pdf("en", "pm")))
+    fonts = [f for page in reader.pages for f in page["/Resources"]["/Font"].values()]
+    descriptors = [
+        f.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"] for f in fonts
+    ]
+    assert descriptors and all("/FontFile2" in d or "/FontFile3" in d for d in descriptors)
+    assert all("Charis-SIL" in d["/FontName"] for d in descriptors)
+
+
+def test_metadata_holds_no_email_and_no_local_path(setting):
+    letter = make_letter(setting, sender("en", email="heather.lim@example.ca"), "pm", DAY)
+    content = letter_bytes(letter)
+    reader = PdfReader(io.BytesIO(content))
+    metadata = " ".join(str(v) for v in reader.metadata.values())
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+    for where in (metadata, xmp):
+        assert (
+            "@" not in where
+            and "/work" not in where
+            and "/home" not in where
+            and "file:" not in where
+        )
+    assert "heather.lim@example.ca" in pdf_text(content)  # the letter itself shows it
+
+
+def test_same_inputs_and_date_give_identical_bytes(setting):
+    first = letter_bytes(make_letter(setting, sender("fr"), "pm", DAY))
+    again = letter_bytes(make_letter(setting, sender("fr"), "pm", DAY))
+    assert first == again
+    other_day = letter_bytes(make_letter(setting, sender("fr"), "pm", DAY.replace(day=2)))
+    assert other_day != first
+
+
+def test_signature_image_is_placed(setting, signature_png):
+    from PIL import Image
+
+    from letters.signature import prepare_signature
+
+    prepared = prepare_signature(signature_png)
+    letter = make_letter(setting, sender("en", signature_png=prepared), "pm", DAY)
+    reader = PdfReader(io.BytesIO(letter_bytes(letter)))
+    images = {img.name: img for page in reader.pages for img in page.images}
+    assert len(images) == 1
+    (image,) = images.values()
+    # The prepared image, trimmed to the ink (the 300 × 100 paper around it is gone).
+    assert image.image.size == Image.open(io.BytesIO(prepared)).size == (291, 73)
+
+
+def test_french_first_of_the_month_is_superscript_in_print(setting):
+    html = letter_bytes(make_letter(setting, sender("fr"), "pm", DAY), "html").decode("utf-8")
+    assert '<p class="date">Le 1<sup>er</sup> février 2026</p>' in html

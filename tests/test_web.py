@@ -1,0 +1,409 @@
+"""`letters serve` through Flask's test client: the form, its errors, the PDF, and hostile input."""
+
+from __future__ import annotations
+
+import base64
+import io
+import logging
+import re
+import struct
+import zlib
+
+import pytest
+from markupsafe import escape
+from PIL import Image
+from pypdf import PdfReader
+
+from letters.web import create_app
+from letters.web.limits import TokenBucket
+from letters.web.workers import PdfWorkers, RenderTimeout
+
+from .conftest import DAY, SHARED, pdf_text
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+)
+HOSTILE = (
+    '<img src="file:///etc/passwd">',
+    "{{ 7*7 }}",
+    '</p><link rel="attachment" href="file:///etc/hostname">',
+)
+
+
+@pytest.fixture(scope="session")
+def app():
+    app = create_app("end-ice-contracts", pdfs_per_minute=0, processes=1)
+    yield app
+    app.extensions["letters"].workers.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def token(client, lang: str = "en") -> str:
+    html = client.get(f"/{lang}/").get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', html)[1]
+
+
+FIELDS = {
+    "name": "Heather Lim",
+    "street1": "10234 82 Avenue NW",
+    "city": "Edmonton",
+    "province": "AB",
+    "postal_code": "t6e1z8",
+    "riding": "Edmonton Strathcona",
+    "to": "pm",
+    "signature_mode": "typed",
+}
+
+
+def post(client, lang: str = "en", action: str = "preview", **changes):
+    data = {**FIELDS, "letter_lang": lang, "csrf_token": token(client, lang), "action": action}
+    data.setdefault("demand", ["export-permits", "field-offices"])
+    data.update(changes)
+    return client.post(f"/{lang}/", data=data, content_type="multipart/form-data")
+
+
+def png(width: int = 300, height: int = 100) -> bytes:
+    image = Image.new("RGBA", (width, height), (255, 255, 255, 0))
+    for x in range(20, width - 20):
+        image.putpixel((x, height // 2 + (x % 7)), (0, 0, 80, 255))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def summary(html: str) -> list[tuple[str, str]]:
+    """The error summary's (link target, text) pairs."""
+    block = html[html.index('id="error-summary"') : html.index("<h1")]
+    return re.findall(r'<a href="#([^"]+)">([^<]+)</a>', block)
+
+
+def test_home_redirects_to_the_browsers_first_language(client):
+    assert (
+        client.get("/", headers={"Accept-Language": "fr-CA,fr;q=0.9,en;q=0.5"}).location == "/fr/"
+    )
+    assert client.get("/", headers={"Accept-Language": "de,en;q=0.5"}).location == "/en/"
+    assert client.get("/").location == "/en/"
+
+
+def test_unknown_language_or_page_gets_a_404_page_not_a_crash(client):
+    response = client.get("/de/", headers={"Accept-Language": "fr"})
+    assert response.status_code == 404
+    assert "Page introuvable" in response.get_data(as_text=True)
+    assert client.get("/nowhere/at/all").status_code == 404
+
+
+def test_french_page_speaks_french_and_links_to_english(client):
+    html = client.get("/fr/").get_data(as_text=True)
+    assert '<html lang="fr-CA">' in html
+    assert "Nom complet" in html and "Code postal" in html and "Télécharger le PDF" in html
+    assert '<a href="/en/" lang="en" hreflang="en">English</a>' in html
+    assert "Rien de ce que vous tapez ici n’est conservé\u00a0:" in html
+
+
+def test_every_demand_is_ticked_and_every_campaign_minister_offered(client, setting):
+    html = client.get("/en/").get_data(as_text=True)
+    for demand in setting.campaign.demands:
+        assert re.search(
+            rf'id="demand-{demand.id}" name="demand" value="{demand.id}" checked', html
+        )
+    for portfolio in setting.campaign.portfolios():
+        assert f'value="minister:{portfolio}"' in html
+    assert 'value="pm" checked' in html and 'value="mp"' in html
+
+
+def test_every_label_points_at_an_input(client):
+    html = client.get("/en/").get_data(as_text=True)
+    ids = set(re.findall(r' id="([^"]+)"', html))
+    targets = re.findall(r'<label for="([^"]+)"', html)
+    assert targets and all(target in ids for target in targets)
+
+
+def test_security_headers_and_no_inline_script_or_style(client):
+    response = client.get("/en/")
+    assert response.headers["Content-Security-Policy"] == CSP
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Cache-Control"] == "no-store"
+    html = response.get_data(as_text=True)
+    assert not re.search(r"<script(?![^>]*\ssrc=)", html)
+    assert " style=" not in html and "<style" not in html
+    assert client.get("/static/letters.js").status_code == 200
+
+
+def test_post_without_the_csrf_token_is_refused_with_the_form_kept(client):
+    client.get("/en/")
+    response = client.post("/en/", data={**FIELDS, "action": "download"})
+    assert response.status_code == 400
+    assert response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    assert "Form: has expired or did not come from this page" in html
+    assert 'value="Heather Lim"' in html
+
+
+def test_every_bad_field_is_listed_at_the_top_and_linked(client):
+    response = post(client, name="", postal_code="ZZZ", email="nope", demand=[])
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    problems = dict(summary(html))
+    assert set(problems) == {"name", "postal_code", "email", "demand-export-permits"}
+    assert problems["postal_code"].startswith("Postal code: invalid postal code")
+    assert "fix: write it as A1A 1A1" in problems["postal_code"]
+    ids = set(re.findall(r' id="([^"]+)"', html))
+    assert set(problems) <= ids
+    assert re.search(
+        r'id="postal_code"[^>]*aria-describedby="postal_code-hint postal_code-error"', html
+    )
+    assert re.search(r'id="postal_code"[^>]*aria-invalid="true"', html)
+
+
+def test_errors_speak_french_with_french_numbers(client):
+    html = post(client, "fr", postal_code="ZZZ", note="x" * 2345).get_data(as_text=True)
+    problems = dict(summary(html))
+    assert problems["postal_code"].startswith("Code postal\u00a0: code postal non valide")
+    assert "pour corriger\u00a0: écrivez-le sous la forme A1A 1A1" in problems["postal_code"]
+    assert "compte 2\u00a0345\u00a0caractères" in problems["note"]
+    assert "2\u00a0000\u00a0caractères au plus" in problems["note"]
+
+
+def test_preview_shows_the_letter_in_the_chosen_language(client):
+    html = post(client, "en", letter_lang="fr", note="Mon paragraphe.").get_data(as_text=True)
+    preview = html[html.index('id="preview"') :]
+    assert '<article class="letter" lang="fr-CA"' in preview
+    assert "Monsieur le Premier Ministre," in preview and "Mon paragraphe." in preview
+    assert "Objet\u00a0:" in preview
+    assert 'src="data:image/png;base64,' in preview  # the typed signature, drawn as an image
+
+
+def pdf_of(response) -> bytes:
+    assert response.status_code == 200, response.get_data(as_text=True)[:2000]
+    assert response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    return response.data
+
+
+def images(pdf: bytes) -> int:
+    reader = PdfReader(io.BytesIO(pdf))
+    found = 0
+    for page in reader.pages:
+        for obj in (page["/Resources"].get("/XObject") or {}).values():
+            found += obj.get_object()["/Subtype"] == "/Image"
+    return found
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_download_gives_the_pdf_with_the_chosen_demands_and_paragraph(client, lang):
+    pdf = pdf_of(
+        post(
+            client,
+            lang,
+            "download",
+            to="mp",
+            demand=["field-offices"],
+            note="My own words.",
+            signature_mode="upload",
+            signature_file=(io.BytesIO(png()), "sig.png"),
+        )
+    )
+    text = pdf_text(pdf)
+    assert ("Dear Ms. McPherson:" if lang == "en" else "Madame la Députée,") in text
+    assert "My own words." in text
+    assert ("field offices" if lang == "en" else "bureaux") in text
+    assert ("Refuse export permits" if lang == "en" else "licences d’exportation") not in text
+    assert images(pdf) >= 1
+
+
+def test_signature_kept_from_the_preview_is_used_by_the_download(client):
+    html = post(
+        client, signature_mode="upload", signature_file=(io.BytesIO(png()), "sig.png")
+    ).get_data(as_text=True)
+    kept = re.search(r'name="signature_drawn" value="(data:image/png;base64,[^"]+)"', html)[1]
+    pdf = pdf_of(post(client, action="download", signature_mode="upload", signature_drawn=kept))
+    assert images(pdf) >= 1
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_hostile_text_is_printed_as_text_never_markup(client, hostile):
+    html = post(client, name=f"Jo {hostile}", note=f"Note {hostile}").get_data(as_text=True)
+    preview = re.sub(r"data:image/png;base64,[^\"]+", "", html.split('id="preview"')[1])
+    preview = preview.split("</article>")[0]
+    assert '<img src="file' not in html and '<link rel="attachment"' not in html
+    assert f"Note {escape(hostile)}" in preview and "49" not in preview
+    pdf = pdf_of(post(client, action="download", note=f"Note {hostile}"))
+    assert f"Note {hostile}" in " ".join(pdf_text(pdf).split())
+
+
+def test_oversized_fields_get_a_message_not_a_crash(client):
+    response = post(client, name="N" * 50_000, street1="S" * 300, city="C" * 9_000)
+    assert response.status_code == 422
+    problems = dict(summary(response.get_data(as_text=True)))
+    assert "shorten it to at most 120 characters" in problems["name"]
+    assert {"name", "street1", "city"} <= set(problems)
+
+
+@pytest.fixture(scope="session")
+def huge_png() -> bytes:
+    """A real, valid 20000×20000 black-and-white PNG (400 megapixels in about 60 kB)."""
+    width = height = 20_000
+    row = b"\x00" + bytes(width // 8)
+    packer = zlib.compressobj(9)
+    idat = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    )
+
+
+def test_a_20000_by_20000_png_is_refused_with_the_limits(client, huge_png):
+    response = post(
+        client, "fr", signature_mode="upload", signature_file=(io.BytesIO(huge_png), "big.png")
+    )
+    assert response.status_code == 422
+    problems = dict(summary(response.get_data(as_text=True)))
+    assert "l’image dépasse 10\u00a0mégapixels" in problems["signature_file"]
+    assert "2\u00a0Mo et 10\u00a0mégapixels" in problems["signature_file"]
+
+
+NOT_AN_IMAGE = (
+    "Signature: not a readable PNG or JPEG image; "
+    "fix: give a PNG or JPEG image of at most 2 MB and 10 megapixels"
+)
+
+
+@pytest.mark.parametrize(
+    ("drawn", "problem"),
+    [
+        (
+            "data:image/png;base64," + base64.b64encode(b"<svg onload=alert(1)>").decode(),
+            "Signature: SVG is not accepted (it can carry scripts and links); "
+            "fix: export it as PNG, or photograph your signature",
+        ),
+        ("data:text/html;base64,PHNjcmlwdD4=", NOT_AN_IMAGE),
+        ("data:image/png;base64,@@not base64@@", NOT_AN_IMAGE),
+        ("file:///etc/passwd", NOT_AN_IMAGE),
+    ],
+)
+def test_a_drawn_signature_that_is_not_an_image_is_refused(client, drawn, problem):
+    response = post(client, action="download", signature_mode="draw", signature_drawn=drawn)
+    assert response.status_code == 422
+    problems = dict(summary(response.get_data(as_text=True)))
+    assert problems["mode-draw"] == problem
+
+
+def test_draw_mode_without_a_drawing_says_what_to_do(client):
+    problems = dict(summary(post(client, signature_mode="draw").get_data(as_text=True)))
+    assert "draw or upload your signature, or type your name instead" in problems["mode-draw"]
+
+
+def test_a_request_over_3_mb_gets_the_413_page(client):
+    response = post(client, "fr", note="x" * (3 * 1024 * 1024 + 10))
+    assert response.status_code == 413
+    assert "Le formulaire peut transmettre au plus 3\u00a0Mo" in response.get_data(as_text=True)
+
+
+def test_my_mp_without_a_known_riding_names_the_riding_field(client):
+    problems = dict(summary(post(client, to="mp", riding="").get_data(as_text=True)))
+    assert "no member of Parliament is known for this riding" in problems["riding"]
+    problems = dict(summary(post(client, riding="Atlantis").get_data(as_text=True)))
+    assert "is not a federal riding this page knows" in problems["riding"]
+
+
+def test_logs_carry_timings_not_personal_data(client, caplog):
+    with caplog.at_level(logging.DEBUG):
+        pdf_of(post(client, action="download", name="Zebulon Quixotic", note="secret words"))
+    assert "pdf rendered in" in caplog.text
+    assert "Zebulon" not in caplog.text and "secret" not in caplog.text and "T6E" not in caplog.text
+
+
+def test_pdf_downloads_are_rate_limited_per_client_with_a_clear_page():
+    app = create_app(pdfs_per_minute=1, burst=1, processes=1)
+    try:
+        client = app.test_client()
+        pdf_of(post(client, "fr", "download"))
+        response = post(client, "fr", "download")
+        assert response.status_code == 429
+        assert int(response.headers["Retry-After"]) > 0
+        assert "Trop de lettres à la fois" in response.get_data(as_text=True)
+        assert post(client, "fr", "preview").status_code == 200  # previews are not limited
+    finally:
+        app.extensions["letters"].workers.close()
+
+
+def test_token_bucket_refills_over_time():
+    bucket = TokenBucket(per_minute=6, burst=2)
+    assert bucket.take("a", now=0) == 0 and bucket.take("a", now=0) == 0
+    assert bucket.take("a", now=0) == pytest.approx(10)
+    assert bucket.take("b", now=0) == 0  # another client has its own bucket
+    assert bucket.take("a", now=10) == 0
+
+
+def test_a_render_over_its_time_limit_is_dropped_and_the_next_one_works(setting):
+    from letters import make_letter
+
+    from .conftest import sender
+
+    letter = make_letter(setting, sender("en"), "pm", DAY)
+    workers = PdfWorkers(processes=1, timeout=30)
+    try:
+        with pytest.raises(RenderTimeout):
+            workers.render(letter, timeout=0.01)
+        assert workers.render(letter).startswith(b"%PDF")
+    finally:
+        workers.close()
+
+
+def test_ridings_from_the_districts_file_in_the_pages_language():
+    path = SHARED / "data" / "ca_federal_electoral_districts-2023.csv"
+    if not path.is_file():
+        pytest.skip("../shared/data is not beside this checkout")
+    app = create_app(ridings_csv=path, processes=1)
+    html = app.test_client().get("/fr/").get_data(as_text=True)
+    options = re.findall(r'<option value="([^"]+)">', html.split('id="riding-list"')[1])
+    assert len(options) == 343
+    assert "Côte-du-Sud—Rivière-du-Loup—Kataskomiq—Témiscouata" in options
+
+
+def test_the_postal_code_lookup_hook_fills_in_the_riding(monkeypatch):
+    """The contract with `letters.lookup`: riding_for(postal_code, url=...) -> riding name."""
+    import sys
+    import types
+
+    asked = []
+    module = types.ModuleType("letters.lookup")
+
+    def riding_for(postal_code, url):
+        asked.append((postal_code, url))
+        return "Edmonton Strathcona"
+
+    module.riding_for = riding_for
+    monkeypatch.setitem(sys.modules, "letters.lookup", module)
+    app = create_app(lookup_url="http://127.0.0.1:9/ridings", processes=1)
+    client = app.test_client()
+    assert "find it from your postal code" in client.get("/en/").get_data(as_text=True)
+    html = post(client, riding="", to="mp").get_data(as_text=True)
+    assert "Dear Ms. McPherson:" in html
+    assert asked == [("T6E 1Z8", "http://127.0.0.1:9/ridings")]
+
+
+def test_uploads_are_parsed_into_memory_never_a_temporary_file(app):
+    noise = bytes(range(256)) * 6000  # 1.5 MB: Werkzeug would spool it to disk past 500 kB
+    with app.test_request_context(
+        "/en/",
+        method="POST",
+        data={"signature_file": (io.BytesIO(noise), "sig.png")},
+        content_type="multipart/form-data",
+    ):
+        from flask import request
+
+        upload = request.files["signature_file"]
+        assert isinstance(upload.stream, io.BytesIO) and upload.stream.getvalue() == noise
