@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from .campaign import Campaign, Demand
+from .envelope import Envelope, canada_post_city_line, canada_post_line
 from .errors import InputError, translatable
 from .i18n import Language, MessageRef, mark, starts_with_vowel_sound
 from .people import Office, Recipient, Sender
@@ -47,6 +48,10 @@ class Letter:
     # Messages printed in English because the catalog lacks them (missing or fuzzy); the
     # pipeline refuses such a letter unless asked to allow an incomplete translation.
     untranslated: tuple[MessageRef, ...] = ()
+    typed_signature: str | None = None  # the name, set in a script font (no image given)
+    sender_email: str | None = None
+    recipient_name: str = ""
+    envelope: Envelope | None = None  # a #10 envelope page follows the letter when set
 
 
 def compose(
@@ -57,11 +62,13 @@ def compose(
     day: date,
     lang: Language,
     wording: Wording = MAIN_WORDING,
+    envelope: bool = False,
 ) -> Letter:
     """Decide the whole letter from the campaign, the sender and the recipient.
 
     `wording` picks among the campaign's alternative wordings (see `letters.variants`); the
-    default is the campaign's main text everywhere.
+    default is the campaign's main text everywhere. With `envelope`, the letter carries the
+    lines of a #10 envelope to print after it.
     """
     demands = chosen_demands(campaign, sender, recipient)
     lang = lang.fresh()  # records this letter's untranslated messages, and only this letter's
@@ -95,8 +102,41 @@ def compose(
         complimentary_close=complimentary_close(recipient, lang),
         signature_png=sender.signature_png,
         signer_name=sender.name,
+        typed_signature=sender.name if sender.typed_signature else None,
+        sender_email=sender.email,
+        recipient_name=recipient.full_name,
+        envelope=envelope_for(sender, recipient, lang) if envelope else None,
     )
     return replace(letter, untranslated=tuple(dict.fromkeys(lang.untranslated)))
+
+
+def envelope_for(sender: Sender, recipient: Recipient, lang: Language) -> Envelope:
+    """The envelope in Canada Post's format, in the letter's language (names as in the letter)."""
+    return_lines = (
+        *(canada_post_line(x) for x in (sender.name, *sender.street)),
+        canada_post_city_line(sender.city, sender.province.code, sender.postal_code),
+    )
+    office = recipient.office
+    address_lines = [canada_post_line(name_line(recipient, lang))]
+    title = role_title(recipient, lang)
+    if title:
+        address_lines.append(canada_post_line(title))
+    address_lines += [
+        canada_post_line(office_lines(office, lang)[0]),
+        canada_post_city_line(office.city, office.province.code, office.postal_code),
+    ]
+    free = recipient.member_of_parliament
+    return Envelope(
+        return_lines=tuple(return_lines),
+        address_lines=tuple(address_lines),
+        postage_free=free,
+        postage_notice=lang.gettext("POSTAGE FREE") if free else None,
+        postage_source=lang.gettext(
+            "Government Mail Free of Postage, Canada Post Corporation Act, s. 35(2)"
+        )
+        if free
+        else None,
+    )
 
 
 def _nth(texts: tuple[str, ...], index: int) -> str:

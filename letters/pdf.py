@@ -69,21 +69,36 @@ def pdf_identifier(html: str) -> bytes:
     return hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
 
 
-def document(html: str, letter: Letter):
-    """Lay out one letter (or, in batch, many) and return WeasyPrint's Document."""
+def document(html: str, letter: Letter, envelope_html: str | None = None):
+    """Lay out one letter (or, in batch, many) and return WeasyPrint's Document.
+
+    An envelope (`render_envelope`) is laid out as its own document (its own page size, no
+    running header, not counted in the letter's "Page 1 of 2") and its page appended last.
+    """
     css, fonts = _stylesheet()
-    return HTML(
-        string=html, url_fetcher=LockedFetcher(letter.signature_png), base_url=SCHEME
-    ).render(stylesheets=[css], font_config=fonts, pdf_variant="pdf/ua-1", pdf_tags=True)
+
+    def lay_out(source: str):
+        return HTML(
+            string=source, url_fetcher=LockedFetcher(letter.signature_png), base_url=SCHEME
+        ).render(stylesheets=[css], font_config=fonts, pdf_variant="pdf/ua-1", pdf_tags=True)
+
+    laid_out = lay_out(html)
+    if envelope_html is not None:
+        laid_out = laid_out.copy(laid_out.pages + lay_out(envelope_html).pages)
+    return laid_out
 
 
-def write_pdf(html: str, letter: Letter) -> bytes:
-    """Render the letter's HTML to a tagged (PDF/UA-1), deterministic PDF."""
-    return document_pdf(document(html, letter), html)
+def write_pdf(html: str, letter: Letter, envelope_html: str | None = None) -> bytes:
+    """Render the letter's HTML (and its envelope's, if any) to a tagged (PDF/UA-1),
+    deterministic PDF."""
+    return document_pdf(document(html, letter, envelope_html), html + (envelope_html or ""))
 
 
 def document_pdf(laid_out, html: str) -> bytes:
-    """The PDF bytes of a laid-out Document (batch keeps the page count, then writes)."""
+    """The PDF bytes of a laid-out Document (batch keeps the page count, then writes).
+
+    `html` is what was laid out (the letter's HTML, then its envelope's): it fixes the /ID.
+    """
     return laid_out.write_pdf(
         pdf_variant="pdf/ua-1", pdf_identifier=pdf_identifier(html), attachments=[]
     )

@@ -116,6 +116,7 @@ class Sender:
     note: str | None = None
     demand_ids: tuple[str, ...] = ()
     signature_png: bytes | None = field(default=None, repr=False)
+    typed_signature: bool = False  # set the name in a script font when there is no image
 
 
 def _text(value: str | None, name: str, limit: int, row: int | None, required: bool) -> str | None:
@@ -158,6 +159,7 @@ def make_sender(
     note: str | None = None,
     demand_ids: list[str] | tuple[str, ...] = (),
     signature_png: bytes | None = None,
+    typed_signature: bool = False,
     row: int | None = None,
 ) -> Sender:
     """Validate a sender's fields; each problem names the field and the fix."""
@@ -194,6 +196,13 @@ def make_sender(
             fix=translatable("shorten the personal paragraph to at most %(limit)s characters"),
             values={"length": len(note_text), "limit": NOTE_LIMIT},
         )
+    if signature_png and typed_signature:
+        raise InputError(
+            "give a signature image or a typed signature, not both",
+            field="signature",
+            row=row,
+            fix="drop --typed-signature or --signature",
+        )
     return Sender(
         name=_text(name, "name", NAME_LIMIT, row, True),
         street=streets,
@@ -207,6 +216,7 @@ def make_sender(
         note=note_text or None,
         demand_ids=tuple(demand_ids),
         signature_png=signature_png,
+        typed_signature=typed_signature,
     )
 
 

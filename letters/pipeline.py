@@ -11,7 +11,7 @@ from .compose import Letter, compose
 from .errors import TranslationError
 from .i18n import SOURCE_LANGUAGE, Language, MessageRef, is_translated, translations
 from .people import Directory, Recipient, Sender, load_directory
-from .render import render_html, render_text
+from .render import render_envelope, render_html, render_text
 
 
 @dataclass(frozen=True)
@@ -28,22 +28,39 @@ class Setting:
 
 
 def make_letter(
-    setting: Setting, sender: Sender, to: str, day: date, *, allow_incomplete: bool = False
+    setting: Setting,
+    sender: Sender,
+    to: str,
+    day: date,
+    *,
+    allow_incomplete: bool = False,
+    envelope: bool = False,
 ) -> Letter:
     """Compose the sender's letter to `to` (`pm`, `minister:<portfolio>`, `mp:<riding or name>`).
 
     A letter is never printed with a missing or fuzzy translation: TranslationError names the
     messages. With `allow_incomplete`, their English is printed and listed in `untranslated`.
+    With `envelope`, a #10 envelope page follows the letter in its PDF.
     """
     recipient = setting.directory.find(to)
-    return letter_for(setting, sender, recipient, day, allow_incomplete=allow_incomplete)
+    return letter_for(
+        setting, sender, recipient, day, allow_incomplete=allow_incomplete, envelope=envelope
+    )
 
 
 def letter_for(
-    setting: Setting, sender: Sender, recipient: Recipient, day: date, *, allow_incomplete=False
+    setting: Setting,
+    sender: Sender,
+    recipient: Recipient,
+    day: date,
+    *,
+    allow_incomplete: bool = False,
+    envelope: bool = False,
 ) -> Letter:
     """The same, to a Recipient already in hand (the review's woman/man/unknown variants)."""
-    letter = compose(setting.campaign, sender, recipient, day=day, lang=Language(sender.lang))
+    letter = compose(
+        setting.campaign, sender, recipient, day=day, lang=Language(sender.lang), envelope=envelope
+    )
     return require_translated(letter, allow_incomplete=allow_incomplete)
 
 
@@ -80,7 +97,15 @@ def letter_bytes(letter: Letter, fmt: str = "pdf") -> bytes:
         # `--help` and text output should not pay.
         from .pdf import write_pdf
 
-        return write_pdf(render_html(letter), letter)
+        envelope = render_envelope(letter) if letter.envelope else None
+        return write_pdf(render_html(letter), letter, envelope_html=envelope)
     if fmt == "html":
         return render_html(letter).encode("utf-8")
     return render_text(letter).encode("utf-8")
+
+
+def envelope_bytes(letter: Letter) -> bytes:
+    """The letter's #10 envelope alone, as a one-page PDF (the letter needs `envelope=True`)."""
+    from .pdf import write_pdf
+
+    return write_pdf(render_envelope(letter), letter)

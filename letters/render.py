@@ -61,5 +61,10 @@ def render_html(letter: Letter) -> str:
     return environment(letter.lang).get_template("letter.html.j2").render(letter=letter)
 
 
+def render_envelope(letter: Letter) -> str:
+    """The #10 envelope page (HTML); the letter must have been composed with `envelope=True`."""
+    return environment(letter.lang).get_template("envelope.html.j2").render(letter=letter)
+
+
 def render_text(letter: Letter) -> str:
     return environment(letter.lang).get_template("letter.txt.j2").render(letter=letter)

@@ -150,16 +150,18 @@ def test_same_inputs_and_date_give_identical_bytes(setting):
 
 
 def test_signature_image_is_placed(setting, signature_png):
+    from PIL import Image
+
     from letters.signature import prepare_signature
 
-    letter = make_letter(
-        setting, sender("en", signature_png=prepare_signature(signature_png)), "pm", DAY
-    )
+    prepared = prepare_signature(signature_png)
+    letter = make_letter(setting, sender("en", signature_png=prepared), "pm", DAY)
     reader = PdfReader(io.BytesIO(letter_bytes(letter)))
     images = {img.name: img for page in reader.pages for img in page.images}
     assert len(images) == 1
     (image,) = images.values()
-    assert image.image.size == (300, 100)
+    # The prepared image, trimmed to the ink (the 300 × 100 paper around it is gone).
+    assert image.image.size == Image.open(io.BytesIO(prepared)).size == (291, 73)
 
 
 def test_french_first_of_the_month_is_superscript_in_print(setting):

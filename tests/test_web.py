@@ -275,23 +275,30 @@ def test_a_20000_by_20000_png_is_refused_with_the_limits(client, huge_png):
     assert "2\u00a0Mo et 10\u00a0mégapixels" in problems["signature_file"]
 
 
+NOT_AN_IMAGE = (
+    "Signature: not a readable PNG or JPEG image; "
+    "fix: give a PNG or JPEG image of at most 2 MB and 10 megapixels"
+)
+
+
 @pytest.mark.parametrize(
-    "drawn",
+    ("drawn", "problem"),
     [
-        "data:image/png;base64," + base64.b64encode(b"<svg onload=alert(1)>").decode(),
-        "data:text/html;base64,PHNjcmlwdD4=",
-        "data:image/png;base64,@@not base64@@",
-        "file:///etc/passwd",
+        (
+            "data:image/png;base64," + base64.b64encode(b"<svg onload=alert(1)>").decode(),
+            "Signature: SVG is not accepted (it can carry scripts and links); "
+            "fix: export it as PNG, or photograph your signature",
+        ),
+        ("data:text/html;base64,PHNjcmlwdD4=", NOT_AN_IMAGE),
+        ("data:image/png;base64,@@not base64@@", NOT_AN_IMAGE),
+        ("file:///etc/passwd", NOT_AN_IMAGE),
     ],
 )
-def test_a_drawn_signature_that_is_not_an_image_is_refused(client, drawn):
+def test_a_drawn_signature_that_is_not_an_image_is_refused(client, drawn, problem):
     response = post(client, action="download", signature_mode="draw", signature_drawn=drawn)
     assert response.status_code == 422
     problems = dict(summary(response.get_data(as_text=True)))
-    assert problems["mode-draw"] == (
-        "Signature: not a readable PNG or JPEG image; "
-        "fix: give a PNG or JPEG image of at most 2 MB and 10 megapixels"
-    )
+    assert problems["mode-draw"] == problem
 
 
 def test_draw_mode_without_a_drawing_says_what_to_do(client):

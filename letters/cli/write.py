@@ -9,13 +9,15 @@ from pathlib import Path
 import click
 
 from ..campaign import campaign_ids, load_campaign
+from ..email_draft import Draft, attachment_name, email_message
 from ..errors import InputError
 from ..i18n import languages
 from ..output import default_path, write_atomic
 from ..people import ROLES, load_directory, make_sender
 from ..pipeline import Setting, letter_bytes, make_letter
-from ..signature import MAX_BYTES, prepare_signature
+from ..signature import read_signature
 from . import main
+from .signing import open_identity, passphrase_options
 
 REQUIRED = {
     "to": "Recipient (pm, minister:<portfolio>, mp:<riding>)",
@@ -80,6 +82,8 @@ Examples:
   letters write … --to minister:foreign-affairs --lang fr --demand export-permits
   letters write … --to mp:"Edmonton Strathcona" --note-file my-paragraph.txt
   letters write … --format text          # print the letter in the terminal
+  letters write … --typed-signature --envelope
+  letters write … --signature signature.png --sign-with me.p12 --format eml
 """
 )
 @click.option(
@@ -111,9 +115,27 @@ Examples:
 @click.option(
     "--signature", type=click.Path(dir_okay=False), help="PNG or JPEG image of your signature."
 )
+@click.option(
+    "--typed-signature",
+    is_flag=True,
+    help="No image? Set your name on the signature line in a handwriting-style font.",
+)
+@click.option("--envelope", is_flag=True, help="Add a #10 envelope page after the letter.")
+@click.option(
+    "--sign-with",
+    type=click.Path(dir_okay=False),
+    help="Digitally sign the PDF with your identity (.p12; see `letters identity create`).",
+)
+@passphrase_options
+@click.option("--timestamp-url", help="With --sign-with: an RFC 3161 timestamp server.")
 @click.option("--date", "day", help="Date of the letter, YYYY-MM-DD (default: today).")
 @click.option(
-    "--format", "fmt", type=click.Choice(["pdf", "html", "text"]), default="pdf", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["pdf", "eml", "html", "text"]),
+    default="pdf",
+    show_default=True,
+    help="eml: an email draft with the PDF attached, for your mail program.",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Where to write the file.")
 @click.option(
@@ -122,7 +144,21 @@ Examples:
     help="Print the English of messages not yet translated (missing or fuzzy) instead of refusing.",
 )
 def write(
-    campaign_id, fmt, output, note_file, signature, day, demands, allow_incomplete, **fields
+    campaign_id,
+    fmt,
+    output,
+    note_file,
+    signature,
+    typed_signature,
+    envelope,
+    sign_with,
+    passphrase_file,
+    passphrase_env,
+    timestamp_url,
+    day,
+    demands,
+    allow_incomplete,
+    **fields,
 ) -> None:
     """Write one letter from you to the Prime Minister, a minister or your MP.
 
@@ -148,14 +184,31 @@ def write(
                 "give --note or --note-file, not both", field="note", fix="drop one of them"
             )
         fields["note"] = _read_file(note_file, "note", 64 * 1024).decode("utf-8", errors="strict")
-    signature_png = (
-        prepare_signature(_read_file(signature, "signature", MAX_BYTES)) if signature else None
-    )
+    if (sign_with or envelope) and fmt not in ("pdf", "eml"):
+        raise InputError(
+            f"--sign-with and --envelope need a PDF, not --format {fmt}",
+            field="format",
+            fix="use --format pdf or --format eml",
+        )
+    if timestamp_url and not sign_with:
+        raise InputError(
+            "--timestamp-url needs --sign-with", field="timestamp_url", fix="add --sign-with"
+        )
+    signature_png = read_signature(signature) if signature else None
+    # Open the identity first: a wrong passphrase must fail before anything is written.
+    identity = open_identity(sign_with, passphrase_file, passphrase_env) if sign_with else None
     when = _parse_date(day)
     to = fields.pop("to")
-    sender = make_sender(**fields, demand_ids=demands, signature_png=signature_png)
+    sender = make_sender(
+        **fields,
+        demand_ids=demands,
+        signature_png=signature_png,
+        typed_signature=typed_signature,
+    )
     setting = Setting.load(campaign_id)
-    letter = make_letter(setting, sender, to, when, allow_incomplete=allow_incomplete)
+    letter = make_letter(
+        setting, sender, to, when, allow_incomplete=allow_incomplete, envelope=envelope
+    )
     if letter.untranslated:
         click.echo(
             f"warning: {len(letter.untranslated)} message(s) not translated into "
@@ -163,11 +216,19 @@ def write(
             + "; ".join(str(m) for m in letter.untranslated),
             err=True,
         )
-    content = letter_bytes(letter, fmt)
+    draft = Draft.from_letter(letter) if fmt == "eml" else None
+    content = letter_bytes(letter, "pdf" if fmt == "eml" else fmt)
+    if identity:
+        from ..signing import sign_pdf  # pyHanko: imported only when signing
+
+        # Last of all: any change to the PDF after this would show as a change after signing.
+        content = sign_pdf(content, identity, lang=letter.lang, timestamp_url=timestamp_url)
+    if draft:
+        content = email_message(draft, content, attachment_name(letter))
     if fmt == "text" and not output:
         click.echo(content.decode("utf-8"), nl=False)
         return
-    suffix = {"pdf": "pdf", "html": "html", "text": "txt"}[fmt]
+    suffix = {"pdf": "pdf", "eml": "eml", "html": "html", "text": "txt"}[fmt]
     path = (
         Path(output)
         if output

@@ -1,0 +1,127 @@
+"""Email drafts: an RFC 5322 message (.eml) with the letter attached, for any mail program.
+
+Names, subjects and addresses go through Python's `email` header registry (policy SMTP), after
+every run of whitespace, CR and LF included, is collapsed to one space: a name or subject can
+never start a new header. The registry also *decodes* encoded words (`=?utf-8?q?…=0D=0A…?=`)
+found in the value it is given, and would write the CR LF they hide as a real line break (tested
+in tests/test_sending.py): so an invisible WORD JOINER goes between "=" and "?", the value is no
+longer an encoded word, and mail programs show it as typed.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+
+from .compose import Letter
+from .errors import InputError
+from .i18n import Language
+from .output import safe_name
+from .people import EMAIL
+
+
+@dataclass(frozen=True)
+class Draft:
+    """Who writes to whom about what, in which language: all an email draft needs."""
+
+    from_name: str
+    from_email: str
+    to_name: str
+    to_email: str
+    subject: str
+    lang: str
+    greeting: str  # first line of the body, e.g. the letter's salutation
+
+    @classmethod
+    def from_letter(cls, letter: Letter) -> Draft:
+        if not letter.sender_email:
+            raise InputError(
+                "is needed for an email draft", field="email", fix="pass --email you@example.ca"
+            )
+        if not letter.recipient_email:
+            raise InputError(
+                f"no email address is known for {letter.recipient_id}",
+                field="to",
+                fix="print the letter and mail it (see --envelope), or write to another recipient",
+            )
+        return cls(
+            from_name=letter.sender_name,
+            from_email=letter.sender_email,
+            to_name=letter.recipient_name,
+            to_email=letter.recipient_email,
+            subject=letter.subject,
+            lang=letter.lang,
+            greeting=letter.salutation,
+        )
+
+
+WORD_JOINER = "\u2060"
+
+
+def _one_line(text: str) -> str:
+    """Header-safe text: one line, and no encoded-word opener for the header parser to decode."""
+    return " ".join(text.split()).replace("=?", "=" + WORD_JOINER + "?")
+
+
+def _address(name: str, email: str, field: str) -> Address:
+    if not EMAIL.match(email or ""):
+        raise InputError(f"invalid email {email!r}", field=field, fix="write it as name@example.ca")
+    local, _, domain = email.rpartition("@")
+    try:
+        return Address(display_name=_one_line(name), username=local, domain=domain)
+    except (ValueError, IndexError) as exc:
+        raise InputError(
+            f"invalid email {email!r}", field=field, fix="write it as name@example.ca"
+        ) from exc
+
+
+def attachment_name(letter: Letter) -> str:
+    """`letter-<recipient>-<lang>-<sender>.pdf`: ASCII, no separators, safe in any mail program."""
+    return (
+        f"letter-{safe_name(letter.recipient_id)}-{letter.lang}-{safe_name(letter.sender_name)}.pdf"
+    )
+
+
+def body_text(draft: Draft) -> str:
+    lang = Language(draft.lang)
+    return "\n\n".join(
+        [
+            " ".join(draft.greeting.split()),
+            lang.gettext(
+                "Please find attached my letter “%(subject)s”.",
+                subject=" ".join(draft.subject.split()),
+            ),
+            lang.gettext("Thank you for reading it."),
+            " ".join(draft.from_name.split()),
+        ]
+    )
+
+
+def email_message(draft: Draft, pdf: bytes, filename: str) -> bytes:
+    """The draft as .eml bytes: plain text and HTML bodies, the PDF attached as `filename`."""
+    message = EmailMessage(policy=SMTP)
+    message["From"] = _address(draft.from_name, draft.from_email, "email")
+    message["To"] = _address(draft.to_name, draft.to_email, "to")
+    message["Subject"] = _one_line(draft.subject)
+    # Opens as an unsent draft in Outlook; other mail programs ignore it.
+    message["X-Unsent"] = "1"
+    text = body_text(draft)
+    message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
+    paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in text.split("\n\n"))
+    message.add_alternative(
+        f'<!doctype html><html lang="{html.escape(Language(draft.lang).tag)}"><body>'
+        f"{paragraphs}</body></html>",
+        subtype="html",
+        charset="utf-8",
+        cte="quoted-printable",
+    )
+    message.add_attachment(
+        pdf,
+        maintype="application",
+        subtype="pdf",
+        filename=safe_name(filename.removesuffix(".pdf")) + ".pdf",
+    )
+    return message.as_bytes()
