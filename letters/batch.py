@@ -412,24 +412,8 @@ def run_batch(
     packs: list[Path] = []
     if not dry_run:
         _tidy(out / LETTERS_DIR, {Path(p.file).name for p in plan.letters})
-        journal.start(finished.values())
-        digests = {p.file: p.digest for p in todo}
-
-        def record(results: tuple[Rendered, ...]) -> None:
-            for result in results:
-                entry = Done(result.file, digests[result.file], result.pages, result.sha256)
-                finished[result.file] = entry
-                journal.add(entry)
-            if progress:
-                progress(len(finished) - len(kept), len(todo))
-
-        try:
-            if progress:
-                progress(0, len(todo))
-            tasks = _chunks(setting, out, todo, day, chunk_letters)
-            render_all(tasks, jobs or os.cpu_count() or 1, record)
-        finally:
-            journal.close()
+        tasks = _chunks(setting, out, todo, day, chunk_letters)
+        _render(tasks, todo, finished, journal, jobs or os.cpu_count() or 1, progress)
         packs = _write_packs(setting, out, plan, day)
     write_report(out / MANIFEST, ManifestEntry, _manifest(plan, finished, dry_run))
     write_report(out / ERRORS, RowError, plan.errors)
@@ -446,6 +430,35 @@ def run_batch(
         ignored_columns=supporters.ignored,
         dry_run=dry_run,
     )
+
+
+def _render(
+    tasks: Iterable[ChunkTask],
+    todo: list[Planned],
+    finished: dict[str, Done],
+    journal: Journal,
+    jobs: int,
+    progress: Progress | None,
+) -> None:
+    """Render the letters still to do, journalling each one as soon as its file is in place."""
+    digests = {p.file: p.digest for p in todo}
+    already = len(finished)
+    journal.start(finished.values())
+
+    def record(results: tuple[Rendered, ...]) -> None:
+        for result in results:
+            entry = Done(result.file, digests[result.file], result.pages, result.sha256)
+            finished[result.file] = entry
+            journal.add(entry)
+        if progress:
+            progress(len(finished) - already, len(todo))
+
+    try:
+        if progress:
+            progress(0, len(todo))
+        render_all(tasks, jobs, record)
+    finally:
+        journal.close()
 
 
 def _manifest(plan: Plan, finished: dict[str, Done], dry_run: bool) -> list[ManifestEntry]:
