@@ -365,6 +365,17 @@ def _still_done(out: Path, planned: Planned, done: Done | None) -> bool:
     )
 
 
+def _make_folder(out: Path) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(
+            f"cannot create the batch folder {out} ({error.strerror})",
+            field="out",
+            fix="give --out a folder you can write to",
+        ) from error
+
+
 def _tidy(folder: Path, keep: set[str]) -> None:
     """Remove what a killed or older run left: temporary files and PDFs no longer planned."""
     if not folder.is_dir():
@@ -399,7 +410,7 @@ def run_batch(
     targets = resolve_targets(setting, to)
     supporters = open_supporters(Path(input_path), encoding=encoding, mapping=mapping)
     out = Path(out or default_out(Path("output"), setting.campaign.id, Path(input_path), day))
-    out.mkdir(parents=True, exist_ok=True)
+    _make_folder(out)
     plan = Plan()
     try:
         plan_letters(setting, supporters, targets, day, lookup=lookup, strict=strict, plan=plan)
