@@ -4,8 +4,9 @@ Three steps, each usable on its own:
 
 1. `plan_letters` validates and routes every row (no rendering): each row becomes letters, row
    errors or a duplicate, so that rows read = letter rows + error rows + duplicate rows.
-2. `render_chunk` lays out and writes a chunk of letters. It is a pure, top-level function of
-   picklable plain data, so a process pool (or later a cluster) can run it anywhere.
+2. `render_chunk` lays out and writes a chunk of letters. It is a self-contained, top-level
+   function of picklable plain data (no shared state; its only effect is the files it writes),
+   so a process pool, or later a cluster, can run it anywhere.
 3. `run_batch` ties them together: resumes from the journal (a letter whose inputs and file hash
    are unchanged is not redone), renders the rest on `jobs` processes, writes the print packs,
    `manifest.csv` and `errors.csv`.
@@ -26,6 +27,7 @@ from . import __version__
 from .compose import Letter, compose
 from .errors import InputError, LettersError
 from .i18n import Language
+from .lookup import riding_unknown
 from .output import inside, safe_name, write_atomic
 from .packs import PackLetter, write_packs
 from .pdf import document, document_pdf
@@ -36,13 +38,14 @@ from .reports import Done, Journal, ManifestEntry, RowError, shorten, write_repo
 from .supporters import SupporterRow, open_supporters, supporter_to_sender_fields
 from .variants import Wording, choose_wording, supporter_identity
 
-CHUNK_LETTERS = 8
+# Letters per task: small enough that a killed run loses little (a chunk is journalled when it
+# returns), large enough that handing out tasks costs nothing next to layout.
+CHUNK_LETTERS = 4
 LETTERS_DIR = "letters"
 PACKS_DIR = "packs"
 JOURNAL = ".journal.csv"
 MANIFEST = "manifest.csv"
 ERRORS = "errors.csv"
-RIDING_UNKNOWN_FIX = "add a riding column or rerun with --lookup represent"
 
 # `riding(postal_code, row=None) -> str`, e.g. `letters.lookup.represent_lookup()`; raises a
 # row-level LettersError when no riding can be found for the code.
@@ -112,7 +115,7 @@ def own_mp(
         riding = lookup(sender.postal_code, row=row)
         sender = replace(sender, riding=riding)
     if not riding:
-        raise InputError("riding unknown", field="riding", row=row, fix=RIDING_UNKNOWN_FIX)
+        raise riding_unknown(None, row)
     return setting.directory.mp_for(riding, row=row), sender
 
 
@@ -245,8 +248,8 @@ def render_chunk(task: ChunkTask) -> tuple[Rendered, ...]:
     """Lay out each letter as its own WeasyPrint document and write it atomically.
 
     Each letter keeps its own page counter ("Page 2 of 2"), its exact font subset, its PDF/UA
-    tags and metadata: the file is byte-identical to `letters write`'s. docs/performance.md
-    explains why this beat one combined document cut by page range.
+    tags and metadata: the same bytes as `letter_bytes` for that letter. docs/performance.md
+    explains why this beats one combined document cut by page range.
     """
     results = []
     root = Path(task.root)
@@ -362,6 +365,17 @@ def _still_done(out: Path, planned: Planned, done: Done | None) -> bool:
     )
 
 
+def _make_folder(out: Path) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(
+            f"cannot create the batch folder {out} ({error.strerror})",
+            field="out",
+            fix="give --out a folder you can write to",
+        ) from error
+
+
 def _tidy(folder: Path, keep: set[str]) -> None:
     """Remove what a killed or older run left: temporary files and PDFs no longer planned."""
     if not folder.is_dir():
@@ -396,7 +410,7 @@ def run_batch(
     targets = resolve_targets(setting, to)
     supporters = open_supporters(Path(input_path), encoding=encoding, mapping=mapping)
     out = Path(out or default_out(Path("output"), setting.campaign.id, Path(input_path), day))
-    out.mkdir(parents=True, exist_ok=True)
+    _make_folder(out)
     plan = Plan()
     try:
         plan_letters(setting, supporters, targets, day, lookup=lookup, strict=strict, plan=plan)
@@ -412,24 +426,8 @@ def run_batch(
     packs: list[Path] = []
     if not dry_run:
         _tidy(out / LETTERS_DIR, {Path(p.file).name for p in plan.letters})
-        journal.start(finished.values())
-        digests = {p.file: p.digest for p in todo}
-
-        def record(results: tuple[Rendered, ...]) -> None:
-            for result in results:
-                entry = Done(result.file, digests[result.file], result.pages, result.sha256)
-                finished[result.file] = entry
-                journal.add(entry)
-            if progress:
-                progress(len(finished) - len(kept), len(todo))
-
-        try:
-            if progress:
-                progress(0, len(todo))
-            tasks = _chunks(setting, out, todo, day, chunk_letters)
-            render_all(tasks, jobs or os.cpu_count() or 1, record)
-        finally:
-            journal.close()
+        tasks = _chunks(setting, out, todo, day, chunk_letters)
+        _render(tasks, todo, finished, journal, jobs or os.cpu_count() or 1, progress)
         packs = _write_packs(setting, out, plan, day)
     write_report(out / MANIFEST, ManifestEntry, _manifest(plan, finished, dry_run))
     write_report(out / ERRORS, RowError, plan.errors)
@@ -446,6 +444,35 @@ def run_batch(
         ignored_columns=supporters.ignored,
         dry_run=dry_run,
     )
+
+
+def _render(
+    tasks: Iterable[ChunkTask],
+    todo: list[Planned],
+    finished: dict[str, Done],
+    journal: Journal,
+    jobs: int,
+    progress: Progress | None,
+) -> None:
+    """Render the letters still to do, journalling each one as soon as its file is in place."""
+    digests = {p.file: p.digest for p in todo}
+    already = len(finished)
+    journal.start(finished.values())
+
+    def record(results: tuple[Rendered, ...]) -> None:
+        for result in results:
+            entry = Done(result.file, digests[result.file], result.pages, result.sha256)
+            finished[result.file] = entry
+            journal.add(entry)
+        if progress:
+            progress(len(finished) - already, len(todo))
+
+    try:
+        if progress:
+            progress(0, len(todo))
+        render_all(tasks, jobs, record)
+    finally:
+        journal.close()
 
 
 def _manifest(plan: Plan, finished: dict[str, Done], dry_run: bool) -> list[ManifestEntry]:
