@@ -12,7 +12,7 @@ from .campaign import Campaign, Demand
 from .errors import InputError
 from .i18n import Language, mark, starts_with_vowel_sound
 from .people import Office, Recipient, Sender
-from .variants import Wording
+from .variants import MAIN_WORDING, Wording
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def compose(
     *,
     day: date,
     lang: Language,
-    wording: Wording = Wording(),
+    wording: Wording = MAIN_WORDING,
 ) -> Letter:
     """Decide the whole letter from the campaign, the sender and the recipient.
 

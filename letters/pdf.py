@@ -79,6 +79,11 @@ def document(html: str, letter: Letter):
 
 def write_pdf(html: str, letter: Letter) -> bytes:
     """Render the letter's HTML to a tagged (PDF/UA-1), deterministic PDF."""
-    return document(html, letter).write_pdf(
+    return document_pdf(document(html, letter), html)
+
+
+def document_pdf(laid_out, html: str) -> bytes:
+    """The PDF bytes of a laid-out Document (batch keeps the page count, then writes)."""
+    return laid_out.write_pdf(
         pdf_variant="pdf/ua-1", pdf_identifier=pdf_identifier(html), attachments=[]
     )

@@ -27,6 +27,9 @@ class Wording:
         return dict(self.demands).get(demand_id, 0)
 
 
+MAIN_WORDING = Wording()  # the campaign's main text everywhere
+
+
 def supporter_identity(name: str, postal_code: str) -> str:
     """Who a supporter is, for variants and duplicates: `jeanne tremblay|J8X1A1`.
 

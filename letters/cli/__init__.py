@@ -45,6 +45,6 @@ def main() -> None:
     """
 
 
-from . import directory, i18n, write  # noqa: E402  (commands register themselves on `main`)
+from . import batch, directory, i18n, write  # noqa: E402  (commands register themselves on `main`)
 
-__all__ = ["main", "directory", "write", "i18n", "UserError"]
+__all__ = ["main", "batch", "directory", "write", "i18n", "UserError"]

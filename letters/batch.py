@@ -1,0 +1,492 @@
+"""Batch: a supporters' spreadsheet in, one letter per supporter per recipient out.
+
+Three steps, each usable on its own:
+
+1. `plan_letters` validates and routes every row (no rendering): each row becomes letters, row
+   errors or a duplicate, so that rows read = letter rows + error rows + duplicate rows.
+2. `render_chunk` lays out and writes a chunk of letters. It is a pure, top-level function of
+   picklable plain data, so a process pool (or later a cluster) can run it anywhere.
+3. `run_batch` ties them together: resumes from the journal (a letter whose inputs and file hash
+   are unchanged is not redone), renders the rest on `jobs` processes, writes the print packs,
+   `manifest.csv` and `errors.csv`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from . import __version__
+from .compose import Letter, compose
+from .errors import InputError, LettersError
+from .i18n import Language
+from .output import inside, safe_name, write_atomic
+from .packs import PackLetter, write_packs
+from .pdf import document, document_pdf
+from .people import Recipient, Sender, make_sender
+from .pipeline import Setting
+from .render import render_html
+from .reports import Done, Journal, ManifestEntry, RowError, shorten, write_report
+from .supporters import SupporterRow, open_supporters, supporter_to_sender_fields
+from .variants import Wording, choose_wording, supporter_identity
+
+CHUNK_LETTERS = 8
+LETTERS_DIR = "letters"
+PACKS_DIR = "packs"
+JOURNAL = ".journal.csv"
+MANIFEST = "manifest.csv"
+ERRORS = "errors.csv"
+RIDING_UNKNOWN_FIX = "add a riding column or rerun with --lookup represent"
+
+# A riding for a postal code (e.g. from Open North's Represent), or None when unknown; raises a
+# LettersError when the lookup itself failed.
+RidingLookup = Callable[[str], "str | None"]
+Progress = Callable[[int, int], None]  # (letters finished, letters to render)
+
+
+# --- 1. Plan ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One letter to write: who, to whom, in which file; composed again when rendered."""
+
+    row: int
+    sender: Sender
+    recipient: Recipient
+    wording: Wording
+    file: str  # relative to the batch folder: letters/<row>-<recipient>-<lang>.pdf
+    digest: str  # of the composed letter: a changed row or campaign means a changed letter
+
+
+@dataclass
+class Plan:
+    """What every row became. Built row by row, so it is the one mutable class here."""
+
+    rows_read: int = 0
+    letter_rows: int = 0
+    letters: list[Planned] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    duplicates: list[ManifestEntry] = field(default_factory=list)
+
+    @property
+    def error_rows(self) -> int:
+        return len({e.row for e in self.errors})
+
+
+def resolve_targets(setting: Setting, to: Iterable[str]) -> tuple[str | Recipient, ...]:
+    """`mp` stays "mp" (each supporter's own MP); every other `--to` is found now, once."""
+    targets: dict[str, str | Recipient] = {}
+    for spec in to:
+        if spec.strip().lower() == "mp":
+            targets["mp"] = "mp"
+        else:
+            recipient = setting.directory.find(spec)
+            targets[recipient.id] = recipient
+    if not targets:
+        raise InputError("is required", field="to", fix="pass --to pm and/or --to mp")
+    return tuple(targets.values())
+
+
+def letter_file(row: int, recipient_id: str, lang: str) -> str:
+    """`letters/00012-mp-edmonton-strathcona-fr.pdf`: nothing a supporter typed reaches it."""
+    return f"{LETTERS_DIR}/{row:05d}-{safe_name(recipient_id)}-{safe_name(lang)}.pdf"
+
+
+def letter_digest(letter: Letter) -> str:
+    return hashlib.sha256(f"{__version__}\0{letter!r}".encode()).hexdigest()
+
+
+def own_mp(
+    setting: Setting, sender: Sender, lookup: RidingLookup | None, row: int
+) -> tuple[Recipient, Sender]:
+    """The supporter's MP, by the riding column or else by postal code (when a lookup is given)."""
+    riding = sender.riding
+    if not riding and lookup is not None:
+        riding = lookup(sender.postal_code)
+        sender = replace(sender, riding=riding) if riding else sender
+    if not riding:
+        raise InputError("riding unknown", field="riding", row=row, fix=RIDING_UNKNOWN_FIX)
+    return setting.directory.mp_for(riding, row=row), sender
+
+
+def plan_row(
+    setting: Setting,
+    supporter: SupporterRow,
+    targets: tuple[str | Recipient, ...],
+    day: date,
+    lookup: RidingLookup | None = None,
+) -> list[Planned]:
+    """The row's letters, or the first LettersError that stops it (a row is all or nothing)."""
+    row = supporter.row
+    sender = make_sender(**supporter_to_sender_fields(supporter))
+    wording = choose_wording(setting.campaign, sender)
+    planned = []
+    for target in targets:
+        recipient, writer = (
+            own_mp(setting, sender, lookup, row) if target == "mp" else (target, sender)
+        )
+        letter = compose(
+            setting.campaign,
+            writer,
+            recipient,
+            day=day,
+            lang=Language(writer.lang),
+            wording=wording,
+        )
+        planned.append(
+            Planned(
+                row=row,
+                sender=writer,
+                recipient=recipient,
+                wording=wording,
+                file=letter_file(row, recipient.id, writer.lang),
+                digest=letter_digest(letter),
+            )
+        )
+    return planned
+
+
+def row_error(supporter: SupporterRow, error: LettersError) -> RowError:
+    name = error.field or ""
+    value = supporter.fields.get(name) or supporter.fields.get(f"{name}s") or ""
+    if name == "name" and not value:
+        value = " ".join(
+            filter(None, (supporter.fields.get(k) for k in ("first_name", "last_name")))
+        )
+    return RowError(
+        row=supporter.row,
+        field=name,
+        value=shorten(value),
+        problem=error.message,
+        fix=error.fix or "",
+    )
+
+
+def plan_letters(
+    setting: Setting,
+    supporters: Iterable[SupporterRow],
+    targets: tuple[str | Recipient, ...],
+    day: date,
+    *,
+    lookup: RidingLookup | None = None,
+    strict: bool = False,
+) -> Plan:
+    """Validate and route every row; `strict` stops at the first row error (raised)."""
+    plan = Plan()
+    first_row: dict[str, int] = {}
+    for supporter in supporters:
+        plan.rows_read += 1
+        try:
+            letters = plan_row(setting, supporter, targets, day, lookup)
+        except LettersError as error:
+            if error.row is None:
+                error.row = supporter.row
+            plan.errors.append(row_error(supporter, error))
+            if strict:
+                raise
+            continue
+        sender = letters[0].sender
+        identity = supporter_identity(sender.name, sender.postal_code)
+        if identity in first_row:
+            plan.duplicates.append(
+                ManifestEntry(
+                    supporter.row,
+                    sender.name,
+                    "",
+                    sender.lang,
+                    "",
+                    "",
+                    "",
+                    f"duplicate of row {first_row[identity]}",
+                )
+            )
+            continue
+        first_row[identity] = supporter.row
+        plan.letter_rows += 1
+        plan.letters.extend(letters)
+    return plan
+
+
+# --- 2. Render -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LetterTask:
+    file: str
+    letter: Letter
+
+
+@dataclass(frozen=True)
+class ChunkTask:
+    """Plain, picklable data: the batch folder and the composed letters to lay out and write."""
+
+    root: str
+    letters: tuple[LetterTask, ...]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    file: str
+    pages: int
+    sha256: str
+    size: int
+
+
+def render_chunk(task: ChunkTask) -> tuple[Rendered, ...]:
+    """Lay out each letter as its own WeasyPrint document and write it atomically.
+
+    Each letter keeps its own page counter ("Page 2 of 2"), its exact font subset, its PDF/UA
+    tags and metadata: the file is byte-identical to `letters write`'s. docs/performance.md
+    explains why this beat one combined document cut by page range.
+    """
+    results = []
+    root = Path(task.root)
+    for item in task.letters:
+        html = render_html(item.letter)
+        laid_out = document(html, item.letter)
+        content = document_pdf(laid_out, html)
+        write_atomic(inside(root, Path(item.file)), content)
+        results.append(
+            Rendered(
+                item.file, len(laid_out.pages), hashlib.sha256(content).hexdigest(), len(content)
+            )
+        )
+    return tuple(results)
+
+
+def _chunks(
+    setting: Setting, root: Path, todo: list[Planned], day: date, size: int
+) -> Iterator[ChunkTask]:
+    """Compose letters only as their chunk is handed out, so memory stays flat."""
+    for start in range(0, len(todo), size):
+        yield ChunkTask(
+            str(root),
+            tuple(
+                LetterTask(
+                    p.file,
+                    compose(
+                        setting.campaign,
+                        p.sender,
+                        p.recipient,
+                        day=day,
+                        lang=Language(p.sender.lang),
+                        wording=p.wording,
+                    ),
+                )
+                for p in todo[start : start + size]
+            ),
+        )
+
+
+def _pool_context():
+    # forkserver: workers fork from a clean server that imported letters once, never from a
+    # parent holding open files, threads or Pango state.
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["letters.batch"])
+        return context
+    return multiprocessing.get_context()
+
+
+def render_all(
+    tasks: Iterable[ChunkTask], jobs: int, on_done: Callable[[tuple[Rendered, ...]], None]
+) -> None:
+    """Run `render_chunk` over the tasks on `jobs` processes, a bounded number in flight."""
+    if jobs <= 1:
+        for task in tasks:
+            on_done(render_chunk(task))
+        return
+    with ProcessPoolExecutor(jobs, mp_context=_pool_context()) as pool:
+        pending: set = set()
+        for task in tasks:
+            pending.add(pool.submit(render_chunk, task))
+            if len(pending) >= 2 * jobs:
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    on_done(future.result())
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                on_done(future.result())
+
+
+# --- 3. Run ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Summary:
+    out: Path
+    rows_read: int
+    letter_rows: int
+    error_rows: int
+    duplicate_rows: int
+    letters: int
+    written: int
+    kept: int
+    packs: tuple[Path, ...]
+    ignored_columns: tuple[str, ...]
+    dry_run: bool
+
+    @property
+    def accounted(self) -> bool:
+        return self.rows_read == self.letter_rows + self.error_rows + self.duplicate_rows
+
+
+def default_out(root: Path, campaign_id: str, input_path: Path, day: date) -> Path:
+    """`output/<campaign>/<input name>-<date>/`: the same command resumes the same batch."""
+    return root / safe_name(campaign_id) / f"{safe_name(input_path.stem)}-{day.isoformat()}"
+
+
+def file_sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _still_done(out: Path, planned: Planned, done: Done | None) -> bool:
+    return (
+        done is not None
+        and done.digest == planned.digest
+        and file_sha256(out / planned.file) == done.sha256
+    )
+
+
+def _tidy(folder: Path, keep: set[str]) -> None:
+    """Remove what a killed or older run left: temporary files and PDFs no longer planned."""
+    if not folder.is_dir():
+        return
+    for path in folder.iterdir():
+        if path.is_file() and (
+            path.name.endswith(".part") or (path.suffix == ".pdf" and path.name not in keep)
+        ):
+            path.unlink()
+
+
+def run_batch(
+    campaign: str,
+    input_path: Path,
+    to: Iterable[str],
+    *,
+    day: date,
+    out: Path | None = None,
+    jobs: int | None = None,
+    encoding: str = "utf-8",
+    mapping: dict[str, str] | None = None,
+    dry_run: bool = False,
+    strict: bool = False,
+    force: bool = False,
+    lookup: RidingLookup | None = None,
+    setting: Setting | None = None,
+    chunk_letters: int = CHUNK_LETTERS,
+    progress: Progress | None = None,
+) -> Summary:
+    """Write every supporter's letters; see the module docstring. File-level problems raise."""
+    setting = setting or Setting.load(campaign)
+    targets = resolve_targets(setting, to)
+    supporters = open_supporters(Path(input_path), encoding=encoding, mapping=mapping)
+    out = Path(out or default_out(Path("output"), setting.campaign.id, Path(input_path), day))
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        plan = plan_letters(setting, supporters, targets, day, lookup=lookup, strict=strict)
+    except LettersError as error:  # strict: report the row that stopped the run, then stop
+        write_report(out / ERRORS, RowError, [row_error_of(error)])
+        raise
+    journal = Journal(out / JOURNAL)
+    done = {} if force or dry_run else journal.read()
+    kept = [p for p in plan.letters if _still_done(out, p, done.get(p.file))]
+    kept_files = {p.file for p in kept}
+    todo = [p for p in plan.letters if p.file not in kept_files]
+    finished: dict[str, Done] = {p.file: done[p.file] for p in kept}
+    packs: list[Path] = []
+    if not dry_run:
+        _tidy(out / LETTERS_DIR, {Path(p.file).name for p in plan.letters})
+        journal.start(finished.values())
+        digests = {p.file: p.digest for p in todo}
+
+        def record(results: tuple[Rendered, ...]) -> None:
+            for result in results:
+                entry = Done(result.file, digests[result.file], result.pages, result.sha256)
+                finished[result.file] = entry
+                journal.add(entry)
+            if progress:
+                progress(len(finished) - len(kept), len(todo))
+
+        try:
+            if progress:
+                progress(0, len(todo))
+            tasks = _chunks(setting, out, todo, day, chunk_letters)
+            render_all(tasks, jobs or os.cpu_count() or 1, record)
+        finally:
+            journal.close()
+        packs = _write_packs(setting, out, plan, day)
+    write_report(out / MANIFEST, ManifestEntry, _manifest(plan, finished, dry_run))
+    write_report(out / ERRORS, RowError, plan.errors)
+    return Summary(
+        out=out,
+        rows_read=plan.rows_read,
+        letter_rows=plan.letter_rows,
+        error_rows=plan.error_rows,
+        duplicate_rows=len(plan.duplicates),
+        letters=len(plan.letters),
+        written=0 if dry_run else len(todo),
+        kept=len(kept),
+        packs=tuple(packs),
+        ignored_columns=supporters.ignored,
+        dry_run=dry_run,
+    )
+
+
+def row_error_of(error: LettersError) -> RowError:
+    return RowError(error.row or 0, error.field or "", "", error.message, error.fix or "")
+
+
+def _manifest(plan: Plan, finished: dict[str, Done], dry_run: bool) -> list[ManifestEntry]:
+    entries = [
+        ManifestEntry(
+            p.row,
+            p.sender.name,
+            p.recipient.id,
+            p.sender.lang,
+            p.file,
+            "" if dry_run else finished[p.file].pages,
+            "" if dry_run else finished[p.file].sha256,
+            "planned" if dry_run else "written",
+        )
+        for p in plan.letters
+    ]
+    order = {id(e): n for n, e in enumerate(entries)}
+    return sorted([*entries, *plan.duplicates], key=lambda e: (e.row, order.get(id(e), 0)))
+
+
+def _write_packs(setting: Setting, out: Path, plan: Plan, day: date) -> list[Path]:
+    by_recipient: dict[str, tuple[Recipient, list[PackLetter]]] = {}
+    for p in plan.letters:
+        recipient, letters = by_recipient.setdefault(p.recipient.id, (p.recipient, []))
+        letters.append(PackLetter(out / p.file, p.sender.postal_code, p.row, p.sender.lang))
+    written: list[Path] = []
+    for recipient, letters in by_recipient.values():
+        written += write_packs(out / PACKS_DIR, setting.campaign, recipient, letters, day)
+    _tidy(out / PACKS_DIR, {path.name for path in written})
+    return written
+
+
+__all__ = [
+    "ChunkTask",
+    "LetterTask",
+    "Plan",
+    "Planned",
+    "Rendered",
+    "Summary",
+    "plan_letters",
+    "render_chunk",
+    "run_batch",
+]

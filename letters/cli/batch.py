@@ -1,0 +1,144 @@
+"""`letters batch`: a supporters' spreadsheet in, every supporter's letters out."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..batch import Summary, run_batch
+from ..supporters import parse_mapping
+from . import main
+from .write import _default_campaign, _parse_date
+
+
+def _progress_bar():
+    """A progress bar (count, rate, time left) on a terminal; nothing otherwise."""
+    if not sys.stdout.isatty():
+        return None, lambda: None
+    state: dict = {}
+
+    def update(finished: int, total: int) -> None:
+        if "bar" not in state:
+            state["bar"] = click.progressbar(
+                length=total, label="Letters", show_pos=True, show_eta=True, show_percent=False
+            )
+            state["bar"].__enter__()
+            state["seen"] = 0
+        state["bar"].update(finished - state["seen"])
+        state["seen"] = finished
+
+    def close() -> None:
+        if "bar" in state:
+            state["bar"].__exit__(None, None, None)
+
+    return update, close
+
+
+def summary_lines(summary: Summary) -> list[str]:
+    lines = [
+        f"Rows read: {summary.rows_read} = {summary.letter_rows} with letters"
+        f" + {summary.error_rows} with errors + {summary.duplicate_rows} duplicates",
+    ]
+    if summary.dry_run:
+        lines.append(f"Letters planned: {summary.letters} (dry run: nothing rendered)")
+    else:
+        lines.append(
+            f"Letters: {summary.letters} ({summary.written} written,"
+            f" {summary.kept} already done and kept)"
+        )
+        lines.append(f"Print packs: {len(summary.packs)} in {summary.out / 'packs'}")
+    if summary.ignored_columns:
+        lines.append("Ignored columns: " + ", ".join(summary.ignored_columns))
+    lines.append(f"Manifest: {summary.out / 'manifest.csv'}")
+    errors = f"Errors: {summary.out / 'errors.csv'}"
+    lines.append(errors if summary.error_rows else errors + " (none)")
+    return lines
+
+
+@main.command(
+    epilog="""\b
+Examples:
+  letters batch --input examples/supporters.csv --to pm --to mp --date 2026-02-01
+  letters batch --input supporters.xlsx --to pm --to minister:foreign-affairs --dry-run
+  letters batch --input export.csv --encoding cp1252 --map "Adresse postale=street" --to mp
+  letters batch --input supporters.csv --to mp --lookup represent   # MP by postal code
+"""
+)
+@click.option(
+    "--campaign",
+    "campaign_id",
+    default=_default_campaign,
+    show_default="the only campaign",
+    help="Campaign id (see `letters campaigns`).",
+)
+@click.option(
+    "--input",
+    "input_path",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Supporters' CSV or XLSX file.",
+)
+@click.option(
+    "--to",
+    multiple=True,
+    required=True,
+    help="pm, mp (each supporter's own MP) or minister:<portfolio>; repeat for several.",
+)
+@click.option("--date", "day", help="Date of the letters, YYYY-MM-DD (default: today).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    help="Batch folder (default: output/<campaign>/<input name>-<date>/).",
+)
+@click.option("--jobs", type=click.IntRange(min=1), help="Processes (default: all cores).")
+@click.option("--encoding", default="utf-8", show_default=True, help="CSV encoding, e.g. cp1252.")
+@click.option(
+    "--map",
+    "mappings",
+    multiple=True,
+    help='Read a column as a field: --map "Adresse postale=street" (repeatable).',
+)
+@click.option("--dry-run", is_flag=True, help="Validate and route every row; render nothing.")
+@click.option("--strict", is_flag=True, help="Stop at the first row with a problem.")
+@click.option("--force", is_flag=True, help="Redo every letter, even those already done.")
+@click.option(
+    "--lookup",
+    type=click.Choice(["represent"]),
+    help="Find the riding from the postal code when a row has none (Open North's Represent).",
+)
+def batch(campaign_id, input_path, to, day, out, jobs, encoding, mappings, lookup, **flags) -> None:
+    """Write one letter per supporter per recipient, with print packs and reports.
+
+    Every row is accounted for: it gets its letters, or a line in errors.csv saying what to
+    fix, or is reported as a duplicate (same name and postal code as an earlier row). Run the
+    same command again after an interruption: letters already done are kept, the rest written.
+    """
+    update, close = _progress_bar()
+    try:
+        summary = run_batch(
+            campaign_id,
+            Path(input_path),
+            to,
+            day=_parse_date(day),
+            out=Path(out) if out else None,
+            jobs=jobs,
+            encoding=encoding,
+            mapping=parse_mapping(mappings),
+            lookup=_lookup(lookup),
+            progress=update,
+            **flags,
+        )
+    finally:
+        close()
+    for line in summary_lines(summary):
+        click.echo(line)
+
+
+def _lookup(name: str | None):
+    if name is None:
+        return None
+    from ..lookup import represent_lookup
+
+    return represent_lookup()

@@ -1,0 +1,130 @@
+"""Print packs: per recipient, a bilingual cover sheet followed by their letters, ready to print.
+
+Letters are sorted by the sender's postal code (how an office files constituency mail). A pack is
+split into volumes of at most `VOLUME_LETTERS` letters so that merging stays flat in memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from pypdf import PdfReader, PdfWriter
+from weasyprint import HTML
+
+from .campaign import Campaign
+from .compose import recipient_lines
+from .i18n import Language, long_date
+from .output import safe_name, write_atomic
+from .pdf import SCHEME, LockedFetcher
+from .people import Recipient
+from .render import environment
+
+VOLUME_LETTERS = 500
+COVER_LANGUAGES = ("en", "fr")
+
+
+@dataclass(frozen=True)
+class PackLetter:
+    file: Path
+    postal_code: str
+    row: int
+    lang: str
+
+
+@dataclass(frozen=True)
+class CoverSection:
+    lang_tag: str
+    heading: str
+    recipient_lines: tuple[str, ...]
+    facts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Cover:
+    title: str
+    sections: tuple[CoverSection, ...]
+
+
+def cover(
+    campaign: Campaign,
+    recipient: Recipient,
+    languages: Counter,
+    day: date,
+    part: int = 1,
+    parts: int = 1,
+) -> Cover:
+    """Decide the cover sheet's words, in English then French."""
+    sections = []
+    for code in COVER_LANGUAGES:
+        lang = Language(code)
+        facts = [
+            lang.gettext("Campaign: %(title)s", title=lang.gettext(campaign.title)),
+            lang.gettext("Number of letters: %(count)s", count=str(sum(languages.values()))),
+        ]
+        names = {
+            "en": lang.gettext("Letters in English: %(count)s", count=str(languages["en"])),
+            "fr": lang.gettext("Letters in French: %(count)s", count=str(languages["fr"])),
+        }
+        facts += [names[other] for other in COVER_LANGUAGES if languages[other]]
+        facts.append(lang.gettext("Date: %(date)s", date=long_date(day, code)))
+        facts.append(lang.gettext("Sorted by the senders' postal codes."))
+        if parts > 1:
+            facts.append(
+                lang.gettext("Part %(part)s of %(parts)s", part=str(part), parts=str(parts))
+            )
+        sections.append(
+            CoverSection(
+                lang_tag=lang.tag,
+                heading=lang.gettext("Letters to %(name)s", name=recipient.full_name),
+                recipient_lines=recipient_lines(recipient, lang),
+                facts=tuple(facts),
+            )
+        )
+    return Cover(title=sections[0].heading, sections=tuple(sections))
+
+
+def cover_pdf(sheet: Cover) -> bytes:
+    html = environment("en").get_template("cover.html.j2").render(cover=sheet)
+    identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
+    document = HTML(string=html, url_fetcher=LockedFetcher(), base_url=SCHEME).render()
+    return document.write_pdf(pdf_identifier=identifier)
+
+
+def pack_paths(root: Path, recipient_id: str, parts: int) -> list[Path]:
+    stem = safe_name(recipient_id)
+    if parts == 1:
+        return [root / f"{stem}.pdf"]
+    return [root / f"{stem}-part-{n}-of-{parts}.pdf" for n in range(1, parts + 1)]
+
+
+def write_packs(
+    root: Path,
+    campaign: Campaign,
+    recipient: Recipient,
+    letters: list[PackLetter],
+    day: date,
+) -> list[Path]:
+    """Write the recipient's pack volumes under `root`; returns their paths."""
+    ordered = sorted(letters, key=lambda x: (x.postal_code.replace(" ", ""), x.row, x.file.name))
+    volumes = [ordered[i : i + VOLUME_LETTERS] for i in range(0, len(ordered), VOLUME_LETTERS)] or [
+        []
+    ]
+    paths = pack_paths(root, recipient.id, len(volumes))
+    for number, (path, volume) in enumerate(zip(paths, volumes, strict=True), start=1):
+        sheet = cover(
+            campaign, recipient, Counter(x.lang for x in volume), day, number, len(volumes)
+        )
+        writer = PdfWriter()
+        writer.append(PdfReader(io.BytesIO(cover_pdf(sheet))))
+        for letter in volume:
+            writer.append(PdfReader(letter.file))
+        writer.add_metadata({"/Title": f"{sheet.title}: {recipient.full_name}"})
+        out = io.BytesIO()
+        writer.write(out)
+        write_atomic(path, out.getvalue())
+    return paths
