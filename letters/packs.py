@@ -11,7 +11,6 @@ import io
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 from weasyprint import HTML
@@ -19,10 +18,11 @@ from weasyprint import HTML
 from .campaign import Campaign
 from .compose import recipient_lines
 from .i18n import Language, long_date
-from .output import safe_name, write_atomic
+from .output import safe_name
 from .pdf import SCHEME, LockedFetcher
 from .people import Recipient
 from .render import environment
+from .storage import Store
 
 VOLUME_LETTERS = 500
 COVER_LANGUAGES = ("en", "fr")
@@ -30,7 +30,7 @@ COVER_LANGUAGES = ("en", "fr")
 
 @dataclass(frozen=True)
 class PackLetter:
-    file: Path
+    file: str  # the letter's name in the batch's store
     postal_code: str
     row: int
     lang: str
@@ -95,26 +95,27 @@ def cover_pdf(sheet: Cover) -> bytes:
     return document.write_pdf(pdf_identifier=identifier)
 
 
-def pack_paths(root: Path, recipient_id: str, parts: int) -> list[Path]:
+def pack_paths(folder: str, recipient_id: str, parts: int) -> list[str]:
     stem = safe_name(recipient_id)
     if parts == 1:
-        return [root / f"{stem}.pdf"]
-    return [root / f"{stem}-part-{n}-of-{parts}.pdf" for n in range(1, parts + 1)]
+        return [f"{folder}/{stem}.pdf"]
+    return [f"{folder}/{stem}-part-{n}-of-{parts}.pdf" for n in range(1, parts + 1)]
 
 
 def write_packs(
-    root: Path,
+    store: Store,
+    folder: str,
     campaign: Campaign,
     recipient: Recipient,
     letters: list[PackLetter],
     day: date,
-) -> list[Path]:
-    """Write the recipient's pack volumes under `root`; returns their paths."""
-    ordered = sorted(letters, key=lambda x: (x.postal_code.replace(" ", ""), x.row, x.file.name))
+) -> list[str]:
+    """Write the recipient's pack volumes in `folder` of the store; returns their names."""
+    ordered = sorted(letters, key=lambda x: (x.postal_code.replace(" ", ""), x.row, x.file))
     volumes = [ordered[i : i + VOLUME_LETTERS] for i in range(0, len(ordered), VOLUME_LETTERS)] or [
         []
     ]
-    paths = pack_paths(root, recipient.id, len(volumes))
+    paths = pack_paths(folder, recipient.id, len(volumes))
     for number, (path, volume) in enumerate(zip(paths, volumes, strict=True), start=1):
         sheet = cover(
             campaign, recipient, Counter(x.lang for x in volume), day, number, len(volumes)
@@ -122,9 +123,9 @@ def write_packs(
         writer = PdfWriter()
         writer.append(PdfReader(io.BytesIO(cover_pdf(sheet))))
         for letter in volume:
-            writer.append(PdfReader(letter.file))
+            writer.append(PdfReader(io.BytesIO(store.read(letter.file))))
         writer.add_metadata({"/Title": f"{sheet.title}: {recipient.full_name}"})
         out = io.BytesIO()
         writer.write(out)
-        write_atomic(path, out.getvalue())
+        store.write(path, out.getvalue())
     return paths

@@ -62,8 +62,9 @@ class Store:
         """The resume journal kept in this store: `.journal.csv` becomes segments in `.journal/`."""
         return SegmentJournal(self, name.removesuffix(".csv"))
 
-    def __str__(self) -> str:
-        return self.url
+    def location(self, name: str = "") -> Path | str:
+        """Where `name` is, to show a person: a path, or a URL."""
+        return f"{self.url}/{name}" if name else self.url
 
     def tidy(self, folder: str, keep: set[str], suffix: str) -> None:
         """Remove from `folder` what a killed or older run left: temporary files, and files
@@ -82,10 +83,14 @@ class LocalStore(Store):
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
-        self.url = str(self.root)
+        # Absolute: a task may run in another process (or, on a shared drive, another machine).
+        self.url = str(self.root.resolve())
 
     def path(self, name: str) -> Path:
         return inside(self.root, Path(name))
+
+    def location(self, name: str = "") -> Path:
+        return self.root / name if name else self.root
 
     def write(self, name: str, content: bytes) -> None:
         write_atomic(self.path(name), content)
@@ -142,7 +147,9 @@ class RemoteStore(Store):
     def key(self, name: str) -> str:
         parts = PurePosixPath(name).parts
         if not parts or name.startswith("/") or ".." in parts:
-            raise InputError(f"{name} is outside {self.url}", field="out", fix="use a relative name")
+            raise InputError(
+                f"{name} is outside {self.url}", field="out", fix="use a relative name"
+            )
         return f"{self.root}/{name}"
 
     def write(self, name: str, content: bytes) -> None:
@@ -265,7 +272,9 @@ class SegmentJournal:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerows((d.file, d.digest, d.pages, d.sha256) for d in self._buffer)
-        self.store.write(f"{self.folder}/{self._run}-{self._count:06d}.csv", out.getvalue().encode())
+        self.store.write(
+            f"{self.folder}/{self._run}-{self._count:06d}.csv", out.getvalue().encode()
+        )
         self._count += 1
         self._buffer = []
         self._last = time.monotonic()

@@ -48,11 +48,11 @@ def summary_lines(summary: Summary) -> list[str]:
             f"Letters: {summary.letters} ({summary.written} written,"
             f" {summary.kept} already done and kept)"
         )
-        lines.append(f"Print packs: {len(summary.packs)} in {summary.out / 'packs'}")
+        lines.append(f"Print packs: {len(summary.packs)} in {summary.out}/packs")
     if summary.ignored_columns:
         lines.append("Ignored columns: " + ", ".join(summary.ignored_columns))
-    lines.append(f"Manifest: {summary.out / 'manifest.csv'}")
-    errors = f"Errors: {summary.out / 'errors.csv'}"
+    lines.append(f"Manifest: {summary.out}/manifest.csv")
+    errors = f"Errors: {summary.out}/errors.csv"
     lines.append(errors if summary.error_rows else errors + " (none)")
     return lines
 
@@ -122,7 +122,7 @@ def batch(campaign_id, input_path, to, day, out, jobs, encoding, mappings, looku
             Path(input_path),
             to,
             day=_parse_date(day),
-            out=Path(out) if out else None,
+            out=out,
             jobs=jobs,
             encoding=encoding,
             mapping=parse_mapping(mappings),
