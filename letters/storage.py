@@ -252,7 +252,8 @@ class SegmentJournal:
         self._count = 0
         self._buffer = list(kept)
         self._last = time.monotonic()
-        self._flush()
+        if self._buffer:
+            self._flush()
         self.store.remove(self._old)
         self._old = []
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from ..batch import Summary, run_batch
+from ..errors import InputError
 from ..supporters import parse_mapping
 from . import main
 from .write import _default_campaign, _parse_date
@@ -90,9 +92,15 @@ Examples:
 @click.option(
     "--out",
     type=click.Path(file_okay=False),
-    help="Batch folder (default: output/<campaign>/<input name>-<date>/).",
+    help="Batch folder, or a URL such as s3://bucket/prefix"
+    " (default: output/<campaign>/<input name>-<date>/).",
 )
 @click.option("--jobs", type=click.IntRange(min=1), help="Processes (default: all cores).")
+@click.option(
+    "--cluster",
+    help="Run on Dask instead of local processes: tcp://SCHEDULER:8786, or local:N"
+    " for N worker processes on this machine (needs letters[cluster]).",
+)
 @click.option("--encoding", default="utf-8", show_default=True, help="CSV encoding, e.g. cp1252.")
 @click.option(
     "--map",
@@ -108,7 +116,9 @@ Examples:
     type=click.Choice(["represent"]),
     help="Find the riding from the postal code when a row has none (Open North's Represent).",
 )
-def batch(campaign_id, input_path, to, day, out, jobs, encoding, mappings, lookup, **flags) -> None:
+def batch(
+    campaign_id, input_path, to, day, out, jobs, cluster, encoding, mappings, lookup, **flags
+) -> None:
     """Write one letter per supporter per recipient, with print packs and reports.
 
     Every row is accounted for: it gets its letters, or a line in errors.csv saying what to
@@ -117,23 +127,43 @@ def batch(campaign_id, input_path, to, day, out, jobs, encoding, mappings, looku
     """
     update, close = _progress_bar()
     try:
-        summary = run_batch(
-            campaign_id,
-            Path(input_path),
-            to,
-            day=_parse_date(day),
-            out=out,
-            jobs=jobs,
-            encoding=encoding,
-            mapping=parse_mapping(mappings),
-            lookup=_lookup(lookup),
-            progress=update,
-            **flags,
-        )
+        with _executor(cluster) as executor:
+            summary = run_batch(
+                campaign_id,
+                Path(input_path),
+                to,
+                day=_parse_date(day),
+                out=out,
+                jobs=jobs,
+                encoding=encoding,
+                mapping=parse_mapping(mappings),
+                lookup=_lookup(lookup),
+                progress=update,
+                executor=executor,
+                **flags,
+            )
     finally:
         close()
     for line in summary_lines(summary):
         click.echo(line)
+
+
+@contextmanager
+def _executor(cluster: str | None):
+    """Dask is imported only for --cluster, and only then needs to be installed."""
+    if cluster is None:
+        yield None
+        return
+    try:
+        from ..cluster import cluster_executor
+    except ImportError as error:
+        raise InputError(
+            f"--cluster needs Dask ({error})",
+            field="cluster",
+            fix="pip install 'letters[cluster]'",
+        ) from error
+    with cluster_executor(cluster) as executor:
+        yield executor
 
 
 def _lookup(name: str | None):
