@@ -7,7 +7,7 @@ DEMO := --campaign end-ice-contracts --date 2026-02-01 --name "Heather Lim" \
 	--street "10234 82 Avenue NW" --city Edmonton --province AB --postal-code "T6E 1Z8" \
 	--riding "Edmonton Strathcona" --email heather.lim@example.ca
 
-.PHONY: demo test lint system-deps clean
+.PHONY: demo test lint system-deps clean house batch-demo
 
 # WeasyPrint needs Pango; HarfBuzz's subsetter makes each PDF about 7x faster than fontTools.
 system-deps:
@@ -38,6 +38,23 @@ demo: $(VENV)/.installed
 	@$(LETTERS) write $(DEMO) --to pm --lang en -o output/demo/pm-en.pdf
 	@$(LETTERS) write $(DEMO) --to pm --lang fr -o output/demo/pm-fr.pdf
 	@$(LETTERS) write $(DEMO) --to mp:"Edmonton Strathcona" --lang en -o output/demo/mp-en.pdf
+
+# The whole House (44th Parliament) from the House's own exports, into directory/house.toml,
+# so `--to mp` and a riding column reach every MP. Merges: running it again changes nothing.
+SHARED_DATA ?= ../shared/data
+house: $(VENV)/.installed
+	@$(LETTERS) directory import $(SHARED_DATA)/house-of-commons-members-44th.xml \
+	  $(SHARED_DATA)/house-of-commons-legislators-44th.json \
+	  --districts $(SHARED_DATA)/ca_federal_electoral_districts-2023.csv
+
+# The batch on examples/supporters.csv: a letter to the PM and to each supporter's own MP, print
+# packs, manifest.csv and errors.csv in output/end-ice-contracts/supporters-2026-02-01/. With
+# ../shared/data present it first imports the whole House, so every riding finds its MP.
+batch-demo: $(VENV)/.installed
+	@if [ ! -f directory/house.toml ] && [ -f $(SHARED_DATA)/house-of-commons-members-44th.xml ]; then \
+	  $(MAKE) --no-print-directory house; fi
+	@$(LETTERS) batch --campaign end-ice-contracts --input examples/supporters.csv \
+	  --to pm --to mp --date 2026-02-01
 
 test: $(VENV)/.installed
 	$(PY) -m pytest -q

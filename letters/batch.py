@@ -45,9 +45,9 @@ MANIFEST = "manifest.csv"
 ERRORS = "errors.csv"
 RIDING_UNKNOWN_FIX = "add a riding column or rerun with --lookup represent"
 
-# A riding for a postal code (e.g. from Open North's Represent), or None when unknown; raises a
-# LettersError when the lookup itself failed.
-RidingLookup = Callable[[str], "str | None"]
+# `riding(postal_code, row=None) -> str`, e.g. `letters.lookup.represent_lookup()`; raises a
+# row-level LettersError when no riding can be found for the code.
+RidingLookup = Callable[..., str]
 Progress = Callable[[int, int], None]  # (letters finished, letters to render)
 
 
@@ -110,8 +110,8 @@ def own_mp(
     """The supporter's MP, by the riding column or else by postal code (when a lookup is given)."""
     riding = sender.riding
     if not riding and lookup is not None:
-        riding = lookup(sender.postal_code)
-        sender = replace(sender, riding=riding) if riding else sender
+        riding = lookup(sender.postal_code, row=row)
+        sender = replace(sender, riding=riding)
     if not riding:
         raise InputError("riding unknown", field="riding", row=row, fix=RIDING_UNKNOWN_FIX)
     return setting.directory.mp_for(riding, row=row), sender
@@ -178,9 +178,11 @@ def plan_letters(
     *,
     lookup: RidingLookup | None = None,
     strict: bool = False,
+    plan: Plan | None = None,
 ) -> Plan:
-    """Validate and route every row; `strict` stops at the first row error (raised)."""
-    plan = Plan()
+    """Validate and route every row into `plan` (a new one by default); `strict` raises the
+    first row error, after adding it to the plan's errors."""
+    plan = plan if plan is not None else Plan()
     first_row: dict[str, int] = {}
     for supporter in supporters:
         plan.rows_read += 1
@@ -393,10 +395,11 @@ def run_batch(
     store = open_store(
         out or default_out(Path("output"), setting.campaign.id, Path(input_path), day)
     )
+    plan = Plan()
     try:
-        plan = plan_letters(setting, supporters, targets, day, lookup=lookup, strict=strict)
-    except LettersError as error:  # strict: report the row that stopped the run, then stop
-        store.write(ERRORS, report_bytes(RowError, [row_error_of(error)]))
+        plan_letters(setting, supporters, targets, day, lookup=lookup, strict=strict, plan=plan)
+    except LettersError:  # strict: report the row that stopped the run, then stop
+        store.write(ERRORS, report_bytes(RowError, plan.errors))
         raise
     journal = store.journal(JOURNAL)
     done = {} if force or dry_run else journal.read()
@@ -444,10 +447,6 @@ def run_batch(
         ignored_columns=supporters.ignored,
         dry_run=dry_run,
     )
-
-
-def row_error_of(error: LettersError) -> RowError:
-    return RowError(error.row or 0, error.field or "", "", error.message, error.fix or "")
 
 
 def _manifest(plan: Plan, finished: dict[str, Done], dry_run: bool) -> list[ManifestEntry]:

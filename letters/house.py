@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import csv
 import json
+import tomllib
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from .errors import DirectoryError
+from .errors import DirectoryError, InputError
 from .output import write_atomic
 from .people import EMAIL, find_province, fold, name_key
 from .supporters import header_key
@@ -100,11 +101,14 @@ class House:
         by_riding = {m.key: m for m in self.members}
         for member in members:
             old = by_riding.get(member.key)
-            by_riding[member.key] = (
-                old.completed_by(member) if old and old.same_person(member) else member
-            )
+            if old is None:
+                by_riding[member.key] = member
+            elif old.same_person(member):
+                by_riding[member.key] = old.completed_by(member)
+            else:  # a new MP for the riding (by-election): keep the riding as first written
+                by_riding[member.key] = replace(member, riding=old.riding)
         ordered = tuple(sorted(by_riding.values(), key=lambda m: name_key(m.riding)))
-        return replace(self, as_of=day, members=ordered, sources=(*self.sources, source))
+        return replace(self, as_of=day, members=ordered, sources=_added(self.sources, source))
 
     def with_districts(self, pairs: Iterable[tuple[str, str]], source: str, day: date) -> House:
         """Record each district's other-language name, pointing at the riding the House uses."""
@@ -112,18 +116,19 @@ class House:
         aliases = dict(self.riding_aliases)
         for name_en, name_fr in pairs:
             riding = known.get(name_key(name_en))
-            if riding:
-                for other in (name_en, name_fr):
-                    if name_key(other) != name_key(riding):
-                        aliases[other] = riding
-                    elif other in aliases:
-                        del aliases[other]
+            if riding and name_key(name_fr) != name_key(riding):
+                aliases[name_fr] = riding
         return replace(
             self,
             as_of=day,
             riding_aliases=tuple(sorted(aliases.items())),
-            sources=(*self.sources, source),
+            sources=_added(self.sources, source),
         )
+
+
+def _added(sources: tuple[str, ...], source: str) -> tuple[str, ...]:
+    """Sources in order, each once: importing the same file again the same day changes nothing."""
+    return tuple(dict.fromkeys((*sources, source)))
 
 
 # --- Reading the sources ---------------------------------------------------------------------
@@ -160,7 +165,12 @@ def _member(riding: str, first: str, last: str, province: str | None, where: str
         raise DirectoryError(
             f"{where}: invalid email {email!r}", field="email", fix="correct it or leave it empty"
         )
-    province_code = find_province(province).code if province else None
+    try:
+        province_code = find_province(province).code if province else None
+    except InputError as error:
+        raise DirectoryError(
+            f"{where}: {error.message}", field="province", fix=error.fix
+        ) from error
     return Member(riding, first, last, province_code, email=email, **more)
 
 
@@ -361,8 +371,6 @@ def house_toml(house: House) -> str:
 
 def read_house(path: Path) -> House:
     """The imported directory as `House` (to merge more sources into it)."""
-    import tomllib
-
     if not path.is_file():
         return House(as_of=date.min)
     try:

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from pypdf import PdfReader, PdfWriter
+import pikepdf
 from weasyprint import HTML
 
 from .campaign import Campaign
@@ -71,7 +71,9 @@ def cover(
             "fr": lang.gettext("Letters in French: %(count)s", count=str(languages["fr"])),
         }
         facts += [names[other] for other in COVER_LANGUAGES if languages[other]]
-        facts.append(lang.gettext("Date: %(date)s", date=long_date(day, code)))
+        # After a label the date takes no article: "Date : 1er février 2026".
+        when = long_date(day, code).removeprefix("le ")
+        facts.append(lang.gettext("Date: %(date)s", date=when))
         facts.append(lang.gettext("Sorted by the senders' postal codes."))
         if parts > 1:
             facts.append(
@@ -120,12 +122,25 @@ def write_packs(
         sheet = cover(
             campaign, recipient, Counter(x.lang for x in volume), day, number, len(volumes)
         )
-        writer = PdfWriter()
-        writer.append(PdfReader(io.BytesIO(cover_pdf(sheet))))
-        for letter in volume:
-            writer.append(PdfReader(io.BytesIO(store.read(letter.file))))
-        writer.add_metadata({"/Title": f"{sheet.title}: {recipient.full_name}"})
-        out = io.BytesIO()
-        writer.write(out)
-        store.write(path, out.getvalue())
+        content = merged(cover_pdf(sheet), [store.read(x.file) for x in volume], sheet.title)
+        store.write(path, content)
     return paths
+
+
+def merged(cover: bytes, letters: list[bytes], title: str) -> bytes:
+    """Cover then letters in one PDF. qpdf (pikepdf) merges about ten times faster than pypdf;
+    `deterministic_id` keeps the bytes the same from run to run. qpdf reads copied pages'
+    streams when saving, so the letters stay open (from memory: no file handle each) until then.
+    """
+    sources = [pikepdf.open(io.BytesIO(content)) for content in letters]
+    try:
+        with pikepdf.open(io.BytesIO(cover)) as pack:
+            for letter in sources:
+                pack.pages.extend(letter.pages)
+            pack.docinfo["/Title"] = title
+            out = io.BytesIO()
+            pack.save(out, deterministic_id=True)
+            return out.getvalue()
+    finally:
+        for letter in sources:
+            letter.close()

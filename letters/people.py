@@ -239,8 +239,9 @@ def slug(text: str) -> str:
 
 
 def name_key(text: str) -> str:
-    """Like `slug`, but "St. Paul's", "St Paul’s" and "St Pauls" all give `st-pauls`."""
-    return slug(re.sub(r"['\u2019\u2018]", "", text))
+    """The letters and digits alone: "St. Paul's", "St Paul’s", "st pauls" and "L'Île" vs
+    "l ile" match, however dashes, apostrophes and spaces were typed."""
+    return re.sub(r"[^a-z0-9]", "", fold(text))
 
 
 @dataclass(frozen=True)
@@ -250,13 +251,13 @@ class Directory:
 
     as_of: date
     recipients: tuple[Recipient, ...]
-    # Other names of ridings (French, 2023 names): slug -> slug of the riding as the directory
-    # writes it. Filled by `letters directory import --districts`.
+    # Other names of ridings (French, 2023 names): name_key -> name_key of the riding as the
+    # directory writes it. Filled by `letters directory import --districts`.
     riding_aliases: dict[str, str] = field(default_factory=dict, compare=False)
 
     @cached_property
     def _keys(self) -> dict[tuple[str, str], tuple[Recipient, ...]]:
-        """(role, slug of name, riding or portfolio) -> recipients; built once, looked up per row."""
+        """(role, name_key of name, riding or portfolio) -> recipients; built once, used per row."""
         index: dict[tuple[str, str], list[Recipient]] = {}
         for recipient in self.recipients:
             keys = {name_key(recipient.full_name)}
@@ -307,7 +308,7 @@ class Directory:
                 f"riding {riding!r} is ambiguous: {', '.join(r.id for r in found)}",
                 field=field_name,
                 row=row,
-                fix="write the riding's full name",
+                fix="write the riding's name rather than the MP's",
             )
         raise DirectoryError(
             f"unknown riding {riding!r}",
@@ -328,13 +329,18 @@ class Directory:
         if ridings:
             *others, last = ridings
             return f"did you mean {', '.join(others)}{' or ' if others else ''}{last}?"
-        return "check the spelling (see `letters recipients --role mp`)"
+        return (
+            "check the spelling (`letters recipients --role mp`), or import the whole House "
+            "with `letters directory import` (see README)"
+        )
 
     def merged(self, other: Directory) -> Directory:
         """This directory plus `other`'s MPs for the ridings this one does not list."""
         ridings = {name_key(r.riding) for r in self.recipients if r.role == "mp" and r.riding}
         added = tuple(
-            r for r in other.recipients if r.role == "mp" and slug(r.riding or "") not in ridings
+            r
+            for r in other.recipients
+            if r.role == "mp" and name_key(r.riding or "") not in ridings
         )
         return Directory(
             as_of=max(self.as_of, other.as_of),

@@ -227,7 +227,8 @@ def _csv_records(path: Path, encoding: str) -> Iterator[tuple[int, list[str]]]:
     first = next(lines, None)
     if first is None:
         return
-    reader = csv.reader(_chain(first, lines), delimiter=_delimiter(first))
+    # strict: a stray quote must not silently swallow the rows after it into one field.
+    reader = csv.reader(_chain(first, lines), delimiter=_delimiter(first), strict=True)
     start = 1
     try:
         for cells in reader:
@@ -237,7 +238,7 @@ def _csv_records(path: Path, encoding: str) -> Iterator[tuple[int, list[str]]]:
         raise InputError(
             f"{path.name} cannot be read as CSV: {error}",
             field="file",
-            row=reader.line_num,
+            row=start,  # where the broken record begins, not where the reader gave up
             fix="check the quotes on that line, or export the sheet again as CSV",
         ) from error
 

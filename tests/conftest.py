@@ -62,3 +62,10 @@ def letter_pdf(setting):
         return cache[key]
 
     return render
+
+
+@pytest.fixture(autouse=True)
+def no_imported_directory(tmp_path_factory, monkeypatch):
+    """Tests see the shipped directory only, unless they import one (`letters directory import`
+    writes to $LETTERS_DIRECTORY, else ./directory/house.toml, which a developer may have)."""
+    monkeypatch.setenv("LETTERS_DIRECTORY", str(tmp_path_factory.getbasetemp() / "no-house.toml"))

@@ -313,3 +313,56 @@ def test_rows_stream_so_memory_does_not_grow_with_the_file(tmp_path):
     )
     assert (small_count, large_count) == (5_000, 50_000)
     assert large_peak < 1.2 * small_peak + 64 * 1024
+
+
+def test_example_file_has_good_rows_and_one_bad_row_of_each_kind():
+    from .conftest import ROOT
+
+    outcomes = {}
+    for row in open_supporters(ROOT / "examples" / "supporters.csv"):
+        try:
+            outcomes[row.row] = make_sender(**supporter_to_sender_fields(row))
+        except InputError as error:
+            outcomes[row.row] = error.field
+    problems = sorted(v for v in outcomes.values() if isinstance(v, str))
+    assert problems == ["language", "name", "note", "postal_code", "postal_code", "province"]
+    senders = [v for v in outcomes.values() if not isinstance(v, str)]
+    assert len(senders) == 27
+    assert {s.province.code for s in senders} == {
+        "AB",
+        "BC",
+        "MB",
+        "NB",
+        "NL",
+        "NS",
+        "NT",
+        "NU",
+        "ON",
+        "PE",
+        "QC",
+        "SK",
+        "YT",
+    }
+    assert {s.lang for s in senders} == {"en", "fr"}
+    keys = [(" ".join(s.name.casefold().split()), s.postal_code) for s in senders]
+    assert len(keys) - len(set(keys)) == 1  # one duplicate supporter
+    assert any(s.name.startswith("=") for s in senders)  # formula text, to be neutralised
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        (
+            'Name,Street,City,Province,Postal code\nA,1 Main,B,ON,K1A 0A6\n"C,2 Main,D,ON,K1A 0A6\nE,3\n',
+            3,
+        ),
+        (
+            'Name,Street,City,Province,Postal code\nA,1 Main,B,ON,K1A 0A6\n"C" D,2 Main,E,ON,K1A 0A6\n',
+            3,
+        ),
+    ],
+)
+def test_broken_quotes_stop_the_run_naming_the_line(tmp_path, text, line):
+    with pytest.raises(InputError, match="cannot be read as CSV") as caught:
+        open_supporters(write(tmp_path / "q.csv", text))
+    assert caught.value.row == line

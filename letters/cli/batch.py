@@ -10,6 +10,7 @@ import click
 
 from ..batch import Summary, run_batch
 from ..errors import InputError
+from ..lookup import REPRESENT, represent_lookup
 from ..supporters import parse_mapping
 from . import main
 from .write import _default_campaign, _parse_date
@@ -116,8 +117,25 @@ Examples:
     type=click.Choice(["represent"]),
     help="Find the riding from the postal code when a row has none (Open North's Represent).",
 )
+@click.option(
+    "--lookup-url",
+    default=REPRESENT,
+    show_default=True,
+    help="Base URL of the Represent API (for a mirror or a test server).",
+)
 def batch(
-    campaign_id, input_path, to, day, out, jobs, cluster, encoding, mappings, lookup, **flags
+    campaign_id,
+    input_path,
+    to,
+    day,
+    out,
+    jobs,
+    cluster,
+    encoding,
+    mappings,
+    lookup,
+    lookup_url,
+    **flags,
 ) -> None:
     """Write one letter per supporter per recipient, with print packs and reports.
 
@@ -137,7 +155,7 @@ def batch(
                 jobs=jobs,
                 encoding=encoding,
                 mapping=parse_mapping(mappings),
-                lookup=_lookup(lookup),
+                lookup=represent_lookup(base_url=lookup_url) if lookup else None,
                 progress=update,
                 executor=executor,
                 **flags,
@@ -164,11 +182,3 @@ def _executor(cluster: str | None):
         ) from error
     with cluster_executor(cluster) as executor:
         yield executor
-
-
-def _lookup(name: str | None):
-    if name is None:
-        return None
-    from ..lookup import represent_lookup
-
-    return represent_lookup()

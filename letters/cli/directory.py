@@ -7,6 +7,8 @@ from pathlib import Path
 import click
 
 from ..house import import_house, read_house
+from ..lookup import REPRESENT, RidingLookup, default_cache
+from ..people import load_directory
 from ..resources import imported_directory_path
 from . import main
 from .write import _parse_date
@@ -20,6 +22,7 @@ Examples:
     --districts ca_federal_electoral_districts-2023.csv
   letters directory import my-mps.csv
   letters directory show
+  letters directory riding "T6E 1Z8"
 """
 )
 def directory() -> None:
@@ -68,6 +71,21 @@ def show() -> None:
         click.echo(f"No imported directory at {target}: run `letters directory import`.")
         return
     _summary(read_house(target), target)
+
+
+@directory.command()
+@click.argument("postal_code")
+@click.option("--lookup-url", default=REPRESENT, show_default=True, help="Represent's base URL.")
+@click.option("--timeout", default=10.0, show_default=True, help="Seconds to wait for an answer.")
+def riding(postal_code, lookup_url, timeout) -> None:
+    """Find a postal code's riding with Open North's Represent, and its MP in the directory.
+
+    Answers are cached in directory/represent.sqlite: no code is asked twice.
+    """
+    with RidingLookup(default_cache(), base_url=lookup_url, timeout=timeout) as lookup:
+        name = lookup.riding(postal_code)
+    mp = load_directory().mp_for(name)
+    click.echo(f"{name}: {mp.id} ({mp.full_name})")
 
 
 def _summary(house, target: Path) -> None:
