@@ -171,11 +171,15 @@ class RemoteStore(Store):
         return self.fs.cat_file(self.key(name))
 
     def names(self, folder: str) -> list[str]:
+        # Listed afresh and not kept: workers elsewhere add files, and a cached listing would
+        # then hide them from `read` in this process.
         self.fs.invalidate_cache()
         try:
             found = self.fs.ls(self.key(folder), detail=True)
         except FileNotFoundError:
             return []
+        finally:
+            self.fs.invalidate_cache()
         start = len(self.root) + 1
         return sorted(
             entry["name"].rstrip("/")[start:] for entry in found if entry["type"] == "file"
@@ -223,7 +227,7 @@ class SegmentJournal:
     """
 
     FLUSH_ENTRIES = 500
-    FLUSH_SECONDS = 5.0
+    FLUSH_SECONDS = 1.0
     FIELDS = 4
 
     def __init__(self, store: Store, folder: str) -> None:
