@@ -22,6 +22,7 @@ Figures are wall-clock on whatever else the machine is doing: compare ratios wit
 from __future__ import annotations
 
 import argparse
+import pickle
 import tempfile
 import time
 import tracemalloc
@@ -38,6 +39,8 @@ from letters.batch import (
     run_batch,
 )
 from letters.cluster import DaskExecutor, connect
+from letters.compose import compose
+from letters.i18n import Language
 from letters.pipeline import Setting
 from letters.supporters import open_supporters
 
@@ -80,13 +83,28 @@ def cpu_per_letter(setting: Setting, source: Path, folder: Path) -> tuple[float,
     return 1000 * cpu / len(results), sum(r.size for r in results) / len(results)
 
 
-def plan_bytes_per_letter(setting: Setting, source: Path) -> float:
-    """What the client holds per planned letter (Python objects, measured by tracemalloc)."""
+def client_per_letter(setting: Setting, source: Path) -> tuple[float, float, float]:
+    """The client's own work per letter, whatever the number of workers: (plan ms, compose and
+    pickle ms for its chunk, bytes held per planned letter, measured by tracemalloc)."""
+    targets = resolve_targets(setting, ["pm"])
+    start = time.perf_counter()
+    plan = plan_letters(setting, open_supporters(source), targets, DAY)
+    planned = time.perf_counter() - start
+    start = time.perf_counter()
+    for p in plan.letters:
+        lang = Language(p.sender.lang)
+        letter = compose(
+            setting.campaign, p.sender, p.recipient, day=DAY, lang=lang, wording=p.wording
+        )
+        pickle.dumps(LetterTask(p.file, letter))
+    fed = time.perf_counter() - start
+    count = len(plan.letters)
+    del plan
     tracemalloc.start()
-    plan = plan_letters(setting, open_supporters(source), resolve_targets(setting, ["pm"]), DAY)
-    held = tracemalloc.get_traced_memory()[0]
+    again = plan_letters(setting, open_supporters(source), targets, DAY)
+    held = tracemalloc.get_traced_memory()[0] / len(again.letters)
     tracemalloc.stop()
-    return held / len(plan.letters)
+    return 1000 * planned / count, 1000 * fed / count, held
 
 
 def main() -> None:
@@ -99,7 +117,7 @@ def main() -> None:
         folder = Path(tmp)
         source = write_supporters(folder / "supporters.csv", args.n)
         cpu_ms, size = cpu_per_letter(setting, source, folder / "sample")
-        held = plan_bytes_per_letter(setting, source)
+        plan_ms, feed_ms, held = client_per_letter(setting, source)
         for jobs in (1, 2):
             rows.append(
                 (f"pool {jobs}", 0.0, *timed_batch(setting, source, folder / "out", jobs=jobs))
@@ -114,7 +132,11 @@ def main() -> None:
     base = rows[1][5] / rows[1][3]  # pool 2: letters / render seconds
     print(f"N = {args.n} letters (--to pm)")
     print(f"CPU per letter, laid out and written in one process: {cpu_ms:.1f} ms")
-    print(f"PDF per letter: {size / 1024:.1f} KiB; client memory per planned letter: {held:.0f} B")
+    print(f"PDF per letter: {size / 1024:.1f} KiB")
+    print(
+        f"Client per letter: plan {plan_ms:.2f} ms, compose and pickle"
+        f" its task {feed_ms:.2f} ms, memory {held:.0f} B"
+    )
     head = ("run", "start s", "plan s", "render s", "after s", "letters/s", "vs pool 2")
     print(f"{head[0]:<14}" + "".join(f"{h:>10}" for h in head[1:]))
     for name, start, plan, render, after, letters in rows:

@@ -27,7 +27,7 @@ from .compose import Letter, compose
 from .errors import InputError, LettersError
 from .i18n import Language
 from .output import safe_name
-from .packs import PackLetter, write_packs
+from .packs import PackLetter, pack_volumes, write_volume
 from .pdf import document, document_pdf
 from .people import Recipient, Sender, make_sender
 from .pipeline import Setting
@@ -300,9 +300,10 @@ def _pool_context():
     return multiprocessing.get_context()
 
 
-# Runs `render_chunk` over the tasks, calling back with each chunk's results: by default
-# `render_all` on local processes; `cluster.DaskExecutor` on a Dask cluster.
-Executor = Callable[[Iterable[ChunkTask], Callable[[tuple[Rendered, ...]], None]], None]
+# Runs a top-level function (`render_chunk`, `packs.write_volume`) over plain-data tasks
+# elsewhere, calling back with each result as it comes: `cluster.DaskExecutor` on a Dask cluster.
+# Without one, chunks go to `render_all` on local processes and packs are written here.
+Executor = Callable[[Callable, Iterable, Callable], None]
 
 
 def render_all(
@@ -428,10 +429,10 @@ def run_batch(
             if executor is None:
                 render_all(tasks, jobs or os.cpu_count() or 1, record)
             else:
-                executor(tasks, record)
+                executor(render_chunk, tasks, record)
         finally:
             journal.close()
-        packs = _write_packs(setting, store, plan, day)
+        packs = _write_packs(setting, store, plan, day, executor)
     store.write(MANIFEST, report_bytes(ManifestEntry, _manifest(plan, finished, dry_run)))
     store.write(ERRORS, report_bytes(RowError, plan.errors))
     return Summary(
@@ -467,14 +468,23 @@ def _manifest(plan: Plan, finished: dict[str, Done], dry_run: bool) -> list[Mani
     return sorted([*entries, *plan.duplicates], key=lambda e: (e.row, order.get(id(e), 0)))
 
 
-def _write_packs(setting: Setting, store: Store, plan: Plan, day: date) -> list[str]:
+def _write_packs(
+    setting: Setting, store: Store, plan: Plan, day: date, executor: Executor | None
+) -> list[str]:
     by_recipient: dict[str, tuple[Recipient, list[PackLetter]]] = {}
     for p in plan.letters:
         recipient, letters = by_recipient.setdefault(p.recipient.id, (p.recipient, []))
         letters.append(PackLetter(p.file, p.sender.postal_code, p.row, p.sender.lang))
-    written: list[str] = []
-    for recipient, letters in by_recipient.values():
-        written += write_packs(store, PACKS_DIR, setting.campaign, recipient, letters, day)
+    volumes = [
+        volume
+        for recipient, letters in by_recipient.values()
+        for volume in pack_volumes(store.url, PACKS_DIR, setting.campaign, recipient, letters, day)
+    ]
+    if executor is None:
+        written = [write_volume(volume) for volume in volumes]
+    else:  # a worker beside the store reads the letters, not this client
+        written = [volume.name for volume in volumes]
+        executor(write_volume, volumes, lambda name: None)
     store.tidy(PACKS_DIR, {Path(name).name for name in written}, ".pdf")
     return written
 

@@ -31,7 +31,7 @@ from distributed import Client, LocalCluster, as_completed
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from . import __version__
-from .batch import ChunkTask, Rendered, render_chunk
+from .batch import ChunkTask, Rendered
 from .errors import InputError
 
 # Chunks a worker thread holds ahead (one running, one queued): enough to stay busy, few enough
@@ -94,7 +94,8 @@ class LettersWorker(WorkerPlugin):
 
 
 class DaskExecutor:
-    """Runs `render_chunk` over the tasks on the cluster; a `batch.Executor`."""
+    """Runs `render_chunk` (or `packs.write_volume`) over the tasks on the cluster, a bounded
+    number in flight; a `batch.Executor`."""
 
     def __init__(self, client: Client, retries: int = RETRIES) -> None:
         self.client = client
@@ -102,24 +103,28 @@ class DaskExecutor:
         self._checked: set[str] = set()
 
     def __call__(
-        self, tasks: Iterable[ChunkTask], on_done: Callable[[tuple[Rendered, ...]], None]
+        self,
+        function: Callable[[ChunkTask], tuple[Rendered, ...]],
+        tasks: Iterable[ChunkTask],
+        on_done: Callable[[tuple[Rendered, ...]], None],
     ) -> None:
         threads = sum(self.client.nthreads().values()) or 1
         tasks = iter(tasks)
-        running = as_completed([self._submit(t) for t in islice(tasks, AHEAD_PER_THREAD * threads)])
+        ahead = islice(tasks, AHEAD_PER_THREAD * threads)
+        running = as_completed([self._submit(function, task) for task in ahead])
         for future in running:
             results = future.result()
             future.release()
             on_done(results)
             following = next(tasks, None)
             if following is not None:
-                running.add(self._submit(following))
+                running.add(self._submit(function, following))
 
-    def _submit(self, task: ChunkTask):
+    def _submit(self, function: Callable, task):
         if task.root not in self._checked:
             self._check_destination(task.root)
             self._checked.add(task.root)
-        return self.client.submit(render_chunk, task, retries=self.retries, pure=False)
+        return self.client.submit(function, task, retries=self.retries, pure=False)
 
     def _check_destination(self, root: str) -> None:
         """A folder must be one every worker sees (a shared drive), or letters would scatter

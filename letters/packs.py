@@ -22,7 +22,7 @@ from .output import safe_name
 from .pdf import SCHEME, LockedFetcher
 from .people import Recipient
 from .render import environment
-from .storage import Store
+from .storage import Store, store_at
 
 VOLUME_LETTERS = 500
 COVER_LANGUAGES = ("en", "fr")
@@ -104,6 +104,49 @@ def pack_paths(folder: str, recipient_id: str, parts: int) -> list[str]:
     return [f"{folder}/{stem}-part-{n}-of-{parts}.pdf" for n in range(1, parts + 1)]
 
 
+@dataclass(frozen=True)
+class Volume:
+    """One pack volume to write: plain, picklable data, so that any process (a cluster worker
+    beside the store) can read its letters and write it."""
+
+    root: str  # the batch's store (see `storage.store_at`)
+    name: str
+    sheet: Cover
+    files: tuple[str, ...]
+
+
+def pack_volumes(
+    root: str,
+    folder: str,
+    campaign: Campaign,
+    recipient: Recipient,
+    letters: list[PackLetter],
+    day: date,
+) -> list[Volume]:
+    """The recipient's pack volumes: letters sorted by postal code, `VOLUME_LETTERS` a volume."""
+    ordered = sorted(letters, key=lambda x: (x.postal_code.replace(" ", ""), x.row, x.file))
+    parts = [ordered[i : i + VOLUME_LETTERS] for i in range(0, len(ordered), VOLUME_LETTERS)]
+    parts = parts or [[]]
+    names = pack_paths(folder, recipient.id, len(parts))
+    return [
+        Volume(
+            root,
+            name,
+            cover(campaign, recipient, Counter(x.lang for x in part), day, number, len(parts)),
+            tuple(x.file for x in part),
+        )
+        for number, (name, part) in enumerate(zip(names, parts, strict=True), start=1)
+    ]
+
+
+def write_volume(volume: Volume) -> str:
+    """Cover sheet then letters, read from and written to the batch's store; returns the name."""
+    store = store_at(volume.root)
+    letters = [store.read(file) for file in volume.files]
+    store.write(volume.name, merged(cover_pdf(volume.sheet), letters, volume.sheet.title))
+    return volume.name
+
+
 def write_packs(
     store: Store,
     folder: str,
@@ -113,18 +156,8 @@ def write_packs(
     day: date,
 ) -> list[str]:
     """Write the recipient's pack volumes in `folder` of the store; returns their names."""
-    ordered = sorted(letters, key=lambda x: (x.postal_code.replace(" ", ""), x.row, x.file))
-    volumes = [ordered[i : i + VOLUME_LETTERS] for i in range(0, len(ordered), VOLUME_LETTERS)] or [
-        []
-    ]
-    paths = pack_paths(folder, recipient.id, len(volumes))
-    for number, (path, volume) in enumerate(zip(paths, volumes, strict=True), start=1):
-        sheet = cover(
-            campaign, recipient, Counter(x.lang for x in volume), day, number, len(volumes)
-        )
-        content = merged(cover_pdf(sheet), [store.read(x.file) for x in volume], sheet.title)
-        store.write(path, content)
-    return paths
+    volumes = pack_volumes(store.url, folder, campaign, recipient, letters, day)
+    return [write_volume(volume) for volume in volumes]
 
 
 def merged(cover: bytes, letters: list[bytes], title: str) -> bytes:

@@ -146,13 +146,13 @@ def test_killed_worker_chunk_is_redone_and_outputs_match_a_local_run(
     executor = DaskExecutor(client)
     killed: list[int] = []
 
-    def kill_after_first_chunk(tasks, on_done):
+    def kill_after_first_chunk(function, tasks, on_done):
         def done(results):
             if not killed:
                 killed.append(kill_a_busy_worker(client))
             on_done(results)
 
-        executor(tasks, done)
+        executor(function, tasks, done)
 
     out = tmp_path / "out"
     summary = run_batch(
