@@ -11,7 +11,8 @@ letters of the same file (their cost per letter does not depend on N):
 - naive: `write_pdf` per letter (what `letters write` does), one process;
 - layout: `HTML.render()` per letter, nothing written, one process: the floor;
 - combined: letters rendered one by one, their pages written as ONE PDF, then cut into
-  per-letter files with pypdf (the alternative to writing each letter's own Document).
+  per-letter files with pypdf or with qpdf (the alternative to writing each letter's own
+  Document, which `letters batch` does).
 
 Figures are wall-clock on whatever else the machine is doing: compare ratios within a run.
 """
@@ -20,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import io
 import os
 import subprocess
@@ -30,6 +30,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+import pikepdf
 from pypdf import PdfReader, PdfWriter
 
 from letters.batch import plan_letters, resolve_targets
@@ -87,10 +88,11 @@ def sample_letters(setting: Setting, source: Path, count: int) -> list:
     ]
 
 
-def timed(function) -> tuple[float, object]:
-    start = time.perf_counter()
+def timed(function) -> tuple[float, float, object]:
+    """(wall seconds, CPU seconds of this process, result)."""
+    start, cpu = time.perf_counter(), time.process_time()
     result = function()
-    return time.perf_counter() - start, result
+    return time.perf_counter() - start, time.process_time() - cpu, result
 
 
 def naive(letters) -> list[bytes]:
@@ -105,39 +107,65 @@ def layout(letters) -> int:
     return sum(len(document(render_html(x), x).pages) for x in letters)
 
 
-def combined(letters) -> list[bytes]:
-    """The alternative: one PDF for the chunk, cut into letters by page range with pypdf."""
+def combined_pdf(letters) -> tuple[bytes, list[int]]:
+    """The alternative: lay out each letter (its own page counter), write ONE PDF for them all."""
     htmls = [render_html(x) for x in letters]
     documents = [document(h, x) for h, x in zip(htmls, letters, strict=True)]
     pages = [page for d in documents for page in d.pages]
+    identifier = pdf_identifier("".join(htmls))
     whole = (
         documents[0]
         .copy(pages)
-        .write_pdf(
-            pdf_variant="pdf/ua-1", pdf_identifier=pdf_identifier("".join(htmls)), attachments=[]
-        )
+        .write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier, attachments=[])
     )
+    return whole, [len(d.pages) for d in documents]
+
+
+def combined_qpdf(letters) -> list[bytes]:
+    """... then cut into per-letter files by page range with qpdf (pikepdf)."""
+    whole, counts = combined_pdf(letters)
+    files, first = [], 0
+    with pikepdf.open(io.BytesIO(whole)) as source:
+        for count in counts:
+            with pikepdf.new() as part:
+                part.pages.extend(source.pages[first : first + count])
+                first += count
+                out = io.BytesIO()
+                part.save(out, deterministic_id=True)
+                files.append(out.getvalue())
+    return files
+
+
+def combined(letters) -> list[bytes]:
+    """... then cut into per-letter files by page range with pypdf."""
+    whole, counts = combined_pdf(letters)
     reader = PdfReader(io.BytesIO(whole))
     files, first = [], 0
-    for d in documents:
+    for count in counts:
         writer = PdfWriter()
-        for number in range(first, first + len(d.pages)):
+        for number in range(first, first + count):
             writer.add_page(reader.pages[number])
-        first += len(d.pages)
+        first += count
         out = io.BytesIO()
         writer.write(out)
         files.append(out.getvalue())
     return files
 
 
-def tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants, from /proc (Linux)."""
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def tree_sample(pid: int, cpu: dict[int, float]) -> int:
+    """Resident memory (kB) of a process and all its descendants, from /proc (Linux); records
+    each one's CPU seconds so far in `cpu`: CPU time does not depend on what else is running."""
     total, stack = 0, [pid]
     while stack:
         current = stack.pop()
         try:
             status = Path(f"/proc/{current}/status").read_text()
             total += int(next(x for x in status.splitlines() if x.startswith("VmRSS")).split()[1])
+            stat = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            cpu[current] = (int(stat[11]) + int(stat[12])) / TICK
             for task in Path(f"/proc/{current}/task").iterdir():
                 stack += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, StopIteration, ValueError):
@@ -145,21 +173,22 @@ def tree_rss_kb(pid: int) -> int:
     return total
 
 
-def run_batch(source: Path, out: Path, jobs: int) -> tuple[float, int, str]:
+def run_batch(source: Path, out: Path, jobs: int) -> tuple[float, float, int, str]:
+    """(wall seconds, CPU seconds of the whole process tree, peak RSS kB, output)."""
     letters = Path(sys.executable).with_name("letters")
     args = [str(letters), "batch", "--input", str(source), "--to", "pm", "--date", "2026-02-01"]
     args += ["--out", str(out), "--jobs", str(jobs), "--campaign", "end-ice-contracts"]
     start = time.perf_counter()
     process = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
-    peak = 0
+    peak, cpu = 0, {}
     while process.poll() is None:
-        peak = max(peak, tree_rss_kb(process.pid))
+        peak = max(peak, tree_sample(process.pid, cpu))
         time.sleep(0.05)
     elapsed = time.perf_counter() - start
     output = process.stdout.read()
     if process.returncode != 0:
         raise SystemExit(f"letters batch failed ({process.returncode}): {output}")
-    return elapsed, peak, output
+    return elapsed, sum(cpu.values()), peak, output
 
 
 def main() -> None:
@@ -175,36 +204,44 @@ def main() -> None:
         source = write_supporters(root / "sample.csv", args.sample)
         letters = sample_letters(setting, source, args.sample)
         naive(letters[:2])  # warm caches (fonts, catalogs, templates) out of the timings
-        t_naive, naive_files = timed(lambda: naive(letters))
-        t_layout, pages = timed(lambda: layout(letters))
-        t_combined, combined_files = timed(lambda: combined(letters))
+        t_naive, c_naive, naive_files = timed(lambda: naive(letters))
+        t_layout, c_layout, pages = timed(lambda: layout(letters))
+        t_combined, c_combined, combined_files = timed(lambda: combined(letters))
+        t_qpdf, c_qpdf, qpdf_files = timed(lambda: combined_qpdf(letters))
         n = len(letters)
         naive_bytes = sum(map(len, naive_files)) / n
+
+        def line(label: str, wall: float, cpu: float, files=None) -> str:
+            size = f"  {sum(map(len, files)) / n:8.0f} B/letter" if files else ""
+            return f"  {label:<21}{wall / n * 1000:7.1f} ms/letter wall {cpu / n * 1000:7.1f} CPU{size}"
+
         print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}; jobs={args.jobs}")
         print(f"baselines on {n} letters ({pages / n:.2f} pages a letter), one process:")
-        print(f"  naive write_pdf      {t_naive / n * 1000:7.1f} ms/letter  {naive_bytes:8.0f} B")
-        print(f"  layout alone         {t_layout / n * 1000:7.1f} ms/letter")
-        print(
-            f"  combined + pypdf cut {t_combined / n * 1000:7.1f} ms/letter"
-            f"  {sum(map(len, combined_files)) / n:8.0f} B"
-        )
+        print(line("naive write_pdf", t_naive, c_naive, naive_files))
+        print(line("layout alone", t_layout, c_layout))
+        print(line("combined + pypdf cut", t_combined, c_combined, combined_files))
+        print(line("combined + qpdf cut", t_qpdf, c_qpdf, qpdf_files))
         for size in sizes:
             source = write_supporters(root / f"s{size}.csv", size)
-            elapsed, peak_kb, output = run_batch(source, root / f"out{size}", args.jobs)
+            wall, cpu, peak_kb, output = run_batch(source, root / f"out{size}", args.jobs)
             files = list((root / f"out{size}" / "letters").glob("*.pdf"))
             size_bytes = sum(f.stat().st_size for f in files) / len(files)
-            per = elapsed / size
-            digest = hashlib.sha256((root / f"out{size}" / "manifest.csv").read_bytes())
+            per, per_cpu = wall / size, cpu / size
             print(
-                f"letters batch, N={size:,} ({len(files):,} letters, manifest {digest.hexdigest()[:8]}):"
+                f"letters batch, N={size:,} ({len(files):,} letters), load {os.getloadavg()[0]:.2f}:"
             )
             print(
-                f"  {per * 1000:7.1f} ms/letter wall, {size_bytes:8.0f} B/letter, peak RSS {peak_kb / 1024:.0f} MB"
+                f"  {per * 1000:7.1f} ms/letter wall {per_cpu * 1000:7.1f} CPU (whole tree), "
+                f"{size_bytes:8.0f} B/letter, peak RSS {peak_kb / 1024:.0f} MB"
             )
             print(
-                f"  batch/layout {per / (t_layout / n):.2f}x (target <= 0.65), "
-                f"naive/batch {(t_naive / n) / per:.2f}x (target >= 2.5), "
+                f"  wall: batch/layout {per / (t_layout / n):.2f}x (target <= 0.65), "
+                f"naive/batch {(t_naive / n) / per:.2f}x (target >= 2.5); "
                 f"bytes batch/naive {size_bytes / naive_bytes:.2f}x (target <= 1.3)"
+            )
+            print(
+                f"  CPU: batch/layout {per_cpu / (c_layout / n):.2f}x "
+                f"(2 idle cores would give {per_cpu / 2 / (c_layout / n):.2f}x wall)"
             )
             print("  " + output.strip().splitlines()[0])
 

@@ -32,8 +32,8 @@ from .pdf import document, document_pdf
 from .people import Recipient, Sender, make_sender
 from .pipeline import Setting
 from .render import render_html
-from .reports import Done, ManifestEntry, RowError, report_bytes, shorten
-from .storage import Store, open_store, store_at
+from .reports import Done, Journal, ManifestEntry, RowError, report_bytes, shorten
+from .storage import SegmentJournal, Store, open_store, store_at
 from .supporters import SupporterRow, open_supporters, supporter_to_sender_fields
 from .variants import Wording, choose_wording, supporter_identity
 
@@ -411,27 +411,8 @@ def run_batch(
     packs: list[str] = []
     if not dry_run:
         store.tidy(LETTERS_DIR, {Path(p.file).name for p in plan.letters}, ".pdf")
-        journal.start(finished.values())
-        digests = {p.file: p.digest for p in todo}
-
-        def record(results: tuple[Rendered, ...]) -> None:
-            for result in results:
-                entry = Done(result.file, digests[result.file], result.pages, result.sha256)
-                finished[result.file] = entry
-                journal.add(entry)
-            if progress:
-                progress(len(finished) - len(kept), len(todo))
-
-        try:
-            if progress:
-                progress(0, len(todo))
-            tasks = _chunks(setting, store.url, todo, day, chunk_letters)
-            if executor is None:
-                render_all(tasks, jobs or os.cpu_count() or 1, record)
-            else:
-                executor(render_chunk, tasks, record)
-        finally:
-            journal.close()
+        tasks = _chunks(setting, store.url, todo, day, chunk_letters)
+        _render(tasks, todo, finished, journal, jobs or os.cpu_count() or 1, progress, executor)
         packs = _write_packs(setting, store, plan, day, executor)
     store.write(MANIFEST, report_bytes(ManifestEntry, _manifest(plan, finished, dry_run)))
     store.write(ERRORS, report_bytes(RowError, plan.errors))
@@ -448,6 +429,39 @@ def run_batch(
         ignored_columns=supporters.ignored,
         dry_run=dry_run,
     )
+
+
+def _render(
+    tasks: Iterable[ChunkTask],
+    todo: list[Planned],
+    finished: dict[str, Done],
+    journal: Journal | SegmentJournal,
+    jobs: int,
+    progress: Progress | None,
+    executor: Executor | None = None,
+) -> None:
+    """Render the letters still to do, journalling each one as soon as its file is in place."""
+    digests = {p.file: p.digest for p in todo}
+    already = len(finished)
+    journal.start(finished.values())
+
+    def record(results: tuple[Rendered, ...]) -> None:
+        for result in results:
+            entry = Done(result.file, digests[result.file], result.pages, result.sha256)
+            finished[result.file] = entry
+            journal.add(entry)
+        if progress:
+            progress(len(finished) - already, len(todo))
+
+    try:
+        if progress:
+            progress(0, len(todo))
+        if executor is None:
+            render_all(tasks, jobs, record)
+        else:
+            executor(render_chunk, tasks, record)
+    finally:
+        journal.close()
 
 
 def _manifest(plan: Plan, finished: dict[str, Done], dry_run: bool) -> list[ManifestEntry]:
