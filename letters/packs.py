@@ -142,7 +142,7 @@ def pack_volumes(
 def write_volume(volume: Volume) -> str:
     """Cover sheet then letters, read from and written to the batch's store; returns the name."""
     store = store_at(volume.root)
-    letters = [store.read(file) for file in volume.files]
+    letters = store.read_many(list(volume.files))
     store.write(volume.name, merged(cover_pdf(volume.sheet), letters, volume.sheet.title))
     return volume.name
 

@@ -239,13 +239,17 @@ def test_rename_stores_write_a_temporary_name_then_move(tmp_path):
     assert store.names("letters") == ["letters/a.pdf"]  # no temporary file left behind
 
 
-def test_bad_cluster_is_one_line_naming_the_option_and_the_fix(tmp_path, source):
-    runner = CliRunner()
-    with runner.isolated_filesystem(temp_dir=tmp_path) as here:
-        result = runner.invoke(
-            main, ["batch", "--input", str(source), "--to", "pm", "--cluster", "banana"]
-        )
-        assert not (Path(here) / "output").exists()
+def test_file_url_is_the_local_folder(tmp_path):
+    open_store(f"file://{tmp_path}/out").write("letters/a.pdf", b"%PDF-1.7 a")
+    assert [p.name for p in (tmp_path / "out" / "letters").iterdir()] == ["a.pdf"]
+
+
+def test_bad_cluster_is_one_line_naming_the_option_and_the_fix(tmp_path, source, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(
+        main, ["batch", "--input", str(source), "--to", "pm", "--cluster", "banana"]
+    )
+    assert not (tmp_path / "output").exists()
     assert result.exit_code == 2
     assert "cluster: 'banana' is not a cluster; fix: use --cluster local:N" in result.output
 
