@@ -31,7 +31,6 @@ from distributed import Client, LocalCluster, as_completed
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from . import __version__
-from .batch import ChunkTask, Rendered
 from .errors import InputError
 
 # Chunks a worker thread holds ahead (one running, one queued): enough to stay busy, few enough
@@ -102,12 +101,9 @@ class DaskExecutor:
         self.retries = retries
         self._checked: set[str] = set()
 
-    def __call__(
-        self,
-        function: Callable[[ChunkTask], tuple[Rendered, ...]],
-        tasks: Iterable[ChunkTask],
-        on_done: Callable[[tuple[Rendered, ...]], None],
-    ) -> None:
+    def __call__(self, function: Callable, tasks: Iterable, on_done: Callable) -> None:
+        """`function(task)` for each task (a `ChunkTask`, a pack `Volume`: plain data with the
+        store's `root`), `on_done(result)` in the order they finish."""
         threads = sum(self.client.nthreads().values()) or 1
         tasks = iter(tasks)
         ahead = islice(tasks, AHEAD_PER_THREAD * threads)

@@ -30,6 +30,7 @@ from pathlib import Path, PurePosixPath
 
 from .errors import InputError
 from .output import inside, write_atomic
+from .reports import Done, Journal
 
 OBJECT_STORES = frozenset({"s3", "s3a", "gs", "gcs", "az", "abfs", "abfss", "oss"})
 PART_SUFFIX = ".part"
@@ -62,7 +63,7 @@ class Store:
         """Which of `{name: sha256}` are in the store as they were written."""
         raise NotImplementedError
 
-    def journal(self, name: str):
+    def journal(self, name: str) -> Journal | SegmentJournal:
         """The resume journal kept in this store: `.journal.csv` becomes segments in `.journal/`."""
         return SegmentJournal(self, name.removesuffix(".csv"))
 
@@ -115,10 +116,8 @@ class LocalStore(Store):
     def still_there(self, expected: dict[str, str]) -> set[str]:
         return {name for name, sha in expected.items() if _sha256(self.path(name)) == sha}
 
-    def journal(self, name: str):
+    def journal(self, name: str) -> Journal:
         """A local folder appends to one journal file (`reports.Journal`)."""
-        from .reports import Journal
-
         return Journal(self.path(name))
 
 
@@ -244,13 +243,11 @@ class SegmentJournal:
     def __init__(self, store: Store, folder: str) -> None:
         self.store = store
         self.folder = folder
-        self._buffer: list = []
+        self._buffer: list[Done] = []
         self._old: list[str] = []
 
-    def read(self) -> dict:
-        from .reports import Done
-
-        done: dict = {}
+    def read(self) -> dict[str, Done]:
+        done: dict[str, Done] = {}
         self._old = [n for n in self.store.names(self.folder) if n.endswith(".csv")]
         # Names sort by run, then by flush: later entries win.
         for content in self.store.read_many(self._old):
@@ -260,7 +257,7 @@ class SegmentJournal:
                     done[cells[0]] = Done(cells[0], cells[1], int(cells[2]), cells[3])
         return done
 
-    def start(self, kept: Iterable) -> None:
+    def start(self, kept: Iterable[Done]) -> None:
         """Begin a run: one segment with the letters still valid, then drop the old segments."""
         if not self._old:
             self._old = [n for n in self.store.names(self.folder) if n.endswith(".csv")]
@@ -273,7 +270,7 @@ class SegmentJournal:
         self.store.remove(self._old)
         self._old = []
 
-    def add(self, done) -> None:
+    def add(self, done: Done) -> None:
         self._buffer.append(done)
         if (
             len(self._buffer) >= self.FLUSH_ENTRIES
