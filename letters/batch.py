@@ -37,7 +37,9 @@ from .storage import SegmentJournal, Store, open_store, store_at
 from .supporters import SupporterRow, open_supporters, supporter_to_sender_fields
 from .variants import Wording, choose_wording, supporter_identity
 
-CHUNK_LETTERS = 8
+# Letters per task: small enough that a killed run loses little (a chunk is journalled when it
+# returns), large enough that handing out tasks costs nothing next to layout.
+CHUNK_LETTERS = 4
 LETTERS_DIR = "letters"
 PACKS_DIR = "packs"
 JOURNAL = ".journal.csv"
