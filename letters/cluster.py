@@ -84,10 +84,11 @@ class LettersWorker(WorkerPlugin):
         self.version = version
 
     def setup(self, worker) -> None:
-        if __version__ != self.version:
-            raise RuntimeError(
-                f"worker {worker.address} has letters {__version__}, the client {self.version}:"
-                " install the same version on every worker"
+        if __version__ != self.version:  # raised again by the client's register_plugin
+            raise InputError(
+                f"worker {worker.address} has letters {__version__}, this client {self.version}",
+                field="cluster",
+                fix="install the same version of letters on every worker",
             )
         warm_up()
 
