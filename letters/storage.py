@@ -237,7 +237,7 @@ class SegmentJournal:
     """
 
     FLUSH_ENTRIES = 500
-    FLUSH_SECONDS = 1.0
+    FLUSH_SECONDS = 0.5
     FIELDS = 4
 
     def __init__(self, store: Store, folder: str) -> None:

@@ -42,6 +42,12 @@ NAMES = [
     ("Ève Gagnon", "J8X 1A1", "fr"),
     ("Sam Cole", "R3C 0V8", "en"),
     ("Noé Caron", "J9H 5V8", "fr"),
+    ("Ian Ross", "S4P 3Y2", "en"),
+    ("Maëlle Roy", "G8T 7Z2", "fr"),
+    ("Ben Kaur", "L5B 1M2", "en"),
+    ("Anaïs Côté", "J1H 5N4", "fr"),
+    ("Liam Wong", "V6B 1A1", "en"),
+    ("Chloé Paré", "G5L 3A1", "fr"),
 ]
 ROWS = len(NAMES) + 2  # and one bad row and one duplicate
 LETTERS = len(NAMES) * 2
@@ -183,7 +189,7 @@ def test_cluster_writes_to_s3_and_a_killed_client_resumes_from_the_bucket(
     url = f"s3://{BUCKET}/end-ice-contracts/run"
     prefix = url[len("s3://") :]
     journal = f"{prefix}/.journal"
-    # The client (here the local process pool) is killed once the journal has reached the bucket.
+    # The client (here the local process pool) is killed once its journal is in the bucket.
     crashed = subprocess.Popen(
         [sys.executable, "-m", "letters", "batch", "--campaign", "end-ice-contracts"]
         + ["--input", str(source), "--to", "pm", "--to", "mp", "--date", DAY.isoformat()]
@@ -195,7 +201,7 @@ def test_cluster_writes_to_s3_and_a_killed_client_resumes_from_the_bucket(
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and crashed.poll() is None:
         s3.invalidate_cache()
-        if s3.exists(journal) and s3.find(journal):
+        if s3.exists(journal) and len(s3.find(journal)) >= 2:  # two flushes: several letters
             break
         time.sleep(0.05)
     os.killpg(crashed.pid, signal.SIGKILL)
