@@ -147,6 +147,27 @@ class RemoteStore(Store):
         protocols = self.fs.protocol if isinstance(self.fs.protocol, tuple) else (self.fs.protocol,)
         self.single_put = bool(OBJECT_STORES.intersection(protocols))
 
+    def check(self) -> None:
+        """Fail now, in one line, rather than in every worker: the bucket must exist and be
+        reachable with this process's credentials and endpoint."""
+        if not self.single_put:
+            return  # folders are made as files are written
+        bucket = self.root.lstrip("/").split("/", 1)[0]
+        try:
+            found = self.fs.exists(bucket)
+        except Exception as error:  # credentials, endpoint, permission: whatever the store says
+            raise InputError(
+                f"cannot reach {self.url}: {error}",
+                field="out",
+                fix="check the credentials (AWS_ACCESS_KEY_ID…) and AWS_ENDPOINT_URL",
+            ) from error
+        if not found:
+            raise InputError(
+                f"{self.url}: there is no bucket {bucket!r}",
+                field="out",
+                fix="create the bucket first, or correct the URL",
+            )
+
     def key(self, name: str) -> str:
         parts = PurePosixPath(name).parts
         if not parts or name.startswith("/") or ".." in parts:
@@ -218,7 +239,9 @@ def open_store(target: str | Path) -> Store:
         return LocalStore(Path(text))
     if text.startswith("file://"):
         return LocalStore(Path(text[len("file://") :]))
-    return RemoteStore(text)
+    store = RemoteStore(text)
+    store.check()
+    return store
 
 
 @cache

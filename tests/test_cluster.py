@@ -238,6 +238,21 @@ def test_store_reads_back_what_it_wrote_and_refuses_names_outside_it(s3):
         store.write("../escape.pdf", b"x")
 
 
+def test_a_missing_bucket_is_one_line_naming_out_and_the_fix(s3, source, tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "letters", "batch", "--input", str(source), "--to", "pm"]
+        + ["--out", "s3://no-such-bucket/run"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "Error: out: s3://no-such-bucket/run: there is no bucket 'no-such-bucket';"
+        " fix: create the bucket first, or correct the URL"
+    ]
+
+
 def test_rename_stores_write_a_temporary_name_then_move(tmp_path):
     store = open_store("memory://letters-test/run")
     assert not store.single_put
