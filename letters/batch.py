@@ -4,8 +4,9 @@ Three steps, each usable on its own:
 
 1. `plan_letters` validates and routes every row (no rendering): each row becomes letters, row
    errors or a duplicate, so that rows read = letter rows + error rows + duplicate rows.
-2. `render_chunk` lays out and writes a chunk of letters. It is a pure, top-level function of
-   picklable plain data, so a process pool (or later a cluster) can run it anywhere.
+2. `render_chunk` lays out and writes a chunk of letters. It is a self-contained, top-level
+   function of picklable plain data (no shared state; its only effect is the files it writes),
+   so a process pool, or later a cluster, can run it anywhere.
 3. `run_batch` ties them together: resumes from the journal (a letter whose inputs and file hash
    are unchanged is not redone), renders the rest on `jobs` processes, writes the print packs,
    `manifest.csv` and `errors.csv`.
@@ -26,6 +27,7 @@ from . import __version__
 from .compose import Letter, compose
 from .errors import InputError, LettersError
 from .i18n import Language
+from .lookup import riding_unknown
 from .output import safe_name
 from .packs import PackLetter, pack_volumes, write_volume
 from .pdf import document, document_pdf
@@ -45,7 +47,6 @@ PACKS_DIR = "packs"
 JOURNAL = ".journal.csv"
 MANIFEST = "manifest.csv"
 ERRORS = "errors.csv"
-RIDING_UNKNOWN_FIX = "add a riding column or rerun with --lookup represent"
 
 # `riding(postal_code, row=None) -> str`, e.g. `letters.lookup.represent_lookup()`; raises a
 # row-level LettersError when no riding can be found for the code.
@@ -115,7 +116,7 @@ def own_mp(
         riding = lookup(sender.postal_code, row=row)
         sender = replace(sender, riding=riding)
     if not riding:
-        raise InputError("riding unknown", field="riding", row=row, fix=RIDING_UNKNOWN_FIX)
+        raise riding_unknown(None, row)
     return setting.directory.mp_for(riding, row=row), sender
 
 

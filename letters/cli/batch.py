@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -25,11 +26,17 @@ def _progress_bar():
     def update(finished: int, total: int) -> None:
         if "bar" not in state:
             state["bar"] = click.progressbar(
-                length=total, label="Letters", show_pos=True, show_eta=True, show_percent=False
+                length=total,
+                label="Letters",
+                show_pos=True,
+                show_eta=True,
+                show_percent=False,
+                item_show_func=lambda rate: rate,
             )
             state["bar"].__enter__()
-            state["seen"] = 0
-        state["bar"].update(finished - state["seen"])
+            state["seen"], state["start"] = 0, time.monotonic()
+        elapsed = max(time.monotonic() - state["start"], 1e-6)
+        state["bar"].update(finished - state["seen"], f"{finished / elapsed:.1f}/s")
         state["seen"] = finished
 
     def close() -> None:
