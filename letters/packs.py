@@ -22,7 +22,7 @@ from .output import safe_name
 from .pdf import SCHEME, LockedFetcher
 from .people import Recipient
 from .render import environment
-from .storage import Store, store_at
+from .storage import store_at
 
 VOLUME_LETTERS = 500
 COVER_LANGUAGES = ("en", "fr")
@@ -145,19 +145,6 @@ def write_volume(volume: Volume) -> str:
     letters = store.read_many(list(volume.files))
     store.write(volume.name, merged(cover_pdf(volume.sheet), letters, volume.sheet.title))
     return volume.name
-
-
-def write_packs(
-    store: Store,
-    folder: str,
-    campaign: Campaign,
-    recipient: Recipient,
-    letters: list[PackLetter],
-    day: date,
-) -> list[str]:
-    """Write the recipient's pack volumes in `folder` of the store; returns their names."""
-    volumes = pack_volumes(store.url, folder, campaign, recipient, letters, day)
-    return [write_volume(volume) for volume in volumes]
 
 
 def merged(cover: bytes, letters: list[bytes], title: str) -> bytes:

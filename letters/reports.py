@@ -59,10 +59,6 @@ def report_bytes(kind: type, entries: Iterable) -> bytes:
     return csv_bytes([f.name for f in fields(kind)], (astuple(e) for e in entries))
 
 
-def write_report(path: Path, kind: type, entries: Iterable) -> Path:
-    """Write a list of `ManifestEntry` or `RowError` as CSV, atomically."""
-    return write_atomic(path, report_bytes(kind, entries))
-
 
 def shorten(value: str, limit: int = VALUE_LIMIT) -> str:
     value = " ".join(value.split())
