@@ -59,7 +59,6 @@ def report_bytes(kind: type, entries: Iterable) -> bytes:
     return csv_bytes([f.name for f in fields(kind)], (astuple(e) for e in entries))
 
 
-
 def shorten(value: str, limit: int = VALUE_LIMIT) -> str:
     value = " ".join(value.split())
     return value if len(value) <= limit else value[: limit - 1] + "…"
