@@ -137,6 +137,19 @@ def local_run(tmp_path_factory, source, setting) -> dict[str, bytes]:
     return local_outputs(out)
 
 
+def test_workers_load_templates_catalogs_and_fonts_when_they_join(client):
+    """Before any task: the plugin has loaded, from the installed package, the stylesheet with
+    its fonts and a Jinja environment (templates and catalog) per language."""
+
+    def loaded() -> tuple[int, int]:
+        from letters.pdf import _stylesheet
+        from letters.render import environment
+
+        return _stylesheet.cache_info().currsize, environment.cache_info().currsize
+
+    assert set(client.run(loaded).values()) == {(1, 2)}
+
+
 def kill_a_busy_worker(client) -> int:
     """SIGKILL the process of a worker that holds a chunk; returns its pid."""
     busy = [address for address, keys in client.processing().items() if keys]
