@@ -161,7 +161,8 @@ def connect(text: str) -> Iterator[Client]:
             n_workers=spec.local_workers,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            host="127.0.0.1",  # nothing listens beyond this machine
+            dashboard_address="127.0.0.1:0",  # any free port: two batches may run at once
             silence_logs=logging.ERROR,
         )
         with cluster, Client(cluster) as client:

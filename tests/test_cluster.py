@@ -278,6 +278,18 @@ def test_file_url_is_the_local_folder(tmp_path):
     assert [p.name for p in (tmp_path / "out" / "letters").iterdir()] == ["a.pdf"]
 
 
+def test_cli_cluster_local_gives_the_local_runs_files(tmp_path, source, local_run):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main,
+        ["batch", "--input", str(source), "--to", "pm", "--to", "mp", "--date", DAY.isoformat()]
+        + ["--cluster", "local:1", "--out", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    assert f"Letters: {LETTERS} ({LETTERS} written, 0 already done and kept)" in result.output
+    assert local_outputs(out) == local_run
+
+
 def test_bad_cluster_is_one_line_naming_the_option_and_the_fix(tmp_path, source, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(
