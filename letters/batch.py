@@ -250,8 +250,8 @@ def render_chunk(task: ChunkTask) -> tuple[Rendered, ...]:
     """Lay out each letter as its own WeasyPrint document and write it atomically.
 
     Each letter keeps its own page counter ("Page 2 of 2"), its exact font subset, its PDF/UA
-    tags and metadata: the file is byte-identical to `letters write`'s. docs/performance.md
-    explains why this beat one combined document cut by page range.
+    tags and metadata: the same bytes as `letter_bytes` for that letter. docs/performance.md
+    explains why this beats one combined document cut by page range.
     """
     results = []
     store = store_at(task.root)

@@ -48,6 +48,9 @@ class Store:
     def read(self, name: str) -> bytes:
         raise NotImplementedError
 
+    def check(self) -> None:
+        """Fail now, in one line, if the destination cannot be written."""
+
     def read_many(self, names: list[str]) -> list[bytes]:
         """The files' contents in the order given."""
         return [self.read(name) for name in names]
@@ -96,6 +99,16 @@ class LocalStore(Store):
 
     def location(self, name: str = "") -> Path:
         return self.root / name if name else self.root
+
+    def check(self) -> None:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise InputError(
+                f"cannot create the batch folder {self.root} ({error.strerror})",
+                field="out",
+                fix="give --out a folder you can write to",
+            ) from error
 
     def write(self, name: str, content: bytes) -> None:
         write_atomic(self.path(name), content)
@@ -148,8 +161,8 @@ class RemoteStore(Store):
         self.single_put = bool(OBJECT_STORES.intersection(protocols))
 
     def check(self) -> None:
-        """Fail now, in one line, rather than in every worker: the bucket must exist and be
-        reachable with this process's credentials and endpoint."""
+        """The bucket must exist and be reachable with this process's credentials and endpoint:
+        one line now rather than a failure in every worker."""
         if not self.single_put:
             return  # folders are made as files are written
         bucket = self.root.lstrip("/").split("/", 1)[0]
@@ -233,13 +246,15 @@ class RemoteStore(Store):
 
 
 def open_store(target: str | Path) -> Store:
-    """A local folder for a path or `file://` URL; a `RemoteStore` for any other URL."""
+    """A local folder for a path or `file://` URL, a `RemoteStore` for any other URL; checked
+    (`Store.check`) so that an unusable destination stops the run before any work."""
     text = str(target)
     if isinstance(target, Path) or "://" not in text:
-        return LocalStore(Path(text))
-    if text.startswith("file://"):
-        return LocalStore(Path(text[len("file://") :]))
-    store = RemoteStore(text)
+        store: Store = LocalStore(Path(text))
+    elif text.startswith("file://"):
+        store = LocalStore(Path(text[len("file://") :]))
+    else:
+        store = RemoteStore(text)
     store.check()
     return store
 

@@ -316,3 +316,10 @@ def test_cli_routes_to_the_mp_by_postal_code_with_lookup(tmp_path, represent):
     [error] = read_csv(out / "errors.csv")
     assert (error["row"], error["field"]) == ("3", "riding") and "--lookup" in error["fix"]
     assert (tmp_path / "directory" / "represent.sqlite").is_file()
+
+
+def test_cli_unusable_out_folder_is_one_line_and_exit_2(tmp_path):
+    source = write(tmp_path / "s.csv", HEADER + GOOD)
+    blocker = write(tmp_path / "taken", "a file, not a folder")
+    result = invoke("--input", str(source), "--to", "pm", "--out", str(blocker / "batch"))
+    assert result.exit_code == 2 and result.output.startswith("Error: out: cannot create")

@@ -137,3 +137,32 @@ def test_rerun_skips_done_letters_redoes_a_damaged_one_and_force_redoes_all(
     forced = run(force=True)
     assert (forced.written, forced.kept) == (LETTERS, 0)
     assert outputs(out) == clean
+
+
+def test_a_changed_row_is_rewritten_and_a_removed_row_loses_its_letter(tmp_path, setting):
+    source = tmp_path / "supporters.csv"
+    header = "name,street,city,province,postal code\n"
+    ann = "Ann Lee,1 Main St,Ottawa,ON,K1A 0B1\n"
+    source.write_text(header + ann + "Bo Chan,2 Main St,Ottawa,ON,K1A 0B2\n", encoding="utf-8")
+
+    def run():
+        return run_batch(
+            "end-ice-contracts",
+            source,
+            ["pm"],
+            day=date(2026, 2, 1),
+            out=tmp_path / "out",
+            jobs=1,
+            setting=setting,
+        )
+
+    run()
+    before = (tmp_path / "out" / "letters" / "00003-pm-en.pdf").read_bytes()
+    source.write_text(header + ann + "Bo Chan,99 Other St,Ottawa,ON,K1A 0B2\n", encoding="utf-8")
+    changed = run()
+    assert (changed.written, changed.kept) == (1, 1)
+    assert (tmp_path / "out" / "letters" / "00003-pm-en.pdf").read_bytes() != before
+    source.write_text(header + ann, encoding="utf-8")
+    shorter = run()
+    assert (shorter.written, shorter.kept) == (0, 1)
+    assert [p.name for p in (tmp_path / "out" / "letters").iterdir()] == ["00002-pm-en.pdf"]
