@@ -27,11 +27,11 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
-from distributed import Client, LocalCluster, as_completed
+from distributed import Client, KilledWorker, LocalCluster, as_completed
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from . import __version__
-from .errors import InputError
+from .errors import InputError, LettersError
 
 # Chunks a worker thread holds ahead (one running, one queued): enough to stay busy, few enough
 # that a lost worker costs little and the client's memory stays flat in the number of rows.
@@ -110,7 +110,16 @@ class DaskExecutor:
         ahead = islice(tasks, AHEAD_PER_THREAD * threads)
         running = as_completed([self._submit(function, task) for task in ahead])
         for future in running:
-            results = future.result()
+            try:
+                results = future.result()
+            except KilledWorker as error:
+                raise LettersError(
+                    "workers died running the same task more often than"
+                    " distributed.scheduler.allowed-failures allows",
+                    field="cluster",
+                    fix="look at the workers' logs (memory?), then run the same command again:"
+                    " the letters already written are kept",
+                ) from error
             future.release()
             on_done(results)
             following = next(tasks, None)
@@ -140,7 +149,7 @@ class DaskExecutor:
 
 
 def start_workers(client: Client) -> None:
-    """Register the worker plugin (runs on current and future workers) and wait for a worker."""
+    """Wait for a worker, then register the plugin (it runs on current and future workers)."""
     try:
         client.wait_for_workers(1, timeout=WORKERS_TIMEOUT)
     except TimeoutError as error:
