@@ -26,6 +26,7 @@ pytest.importorskip("s3fs")
 from letters.batch import run_batch  # noqa: E402
 from letters.cli import main  # noqa: E402
 from letters.cluster import DaskExecutor, connect  # noqa: E402
+from letters.errors import LettersError  # noqa: E402
 from letters.storage import open_store  # noqa: E402
 
 pytestmark = pytest.mark.cluster
@@ -194,6 +195,40 @@ def test_killed_worker_chunk_is_redone_and_outputs_match_a_local_run(
     assert letters == sorted(manifest_files(outputs["manifest.csv"]))  # each once, no extras
     assert not list(out.rglob("*.part"))
     assert outputs == local_run
+
+
+def test_a_task_that_keeps_killing_workers_stops_the_run_in_one_line(tmp_path, source, setting):
+    import dask
+
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 0}),
+        connect("local:1") as client,
+    ):
+        executor = DaskExecutor(client)
+        killed: list[int] = []
+
+        def kill_after_first_chunk(function, tasks, on_done):
+            def done(results):
+                on_done(results)
+                if not killed:
+                    killed.append(kill_a_busy_worker(client))
+
+            executor(function, tasks, done)
+
+        with pytest.raises(LettersError) as stopped:
+            run_batch(
+                "end-ice-contracts",
+                source,
+                ["pm"],
+                day=DAY,
+                out=tmp_path / "out",
+                setting=setting,
+                chunk_letters=2,
+                executor=kill_after_first_chunk,
+            )
+    assert stopped.value.field == "cluster"
+    assert "run the same command again" in stopped.value.fix
+    assert (tmp_path / "out" / ".journal.csv").read_text().count("letters/") >= 2  # kept
 
 
 def test_cluster_writes_to_s3_and_a_killed_client_resumes_from_the_bucket(
