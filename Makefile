@@ -49,7 +49,7 @@ node_modules/axe-core/axe.min.js:
 $(VENV)/.installed: pyproject.toml | system-deps
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -e '.[test]'
+	$(PIP) install -q -e '.[test,cluster,s3]'
 	touch $@
 
 demo: $(VENV)/.installed

@@ -28,13 +28,14 @@ from .compose import Letter, compose
 from .errors import InputError, LettersError
 from .i18n import Language
 from .lookup import riding_unknown
-from .output import inside, safe_name, write_atomic
-from .packs import PackLetter, write_packs
+from .output import safe_name
+from .packs import PackLetter, pack_volumes, write_volume
 from .pdf import document, document_pdf
 from .people import Recipient, Sender, make_sender
 from .pipeline import Setting
 from .render import render_html
-from .reports import Done, Journal, ManifestEntry, RowError, shorten, write_report
+from .reports import Done, Journal, ManifestEntry, RowError, report_bytes, shorten
+from .storage import SegmentJournal, Store, open_store, store_at
 from .supporters import SupporterRow, open_supporters, supporter_to_sender_fields
 from .variants import Wording, choose_wording, supporter_identity
 
@@ -230,7 +231,8 @@ class LetterTask:
 
 @dataclass(frozen=True)
 class ChunkTask:
-    """Plain, picklable data: the batch folder and the composed letters to lay out and write."""
+    """Plain, picklable data: the batch folder or URL (see `storage`) and the composed letters
+    to lay out and write."""
 
     root: str
     letters: tuple[LetterTask, ...]
@@ -252,12 +254,12 @@ def render_chunk(task: ChunkTask) -> tuple[Rendered, ...]:
     explains why this beats one combined document cut by page range.
     """
     results = []
-    root = Path(task.root)
+    store = store_at(task.root)
     for item in task.letters:
         html = render_html(item.letter)
         laid_out = document(html, item.letter)
         content = document_pdf(laid_out, html)
-        write_atomic(inside(root, Path(item.file)), content)
+        store.write(item.file, content)
         results.append(
             Rendered(
                 item.file, len(laid_out.pages), hashlib.sha256(content).hexdigest(), len(content)
@@ -267,12 +269,12 @@ def render_chunk(task: ChunkTask) -> tuple[Rendered, ...]:
 
 
 def _chunks(
-    setting: Setting, root: Path, todo: list[Planned], day: date, size: int
+    setting: Setting, root: str, todo: list[Planned], day: date, size: int
 ) -> Iterator[ChunkTask]:
     """Compose letters only as their chunk is handed out, so memory stays flat."""
     for start in range(0, len(todo), size):
         yield ChunkTask(
-            str(root),
+            root,
             tuple(
                 LetterTask(
                     p.file,
@@ -299,6 +301,12 @@ def _pool_context():
         context.set_forkserver_preload(["letters.batch"])
         return context
     return multiprocessing.get_context()
+
+
+# Runs a top-level function (`render_chunk`, `packs.write_volume`) over plain-data tasks
+# elsewhere, calling back with each result as it comes: `cluster.DaskExecutor` on a Dask cluster.
+# Without one, chunks go to `render_all` on local processes and packs are written here.
+Executor = Callable[[Callable, Iterable, Callable], None]
 
 
 def render_all(
@@ -328,7 +336,7 @@ def render_all(
 
 @dataclass(frozen=True)
 class Summary:
-    out: Path
+    out: Path | str  # a local folder, or the destination's URL
     rows_read: int
     letter_rows: int
     error_rows: int
@@ -336,7 +344,7 @@ class Summary:
     letters: int
     written: int
     kept: int
-    packs: tuple[Path, ...]
+    packs: tuple[Path | str, ...]
     ignored_columns: tuple[str, ...]
     dry_run: bool
 
@@ -350,41 +358,15 @@ def default_out(root: Path, campaign_id: str, input_path: Path, day: date) -> Pa
     return root / safe_name(campaign_id) / f"{safe_name(input_path.stem)}-{day.isoformat()}"
 
 
-def file_sha256(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
-def _still_done(out: Path, planned: Planned, done: Done | None) -> bool:
-    return (
-        done is not None
-        and done.digest == planned.digest
-        and file_sha256(out / planned.file) == done.sha256
-    )
-
-
-def _make_folder(out: Path) -> None:
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise InputError(
-            f"cannot create the batch folder {out} ({error.strerror})",
-            field="out",
-            fix="give --out a folder you can write to",
-        ) from error
-
-
-def _tidy(folder: Path, keep: set[str]) -> None:
-    """Remove what a killed or older run left: temporary files and PDFs no longer planned."""
-    if not folder.is_dir():
-        return
-    for path in folder.iterdir():
-        if path.is_file() and (
-            path.name.endswith(".part") or (path.suffix == ".pdf" and path.name not in keep)
-        ):
-            path.unlink()
+def _still_done(store: Store, letters: list[Planned], done: dict[str, Done]) -> list[Planned]:
+    """The planned letters whose inputs are unchanged and whose file is there as written."""
+    unchanged = {
+        p.file: done[p.file].sha256
+        for p in letters
+        if p.file in done and done[p.file].digest == p.digest
+    }
+    there = store.still_there(unchanged)
+    return [p for p in letters if p.file in there]
 
 
 def run_batch(
@@ -393,7 +375,7 @@ def run_batch(
     to: Iterable[str],
     *,
     day: date,
-    out: Path | None = None,
+    out: Path | str | None = None,
     jobs: int | None = None,
     encoding: str = "utf-8",
     mapping: dict[str, str] | None = None,
@@ -404,35 +386,41 @@ def run_batch(
     setting: Setting | None = None,
     chunk_letters: int = CHUNK_LETTERS,
     progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> Summary:
-    """Write every supporter's letters; see the module docstring. File-level problems raise."""
+    """Write every supporter's letters; see the module docstring. File-level problems raise.
+
+    `out` is a folder or any fsspec URL (`s3://bucket/prefix`); `executor` runs the chunks
+    somewhere else (a Dask cluster) instead of on `jobs` local processes.
+    """
     setting = setting or Setting.load(campaign)
     targets = resolve_targets(setting, to)
     supporters = open_supporters(Path(input_path), encoding=encoding, mapping=mapping)
-    out = Path(out or default_out(Path("output"), setting.campaign.id, Path(input_path), day))
-    _make_folder(out)
+    store = open_store(
+        out or default_out(Path("output"), setting.campaign.id, Path(input_path), day)
+    )
     plan = Plan()
     try:
         plan_letters(setting, supporters, targets, day, lookup=lookup, strict=strict, plan=plan)
     except LettersError:  # strict: report the row that stopped the run, then stop
-        write_report(out / ERRORS, RowError, plan.errors)
+        store.write(ERRORS, report_bytes(RowError, plan.errors))
         raise
-    journal = Journal(out / JOURNAL)
+    journal = store.journal(JOURNAL)
     done = {} if force or dry_run else journal.read()
-    kept = [p for p in plan.letters if _still_done(out, p, done.get(p.file))]
+    kept = _still_done(store, plan.letters, done)
     kept_files = {p.file for p in kept}
     todo = [p for p in plan.letters if p.file not in kept_files]
     finished: dict[str, Done] = {p.file: done[p.file] for p in kept}
-    packs: list[Path] = []
+    packs: list[str] = []
     if not dry_run:
-        _tidy(out / LETTERS_DIR, {Path(p.file).name for p in plan.letters})
-        tasks = _chunks(setting, out, todo, day, chunk_letters)
-        _render(tasks, todo, finished, journal, jobs or os.cpu_count() or 1, progress)
-        packs = _write_packs(setting, out, plan, day)
-    write_report(out / MANIFEST, ManifestEntry, _manifest(plan, finished, dry_run))
-    write_report(out / ERRORS, RowError, plan.errors)
+        store.tidy(LETTERS_DIR, {Path(p.file).name for p in plan.letters}, ".pdf")
+        tasks = _chunks(setting, store.url, todo, day, chunk_letters)
+        _render(tasks, todo, finished, journal, jobs or os.cpu_count() or 1, progress, executor)
+        packs = _write_packs(setting, store, plan, day, executor)
+    store.write(MANIFEST, report_bytes(ManifestEntry, _manifest(plan, finished, dry_run)))
+    store.write(ERRORS, report_bytes(RowError, plan.errors))
     return Summary(
-        out=out,
+        out=store.location(),
         rows_read=plan.rows_read,
         letter_rows=plan.letter_rows,
         error_rows=plan.error_rows,
@@ -440,7 +428,7 @@ def run_batch(
         letters=len(plan.letters),
         written=0 if dry_run else len(todo),
         kept=len(kept),
-        packs=tuple(packs),
+        packs=tuple(store.location(name) for name in packs),
         ignored_columns=supporters.ignored,
         dry_run=dry_run,
     )
@@ -450,9 +438,10 @@ def _render(
     tasks: Iterable[ChunkTask],
     todo: list[Planned],
     finished: dict[str, Done],
-    journal: Journal,
+    journal: Journal | SegmentJournal,
     jobs: int,
     progress: Progress | None,
+    executor: Executor | None = None,
 ) -> None:
     """Render the letters still to do, journalling each one as soon as its file is in place."""
     digests = {p.file: p.digest for p in todo}
@@ -470,7 +459,10 @@ def _render(
     try:
         if progress:
             progress(0, len(todo))
-        render_all(tasks, jobs, record)
+        if executor is None:
+            render_all(tasks, jobs, record)
+        else:
+            executor(render_chunk, tasks, record)
     finally:
         journal.close()
 
@@ -493,15 +485,24 @@ def _manifest(plan: Plan, finished: dict[str, Done], dry_run: bool) -> list[Mani
     return sorted([*entries, *plan.duplicates], key=lambda e: (e.row, order.get(id(e), 0)))
 
 
-def _write_packs(setting: Setting, out: Path, plan: Plan, day: date) -> list[Path]:
+def _write_packs(
+    setting: Setting, store: Store, plan: Plan, day: date, executor: Executor | None
+) -> list[str]:
     by_recipient: dict[str, tuple[Recipient, list[PackLetter]]] = {}
     for p in plan.letters:
         recipient, letters = by_recipient.setdefault(p.recipient.id, (p.recipient, []))
-        letters.append(PackLetter(out / p.file, p.sender.postal_code, p.row, p.sender.lang))
-    written: list[Path] = []
-    for recipient, letters in by_recipient.values():
-        written += write_packs(out / PACKS_DIR, setting.campaign, recipient, letters, day)
-    _tidy(out / PACKS_DIR, {path.name for path in written})
+        letters.append(PackLetter(p.file, p.sender.postal_code, p.row, p.sender.lang))
+    volumes = [
+        volume
+        for recipient, letters in by_recipient.values()
+        for volume in pack_volumes(store.url, PACKS_DIR, setting.campaign, recipient, letters, day)
+    ]
+    if executor is None:
+        written = [write_volume(volume) for volume in volumes]
+    else:  # a worker beside the store reads the letters, not this client
+        written = [volume.name for volume in volumes]
+        executor(write_volume, volumes, lambda name: None)
+    store.tidy(PACKS_DIR, {Path(name).name for name in written}, ".pdf")
     return written
 
 

@@ -11,7 +11,6 @@ import io
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import pikepdf
 from weasyprint import HTML
@@ -19,10 +18,11 @@ from weasyprint import HTML
 from .campaign import Campaign
 from .compose import recipient_lines
 from .i18n import Language, long_date
-from .output import safe_name, write_atomic
+from .output import safe_name
 from .pdf import SCHEME, LockedFetcher
 from .people import Recipient
 from .render import environment
+from .storage import store_at
 
 VOLUME_LETTERS = 500
 COVER_LANGUAGES = ("en", "fr")
@@ -30,7 +30,7 @@ COVER_LANGUAGES = ("en", "fr")
 
 @dataclass(frozen=True)
 class PackLetter:
-    file: Path
+    file: str  # the letter's name in the batch's store
     postal_code: str
     row: int
     lang: str
@@ -97,40 +97,62 @@ def cover_pdf(sheet: Cover) -> bytes:
     return document.write_pdf(pdf_identifier=identifier)
 
 
-def pack_paths(root: Path, recipient_id: str, parts: int) -> list[Path]:
+def pack_paths(folder: str, recipient_id: str, parts: int) -> list[str]:
     stem = safe_name(recipient_id)
     if parts == 1:
-        return [root / f"{stem}.pdf"]
-    return [root / f"{stem}-part-{n}-of-{parts}.pdf" for n in range(1, parts + 1)]
+        return [f"{folder}/{stem}.pdf"]
+    return [f"{folder}/{stem}-part-{n}-of-{parts}.pdf" for n in range(1, parts + 1)]
 
 
-def write_packs(
-    root: Path,
+@dataclass(frozen=True)
+class Volume:
+    """One pack volume to write: plain, picklable data, so that any process (a cluster worker
+    beside the store) can read its letters and write it."""
+
+    root: str  # the batch's store (see `storage.store_at`)
+    name: str
+    sheet: Cover
+    files: tuple[str, ...]
+
+
+def pack_volumes(
+    root: str,
+    folder: str,
     campaign: Campaign,
     recipient: Recipient,
     letters: list[PackLetter],
     day: date,
-) -> list[Path]:
-    """Write the recipient's pack volumes under `root`; returns their paths."""
-    ordered = sorted(letters, key=lambda x: (x.postal_code.replace(" ", ""), x.row, x.file.name))
-    volumes = [ordered[i : i + VOLUME_LETTERS] for i in range(0, len(ordered), VOLUME_LETTERS)] or [
-        []
-    ]
-    paths = pack_paths(root, recipient.id, len(volumes))
-    for number, (path, volume) in enumerate(zip(paths, volumes, strict=True), start=1):
-        sheet = cover(
-            campaign, recipient, Counter(x.lang for x in volume), day, number, len(volumes)
+) -> list[Volume]:
+    """The recipient's pack volumes: letters sorted by postal code, `VOLUME_LETTERS` a volume."""
+    ordered = sorted(letters, key=lambda x: (x.postal_code.replace(" ", ""), x.row, x.file))
+    parts = [ordered[i : i + VOLUME_LETTERS] for i in range(0, len(ordered), VOLUME_LETTERS)]
+    parts = parts or [[]]
+    names = pack_paths(folder, recipient.id, len(parts))
+    return [
+        Volume(
+            root,
+            name,
+            cover(campaign, recipient, Counter(x.lang for x in part), day, number, len(parts)),
+            tuple(x.file for x in part),
         )
-        write_atomic(path, merged(cover_pdf(sheet), [x.file for x in volume], sheet.title))
-    return paths
+        for number, (name, part) in enumerate(zip(names, parts, strict=True), start=1)
+    ]
 
 
-def merged(cover: bytes, files: list[Path], title: str) -> bytes:
+def write_volume(volume: Volume) -> str:
+    """Cover sheet then letters, read from and written to the batch's store; returns the name."""
+    store = store_at(volume.root)
+    letters = store.read_many(list(volume.files))
+    store.write(volume.name, merged(cover_pdf(volume.sheet), letters, volume.sheet.title))
+    return volume.name
+
+
+def merged(cover: bytes, letters: list[bytes], title: str) -> bytes:
     """Cover then letters in one PDF. qpdf (pikepdf) merges about ten times faster than pypdf;
     `deterministic_id` keeps the bytes the same from run to run. qpdf reads copied pages'
     streams when saving, so the letters stay open (from memory: no file handle each) until then.
     """
-    sources = [pikepdf.open(io.BytesIO(file.read_bytes())) for file in files]
+    sources = [pikepdf.open(io.BytesIO(content)) for content in letters]
     try:
         with pikepdf.open(io.BytesIO(cover)) as pack:
             for letter in sources:

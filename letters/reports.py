@@ -54,10 +54,9 @@ def csv_bytes(header: Iterable[str], rows: Iterable[tuple]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def write_report(path: Path, kind: type, entries: Iterable) -> Path:
-    """Write a list of `ManifestEntry` or `RowError` as CSV, atomically."""
-    header = [f.name for f in fields(kind)]
-    return write_atomic(path, csv_bytes(header, (astuple(e) for e in entries)))
+def report_bytes(kind: type, entries: Iterable) -> bytes:
+    """A list of `ManifestEntry` or `RowError` as CSV."""
+    return csv_bytes([f.name for f in fields(kind)], (astuple(e) for e in entries))
 
 
 def shorten(value: str, limit: int = VALUE_LIMIT) -> str:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from ..batch import Summary, run_batch
+from ..errors import InputError
 from ..lookup import REPRESENT, represent_lookup
 from ..supporters import parse_mapping
 from . import main
@@ -56,11 +58,11 @@ def summary_lines(summary: Summary) -> list[str]:
             f"Letters: {summary.letters} ({summary.written} written,"
             f" {summary.kept} already done and kept)"
         )
-        lines.append(f"Print packs: {len(summary.packs)} in {summary.out / 'packs'}")
+        lines.append(f"Print packs: {len(summary.packs)} in {summary.out}/packs")
     if summary.ignored_columns:
         lines.append("Ignored columns: " + ", ".join(summary.ignored_columns))
-    lines.append(f"Manifest: {summary.out / 'manifest.csv'}")
-    errors = f"Errors: {summary.out / 'errors.csv'}"
+    lines.append(f"Manifest: {summary.out}/manifest.csv")
+    errors = f"Errors: {summary.out}/errors.csv"
     lines.append(errors if summary.error_rows else errors + " (none)")
     return lines
 
@@ -72,6 +74,9 @@ Examples:
   letters batch --input supporters.xlsx --to pm --to minister:foreign-affairs --dry-run
   letters batch --input export.csv --encoding cp1252 --map "Adresse postale=street" --to mp
   letters batch --input supporters.csv --to mp --lookup represent   # MP by postal code
+  letters batch --input supporters.csv --to pm --cluster local:2     # Dask, 2 processes
+  letters batch --input supporters.csv --to pm --cluster tcp://scheduler:8786 \\
+    --out s3://bucket/letters/2026-02-01                             # see docs/scale.md
 """
 )
 @click.option(
@@ -98,9 +103,15 @@ Examples:
 @click.option(
     "--out",
     type=click.Path(file_okay=False),
-    help="Batch folder (default: output/<campaign>/<input name>-<date>/).",
+    help="Batch folder, or a URL such as s3://bucket/prefix"
+    " (default: output/<campaign>/<input name>-<date>/).",
 )
 @click.option("--jobs", type=click.IntRange(min=1), help="Processes (default: all cores).")
+@click.option(
+    "--cluster",
+    help="Run on Dask instead of local processes: tcp://SCHEDULER:8786, or local:N"
+    " for N worker processes on this machine (needs letters[cluster]).",
+)
 @click.option("--encoding", default="utf-8", show_default=True, help="CSV encoding, e.g. cp1252.")
 @click.option(
     "--map",
@@ -123,7 +134,18 @@ Examples:
     help="Base URL of the Represent API (for a mirror or a test server).",
 )
 def batch(
-    campaign_id, input_path, to, day, out, jobs, encoding, mappings, lookup, lookup_url, **flags
+    campaign_id,
+    input_path,
+    to,
+    day,
+    out,
+    jobs,
+    cluster,
+    encoding,
+    mappings,
+    lookup,
+    lookup_url,
+    **flags,
 ) -> None:
     """Write one letter per supporter per recipient, with print packs and reports.
 
@@ -133,20 +155,40 @@ def batch(
     """
     update, close = _progress_bar()
     try:
-        summary = run_batch(
-            campaign_id,
-            Path(input_path),
-            to,
-            day=_parse_date(day),
-            out=Path(out) if out else None,
-            jobs=jobs,
-            encoding=encoding,
-            mapping=parse_mapping(mappings),
-            lookup=represent_lookup(base_url=lookup_url) if lookup else None,
-            progress=update,
-            **flags,
-        )
+        with _executor(cluster) as executor:
+            summary = run_batch(
+                campaign_id,
+                Path(input_path),
+                to,
+                day=_parse_date(day),
+                out=out,
+                jobs=jobs,
+                encoding=encoding,
+                mapping=parse_mapping(mappings),
+                lookup=represent_lookup(base_url=lookup_url) if lookup else None,
+                progress=update,
+                executor=executor,
+                **flags,
+            )
     finally:
         close()
     for line in summary_lines(summary):
         click.echo(line)
+
+
+@contextmanager
+def _executor(cluster: str | None):
+    """Dask is imported only for --cluster, and only then needs to be installed."""
+    if cluster is None:
+        yield None
+        return
+    try:
+        from ..cluster import cluster_executor
+    except ImportError as error:
+        raise InputError(
+            f"--cluster needs Dask ({error})",
+            field="cluster",
+            fix="pip install 'letters[cluster]'",
+        ) from error
+    with cluster_executor(cluster) as executor:
+        yield executor
