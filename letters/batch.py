@@ -32,7 +32,7 @@ from .output import safe_name
 from .packs import PackLetter, pack_volumes, write_volume
 from .pdf import document, document_pdf
 from .people import Recipient, Sender, make_sender
-from .pipeline import Setting
+from .pipeline import Setting, require_translated
 from .render import render_html
 from .reports import Done, Journal, ManifestEntry, RowError, report_bytes, shorten
 from .storage import SegmentJournal, Store, open_store, store_at
@@ -120,12 +120,37 @@ def own_mp(
     return setting.directory.mp_for(riding, row=row), sender
 
 
+@dataclass(frozen=True)
+class LetterOptions:
+    """What the organiser chose for every letter of the run."""
+
+    # Print the English of untranslated (missing or fuzzy) messages instead of refusing the row.
+    allow_incomplete: bool = False
+
+
+def compose_letter(
+    setting: Setting,
+    sender: Sender,
+    recipient: Recipient,
+    day: date,
+    wording: Wording,
+    options: LetterOptions,
+) -> Letter:
+    """The letter as `letters write` would compose it, through the same translation gate: a
+    letter is never printed with a missing or fuzzy translation unless allowed."""
+    letter = compose(
+        setting.campaign, sender, recipient, day=day, lang=Language(sender.lang), wording=wording
+    )
+    return require_translated(letter, allow_incomplete=options.allow_incomplete)
+
+
 def plan_row(
     setting: Setting,
     supporter: SupporterRow,
     targets: tuple[str | Recipient, ...],
     day: date,
     lookup: RidingLookup | None = None,
+    options: LetterOptions = LetterOptions(),
 ) -> list[Planned]:
     """The row's letters, or the first LettersError that stops it (a row is all or nothing)."""
     row = supporter.row
@@ -136,14 +161,7 @@ def plan_row(
         recipient, writer = (
             own_mp(setting, sender, lookup, row) if target == "mp" else (target, sender)
         )
-        letter = compose(
-            setting.campaign,
-            writer,
-            recipient,
-            day=day,
-            lang=Language(writer.lang),
-            wording=wording,
-        )
+        letter = compose_letter(setting, writer, recipient, day, wording, options)
         planned.append(
             Planned(
                 row=row,
@@ -159,7 +177,8 @@ def plan_row(
 
 def row_error(supporter: SupporterRow, error: LettersError) -> RowError:
     name = error.field or ""
-    value = supporter.fields.get(name) or supporter.fields.get(f"{name}s") or ""
+    column = {"lang": "language"}.get(name, name)
+    value = supporter.fields.get(column) or supporter.fields.get(f"{name}s") or ""
     if name == "name" and not value:
         value = " ".join(
             filter(None, (supporter.fields.get(k) for k in ("first_name", "last_name")))
@@ -182,6 +201,7 @@ def plan_letters(
     lookup: RidingLookup | None = None,
     strict: bool = False,
     plan: Plan | None = None,
+    options: LetterOptions = LetterOptions(),
 ) -> Plan:
     """Validate and route every row into `plan` (a new one by default); `strict` raises the
     first row error, after adding it to the plan's errors."""
@@ -190,7 +210,7 @@ def plan_letters(
     for supporter in supporters:
         plan.rows_read += 1
         try:
-            letters = plan_row(setting, supporter, targets, day, lookup)
+            letters = plan_row(setting, supporter, targets, day, lookup, options)
         except LettersError as error:
             if error.row is None:
                 error.row = supporter.row
@@ -269,7 +289,12 @@ def render_chunk(task: ChunkTask) -> tuple[Rendered, ...]:
 
 
 def _chunks(
-    setting: Setting, root: str, todo: list[Planned], day: date, size: int
+    setting: Setting,
+    root: str,
+    todo: list[Planned],
+    day: date,
+    size: int,
+    options: LetterOptions,
 ) -> Iterator[ChunkTask]:
     """Compose letters only as their chunk is handed out, so memory stays flat."""
     for start in range(0, len(todo), size):
@@ -277,15 +302,7 @@ def _chunks(
             root,
             tuple(
                 LetterTask(
-                    p.file,
-                    compose(
-                        setting.campaign,
-                        p.sender,
-                        p.recipient,
-                        day=day,
-                        lang=Language(p.sender.lang),
-                        wording=p.wording,
-                    ),
+                    p.file, compose_letter(setting, p.sender, p.recipient, day, p.wording, options)
                 )
                 for p in todo[start : start + size]
             ),
@@ -387,12 +404,15 @@ def run_batch(
     chunk_letters: int = CHUNK_LETTERS,
     progress: Progress | None = None,
     executor: Executor | None = None,
+    allow_incomplete: bool = False,
 ) -> Summary:
     """Write every supporter's letters; see the module docstring. File-level problems raise.
 
     `out` is a folder or any fsspec URL (`s3://bucket/prefix`); `executor` runs the chunks
-    somewhere else (a Dask cluster) instead of on `jobs` local processes.
+    somewhere else (a Dask cluster) instead of on `jobs` local processes. A letter with a
+    missing or fuzzy translation is a row error (field `lang`) unless `allow_incomplete`.
     """
+    options = LetterOptions(allow_incomplete=allow_incomplete)
     setting = setting or Setting.load(campaign)
     targets = resolve_targets(setting, to)
     supporters = open_supporters(Path(input_path), encoding=encoding, mapping=mapping)
@@ -401,7 +421,16 @@ def run_batch(
     )
     plan = Plan()
     try:
-        plan_letters(setting, supporters, targets, day, lookup=lookup, strict=strict, plan=plan)
+        plan_letters(
+            setting,
+            supporters,
+            targets,
+            day,
+            lookup=lookup,
+            strict=strict,
+            plan=plan,
+            options=options,
+        )
     except LettersError:  # strict: report the row that stopped the run, then stop
         store.write(ERRORS, report_bytes(RowError, plan.errors))
         raise
@@ -414,7 +443,7 @@ def run_batch(
     packs: list[str] = []
     if not dry_run:
         store.tidy(LETTERS_DIR, {Path(p.file).name for p in plan.letters}, ".pdf")
-        tasks = _chunks(setting, store.url, todo, day, chunk_letters)
+        tasks = _chunks(setting, store.url, todo, day, chunk_letters, options)
         _render(tasks, todo, finished, journal, jobs or os.cpu_count() or 1, progress, executor)
         packs = _write_packs(setting, store, plan, day, executor)
     store.write(MANIFEST, report_bytes(ManifestEntry, _manifest(plan, finished, dry_run)))
@@ -508,6 +537,7 @@ def _write_packs(
 
 __all__ = [
     "ChunkTask",
+    "LetterOptions",
     "LetterTask",
     "Plan",
     "Planned",

@@ -123,6 +123,12 @@ Examples:
 @click.option("--strict", is_flag=True, help="Stop at the first row with a problem.")
 @click.option("--force", is_flag=True, help="Redo every letter, even those already done.")
 @click.option(
+    "--allow-incomplete",
+    is_flag=True,
+    help="Print the English of messages not yet translated (missing or fuzzy) instead of"
+    " reporting those rows as errors.",
+)
+@click.option(
     "--lookup",
     type=click.Choice(["represent"]),
     help="Find the riding from the postal code when a row has none (Open North's Represent).",
