@@ -33,8 +33,9 @@ from .packs import PackLetter, pack_volumes, write_volume
 from .pdf import document, document_pdf
 from .people import Recipient, Sender, make_sender
 from .pipeline import Setting, require_translated
-from .render import render_html
+from .render import render_envelope, render_html
 from .reports import Done, Journal, ManifestEntry, RowError, report_bytes, shorten
+from .signature import signature_from_folder
 from .storage import SegmentJournal, Store, open_store, store_at
 from .supporters import SupporterRow, open_supporters, supporter_to_sender_fields
 from .variants import Wording, choose_wording, supporter_identity
@@ -67,6 +68,9 @@ class Planned:
     wording: Wording
     file: str  # relative to the batch folder: letters/<row>-<recipient>-<lang>.pdf
     digest: str  # of the composed letter: a changed row or campaign means a changed letter
+    # The row's `signature` cell: the image is read again when the letter is composed for
+    # rendering, so a plan of 10,000 rows does not hold 10,000 images (its digest covers them).
+    signature: str | None = None
 
 
 @dataclass
@@ -126,6 +130,24 @@ class LetterOptions:
 
     # Print the English of untranslated (missing or fuzzy) messages instead of refusing the row.
     allow_incomplete: bool = False
+    # The folder the `signature` column names images in; a row's signature never leaves it.
+    signatures: Path | None = None
+    # A #10 envelope page after each letter, so the print packs carry their envelopes.
+    envelopes: bool = False
+
+
+def row_signature(options: LetterOptions, name: str | None, row: int) -> bytes | None:
+    """The row's prepared (re-encoded) signature image, read only from inside --signatures."""
+    if not name:
+        return None
+    if options.signatures is None:
+        raise InputError(
+            "names a signature image, but no signatures folder was given",
+            field="signature",
+            row=row,
+            fix="pass --signatures DIR, the folder that holds the signature images",
+        )
+    return signature_from_folder(options.signatures, name, row=row)
 
 
 def compose_letter(
@@ -139,7 +161,13 @@ def compose_letter(
     """The letter as `letters write` would compose it, through the same translation gate: a
     letter is never printed with a missing or fuzzy translation unless allowed."""
     letter = compose(
-        setting.campaign, sender, recipient, day=day, lang=Language(sender.lang), wording=wording
+        setting.campaign,
+        sender,
+        recipient,
+        day=day,
+        lang=Language(sender.lang),
+        wording=wording,
+        envelope=options.envelopes,
     )
     return require_translated(letter, allow_incomplete=options.allow_incomplete)
 
@@ -155,13 +183,16 @@ def plan_row(
     """The row's letters, or the first LettersError that stops it (a row is all or nothing)."""
     row = supporter.row
     sender = make_sender(**supporter_to_sender_fields(supporter))
+    signature = (supporter.fields.get("signature") or "").strip() or None
+    signature_png = row_signature(options, signature, row)
     wording = choose_wording(setting.campaign, sender)
     planned = []
     for target in targets:
         recipient, writer = (
             own_mp(setting, sender, lookup, row) if target == "mp" else (target, sender)
         )
-        letter = compose_letter(setting, writer, recipient, day, wording, options)
+        signed = replace(writer, signature_png=signature_png)
+        letter = compose_letter(setting, signed, recipient, day, wording, options)
         planned.append(
             Planned(
                 row=row,
@@ -170,6 +201,7 @@ def plan_row(
                 wording=wording,
                 file=letter_file(row, recipient.id, writer.lang),
                 digest=letter_digest(letter),
+                signature=signature,
             )
         )
     return planned
@@ -267,7 +299,8 @@ class Rendered:
 
 
 def render_chunk(task: ChunkTask) -> tuple[Rendered, ...]:
-    """Lay out each letter as its own WeasyPrint document and write it atomically.
+    """Lay out each letter as its own WeasyPrint document (then its envelope page, if the
+    letter has one) and write it atomically.
 
     Each letter keeps its own page counter ("Page 2 of 2"), its exact font subset, its PDF/UA
     tags and metadata: the same bytes as `letter_bytes` for that letter. docs/performance.md
@@ -277,8 +310,9 @@ def render_chunk(task: ChunkTask) -> tuple[Rendered, ...]:
     store = store_at(task.root)
     for item in task.letters:
         html = render_html(item.letter)
-        laid_out = document(html, item.letter)
-        content = document_pdf(laid_out, html)
+        envelope = render_envelope(item.letter) if item.letter.envelope else None
+        laid_out = document(html, item.letter, envelope)
+        content = document_pdf(laid_out, html + (envelope or ""))
         store.write(item.file, content)
         results.append(
             Rendered(
@@ -302,7 +336,15 @@ def _chunks(
             root,
             tuple(
                 LetterTask(
-                    p.file, compose_letter(setting, p.sender, p.recipient, day, p.wording, options)
+                    p.file,
+                    compose_letter(
+                        setting,
+                        replace(p.sender, signature_png=row_signature(options, p.signature, p.row)),
+                        p.recipient,
+                        day,
+                        p.wording,
+                        options,
+                    ),
                 )
                 for p in todo[start : start + size]
             ),
@@ -405,14 +447,22 @@ def run_batch(
     progress: Progress | None = None,
     executor: Executor | None = None,
     allow_incomplete: bool = False,
+    signatures: Path | str | None = None,
+    envelopes: bool = False,
 ) -> Summary:
     """Write every supporter's letters; see the module docstring. File-level problems raise.
 
     `out` is a folder or any fsspec URL (`s3://bucket/prefix`); `executor` runs the chunks
     somewhere else (a Dask cluster) instead of on `jobs` local processes. A letter with a
-    missing or fuzzy translation is a row error (field `lang`) unless `allow_incomplete`.
+    missing or fuzzy translation is a row error (field `lang`) unless `allow_incomplete`. A row's
+    `signature` cell names an image inside `signatures`; `envelopes` adds an envelope page after
+    each letter. Batch never signs digitally: that is each constituent's own act.
     """
-    options = LetterOptions(allow_incomplete=allow_incomplete)
+    options = LetterOptions(
+        allow_incomplete=allow_incomplete,
+        signatures=Path(signatures) if signatures is not None else None,
+        envelopes=envelopes,
+    )
     setting = setting or Setting.load(campaign)
     targets = resolve_targets(setting, to)
     supporters = open_supporters(Path(input_path), encoding=encoding, mapping=mapping)

@@ -74,6 +74,7 @@ Examples:
   letters batch --input supporters.xlsx --to pm --to minister:foreign-affairs --dry-run
   letters batch --input export.csv --encoding cp1252 --map "Adresse postale=street" --to mp
   letters batch --input supporters.csv --to mp --lookup represent   # MP by postal code
+  letters batch --input supporters.csv --to pm --signatures signatures/ --envelopes
   letters batch --input supporters.csv --to pm --cluster local:2     # Dask, 2 processes
   letters batch --input supporters.csv --to pm --cluster tcp://scheduler:8786 \\
     --out s3://bucket/letters/2026-02-01                             # see docs/scale.md
@@ -138,6 +139,16 @@ Examples:
     default=REPRESENT,
     show_default=True,
     help="Base URL of the Represent API (for a mirror or a test server).",
+)
+@click.option(
+    "--signatures",
+    type=click.Path(file_okay=False, exists=True),
+    help="Folder of signature images that the `signature` column names (never read outside it).",
+)
+@click.option(
+    "--envelopes",
+    is_flag=True,
+    help="Add a #10 envelope page after each letter (print packs then carry the envelopes).",
 )
 def batch(
     campaign_id,
