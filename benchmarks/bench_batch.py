@@ -12,7 +12,10 @@ letters of the same file (their cost per letter does not depend on N):
 - layout: `HTML.render()` per letter, nothing written, one process: the floor;
 - combined: letters rendered one by one, their pages written as ONE PDF, then cut into
   per-letter files with pypdf or with qpdf (the alternative to writing each letter's own
-  Document, which `letters batch` does).
+  Document, which `letters batch` does);
+- one document per chunk: `--chunk` letters laid out as ONE WeasyPrint document (each letter a
+  section on its own named page, with its own page counter and running header, see
+  `chunk_document`), alone and then written letter by letter with `Document.copy(pages)`.
 
 Figures are wall-clock on whatever else the machine is doing: compare ratios within a run.
 """
@@ -23,6 +26,7 @@ import argparse
 import csv
 import io
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -32,11 +36,12 @@ from pathlib import Path
 
 import pikepdf
 from pypdf import PdfReader, PdfWriter
+from weasyprint import CSS, HTML
 
 from letters.batch import plan_letters, resolve_targets
 from letters.compose import compose
 from letters.i18n import Language
-from letters.pdf import document, document_pdf, pdf_identifier
+from letters.pdf import SCHEME, LockedFetcher, _stylesheet, document, document_pdf, pdf_identifier
 from letters.pipeline import Setting
 from letters.render import render_html
 from letters.supporters import open_supporters
@@ -152,6 +157,64 @@ def combined(letters) -> list[bytes]:
     return files
 
 
+def chunk_document(htmls: list[str]):
+    """The letters' bodies as sections of ONE document, each on its own named page `l<k>`.
+
+    Per letter: `@page :nth(1 of l<k>)` (a page group, css-gcpm-3, which WeasyPrint 70 supports)
+    resets the page counter and hides the header on its first page, and each letter's running
+    header has its own running name `h<k>`: with one shared name, WeasyPrint re-lays out the
+    first page of every letter after the first (a running element that appears on a page it
+    has not seen before marks that page as changed), which made one document ~25 % slower to
+    lay out than separate ones. `counter(pages)` stays the whole document's count here (the
+    real path would print each letter's own total as text): that does not change the cost.
+    """
+    bodies, rules = [], ["section.letter { break-before: page; }"]
+    for k, html in enumerate(htmls):
+        lang = re.search(r'<html lang="([^"]+)"', html)[1]
+        body = html[html.index("<body>") + len("<body>") : html.index("</body>")]
+        bodies.append(f'<section class="letter" id="l{k}" lang="{lang}">{body}</section>')
+        rules.append(
+            f"#l{k} {{ page: l{k}; }} #l{k} .running-header {{ position: running(h{k}); }}"
+            f"@page l{k} {{ @top-left {{ content: element(h{k}); }} }}"
+            f"@page :nth(1 of l{k}) {{ counter-reset: page 1; @top-left {{ content: none; }} }}"
+        )
+    source = '<!doctype html><html><head><meta charset="utf-8"><title>chunk</title></head>'
+    source += "<body>" + "".join(bodies) + "</body></html>"
+    css, fonts = _stylesheet()
+    return HTML(string=source, url_fetcher=LockedFetcher(), base_url=SCHEME).render(
+        stylesheets=[css, CSS(string="".join(rules))],
+        font_config=fonts,
+        pdf_variant="pdf/ua-1",
+        pdf_tags=True,
+    )
+
+
+def chunk_layout(letters, size: int) -> int:
+    htmls = [render_html(x) for x in letters]
+    return sum(len(chunk_document(htmls[i : i + size]).pages) for i in range(0, len(htmls), size))
+
+
+def chunk_files(letters, size: int, counts: list[int]) -> list[bytes]:
+    """One document per chunk, each letter's pages written as its own PDF with `copy`.
+
+    `counts` are the letters' page counts from their own layout (the real path would read
+    them from where each section starts); the benchmark checks they add up."""
+    htmls = [render_html(x) for x in letters]
+    files = []
+    for i in range(0, len(htmls), size):
+        laid_out = chunk_document(htmls[i : i + size])
+        assert len(laid_out.pages) == sum(counts[i : i + size])
+        first = 0
+        for html, count in zip(htmls[i : i + size], counts[i : i + size], strict=True):
+            files.append(
+                laid_out.copy(laid_out.pages[first : first + count]).write_pdf(
+                    pdf_variant="pdf/ua-1", pdf_identifier=pdf_identifier(html), attachments=[]
+                )
+            )
+            first += count
+    return files
+
+
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -196,6 +259,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, action="append", help="rows (repeatable)")
     parser.add_argument("--sample", type=int, default=100, help="letters for the baselines")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--chunk", type=int, default=20, help="letters per combined document")
     args = parser.parse_args()
     sizes = args.n or [1000, 10000]
     setting = Setting.load("end-ice-contracts")
@@ -208,6 +272,9 @@ def main() -> None:
         t_layout, c_layout, pages = timed(lambda: layout(letters))
         t_combined, c_combined, combined_files = timed(lambda: combined(letters))
         t_qpdf, c_qpdf, qpdf_files = timed(lambda: combined_qpdf(letters))
+        counts = [len(PdfReader(io.BytesIO(f)).pages) for f in naive_files]
+        t_chunk, c_chunk, _ = timed(lambda: chunk_layout(letters, args.chunk))
+        t_copy, c_copy, copy_files = timed(lambda: chunk_files(letters, args.chunk, counts))
         n = len(letters)
         naive_bytes = sum(map(len, naive_files)) / n
 
@@ -221,6 +288,8 @@ def main() -> None:
         print(line("layout alone", t_layout, c_layout))
         print(line("combined + pypdf cut", t_combined, c_combined, combined_files))
         print(line("combined + qpdf cut", t_qpdf, c_qpdf, qpdf_files))
+        print(line(f"1 doc/{args.chunk}: layout", t_chunk, c_chunk))
+        print(line(f"1 doc/{args.chunk}: + copy", t_copy, c_copy, copy_files))
         for size in sizes:
             source = write_supporters(root / f"s{size}.csv", size)
             wall, cpu, peak_kb, output = run_batch(source, root / f"out{size}", args.jobs)

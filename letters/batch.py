@@ -32,9 +32,10 @@ from .output import safe_name
 from .packs import PackLetter, pack_volumes, write_volume
 from .pdf import document, document_pdf
 from .people import Recipient, Sender, make_sender
-from .pipeline import Setting
-from .render import render_html
+from .pipeline import Setting, require_translated
+from .render import render_envelope, render_html
 from .reports import Done, Journal, ManifestEntry, RowError, report_bytes, shorten
+from .signature import signature_from_folder
 from .storage import SegmentJournal, Store, open_store, store_at
 from .supporters import SupporterRow, open_supporters, supporter_to_sender_fields
 from .variants import Wording, choose_wording, supporter_identity
@@ -67,6 +68,9 @@ class Planned:
     wording: Wording
     file: str  # relative to the batch folder: letters/<row>-<recipient>-<lang>.pdf
     digest: str  # of the composed letter: a changed row or campaign means a changed letter
+    # The row's `signature` cell: the image is read again when the letter is composed for
+    # rendering, so a plan of 10,000 rows does not hold 10,000 images (its digest covers them).
+    signature: str | None = None
 
 
 @dataclass
@@ -120,30 +124,75 @@ def own_mp(
     return setting.directory.mp_for(riding, row=row), sender
 
 
+@dataclass(frozen=True)
+class LetterOptions:
+    """What the organiser chose for every letter of the run."""
+
+    # Print the English of untranslated (missing or fuzzy) messages instead of refusing the row.
+    allow_incomplete: bool = False
+    # The folder the `signature` column names images in; a row's signature never leaves it.
+    signatures: Path | None = None
+    # A #10 envelope page after each letter, so the print packs carry their envelopes.
+    envelopes: bool = False
+
+
+def row_signature(options: LetterOptions, name: str | None, row: int) -> bytes | None:
+    """The row's prepared (re-encoded) signature image, read only from inside --signatures."""
+    if not name:
+        return None
+    if options.signatures is None:
+        raise InputError(
+            "names a signature image, but no signatures folder was given",
+            field="signature",
+            row=row,
+            fix="pass --signatures DIR, the folder that holds the signature images",
+        )
+    return signature_from_folder(options.signatures, name, row=row)
+
+
+def compose_letter(
+    setting: Setting,
+    sender: Sender,
+    recipient: Recipient,
+    day: date,
+    wording: Wording,
+    options: LetterOptions,
+) -> Letter:
+    """The letter as `letters write` would compose it, through the same translation gate: a
+    letter is never printed with a missing or fuzzy translation unless allowed."""
+    letter = compose(
+        setting.campaign,
+        sender,
+        recipient,
+        day=day,
+        lang=Language(sender.lang),
+        wording=wording,
+        envelope=options.envelopes,
+    )
+    return require_translated(letter, allow_incomplete=options.allow_incomplete)
+
+
 def plan_row(
     setting: Setting,
     supporter: SupporterRow,
     targets: tuple[str | Recipient, ...],
     day: date,
     lookup: RidingLookup | None = None,
+    options: LetterOptions = LetterOptions(),
 ) -> list[Planned]:
     """The row's letters, or the first LettersError that stops it (a row is all or nothing)."""
     row = supporter.row
     sender = make_sender(**supporter_to_sender_fields(supporter))
+    signature = (supporter.fields.get("signature") or "").strip() or None
+    signature_png = row_signature(options, signature, row)
     wording = choose_wording(setting.campaign, sender)
     planned = []
     for target in targets:
         recipient, writer = (
             own_mp(setting, sender, lookup, row) if target == "mp" else (target, sender)
         )
-        letter = compose(
-            setting.campaign,
-            writer,
-            recipient,
-            day=day,
-            lang=Language(writer.lang),
-            wording=wording,
-        )
+        signed = replace(writer, signature_png=signature_png)
+        letter = compose_letter(setting, signed, recipient, day, wording, options)
         planned.append(
             Planned(
                 row=row,
@@ -152,6 +201,7 @@ def plan_row(
                 wording=wording,
                 file=letter_file(row, recipient.id, writer.lang),
                 digest=letter_digest(letter),
+                signature=signature,
             )
         )
     return planned
@@ -159,7 +209,8 @@ def plan_row(
 
 def row_error(supporter: SupporterRow, error: LettersError) -> RowError:
     name = error.field or ""
-    value = supporter.fields.get(name) or supporter.fields.get(f"{name}s") or ""
+    column = {"lang": "language"}.get(name, name)
+    value = supporter.fields.get(column) or supporter.fields.get(f"{name}s") or ""
     if name == "name" and not value:
         value = " ".join(
             filter(None, (supporter.fields.get(k) for k in ("first_name", "last_name")))
@@ -182,6 +233,7 @@ def plan_letters(
     lookup: RidingLookup | None = None,
     strict: bool = False,
     plan: Plan | None = None,
+    options: LetterOptions = LetterOptions(),
 ) -> Plan:
     """Validate and route every row into `plan` (a new one by default); `strict` raises the
     first row error, after adding it to the plan's errors."""
@@ -190,7 +242,7 @@ def plan_letters(
     for supporter in supporters:
         plan.rows_read += 1
         try:
-            letters = plan_row(setting, supporter, targets, day, lookup)
+            letters = plan_row(setting, supporter, targets, day, lookup, options)
         except LettersError as error:
             if error.row is None:
                 error.row = supporter.row
@@ -247,7 +299,8 @@ class Rendered:
 
 
 def render_chunk(task: ChunkTask) -> tuple[Rendered, ...]:
-    """Lay out each letter as its own WeasyPrint document and write it atomically.
+    """Lay out each letter as its own WeasyPrint document (then its envelope page, if the
+    letter has one) and write it atomically.
 
     Each letter keeps its own page counter ("Page 2 of 2"), its exact font subset, its PDF/UA
     tags and metadata: the same bytes as `letter_bytes` for that letter. docs/performance.md
@@ -257,8 +310,9 @@ def render_chunk(task: ChunkTask) -> tuple[Rendered, ...]:
     store = store_at(task.root)
     for item in task.letters:
         html = render_html(item.letter)
-        laid_out = document(html, item.letter)
-        content = document_pdf(laid_out, html)
+        envelope = render_envelope(item.letter) if item.letter.envelope else None
+        laid_out = document(html, item.letter, envelope)
+        content = document_pdf(laid_out, html + (envelope or ""))
         store.write(item.file, content)
         results.append(
             Rendered(
@@ -269,7 +323,12 @@ def render_chunk(task: ChunkTask) -> tuple[Rendered, ...]:
 
 
 def _chunks(
-    setting: Setting, root: str, todo: list[Planned], day: date, size: int
+    setting: Setting,
+    root: str,
+    todo: list[Planned],
+    day: date,
+    size: int,
+    options: LetterOptions,
 ) -> Iterator[ChunkTask]:
     """Compose letters only as their chunk is handed out, so memory stays flat."""
     for start in range(0, len(todo), size):
@@ -278,13 +337,13 @@ def _chunks(
             tuple(
                 LetterTask(
                     p.file,
-                    compose(
-                        setting.campaign,
-                        p.sender,
+                    compose_letter(
+                        setting,
+                        replace(p.sender, signature_png=row_signature(options, p.signature, p.row)),
                         p.recipient,
-                        day=day,
-                        lang=Language(p.sender.lang),
-                        wording=p.wording,
+                        day,
+                        p.wording,
+                        options,
                     ),
                 )
                 for p in todo[start : start + size]
@@ -387,12 +446,23 @@ def run_batch(
     chunk_letters: int = CHUNK_LETTERS,
     progress: Progress | None = None,
     executor: Executor | None = None,
+    allow_incomplete: bool = False,
+    signatures: Path | str | None = None,
+    envelopes: bool = False,
 ) -> Summary:
     """Write every supporter's letters; see the module docstring. File-level problems raise.
 
     `out` is a folder or any fsspec URL (`s3://bucket/prefix`); `executor` runs the chunks
-    somewhere else (a Dask cluster) instead of on `jobs` local processes.
+    somewhere else (a Dask cluster) instead of on `jobs` local processes. A letter with a
+    missing or fuzzy translation is a row error (field `lang`) unless `allow_incomplete`. A row's
+    `signature` cell names an image inside `signatures`; `envelopes` adds an envelope page after
+    each letter. Batch never signs digitally: that is each constituent's own act.
     """
+    options = LetterOptions(
+        allow_incomplete=allow_incomplete,
+        signatures=Path(signatures) if signatures is not None else None,
+        envelopes=envelopes,
+    )
     setting = setting or Setting.load(campaign)
     targets = resolve_targets(setting, to)
     supporters = open_supporters(Path(input_path), encoding=encoding, mapping=mapping)
@@ -401,7 +471,16 @@ def run_batch(
     )
     plan = Plan()
     try:
-        plan_letters(setting, supporters, targets, day, lookup=lookup, strict=strict, plan=plan)
+        plan_letters(
+            setting,
+            supporters,
+            targets,
+            day,
+            lookup=lookup,
+            strict=strict,
+            plan=plan,
+            options=options,
+        )
     except LettersError:  # strict: report the row that stopped the run, then stop
         store.write(ERRORS, report_bytes(RowError, plan.errors))
         raise
@@ -414,7 +493,7 @@ def run_batch(
     packs: list[str] = []
     if not dry_run:
         store.tidy(LETTERS_DIR, {Path(p.file).name for p in plan.letters}, ".pdf")
-        tasks = _chunks(setting, store.url, todo, day, chunk_letters)
+        tasks = _chunks(setting, store.url, todo, day, chunk_letters, options)
         _render(tasks, todo, finished, journal, jobs or os.cpu_count() or 1, progress, executor)
         packs = _write_packs(setting, store, plan, day, executor)
     store.write(MANIFEST, report_bytes(ManifestEntry, _manifest(plan, finished, dry_run)))
@@ -508,6 +587,7 @@ def _write_packs(
 
 __all__ = [
     "ChunkTask",
+    "LetterOptions",
     "LetterTask",
     "Plan",
     "Planned",

@@ -177,7 +177,18 @@ def test_preview_shows_the_letter_in_the_chosen_language(client):
     assert '<article class="letter" lang="fr-CA"' in preview
     assert "Monsieur le Premier Ministre," in preview and "Mon paragraphe." in preview
     assert "Objet\u00a0:" in preview
-    assert 'src="data:image/png;base64,' in preview  # the typed signature, drawn as an image
+    # The typed signature is text in the script font, as in the PDF; no picture of it.
+    assert '<p class="typed-signature">Heather Lim</p>' in preview
+    assert 'src="data:image/png;base64,' not in preview
+
+
+def test_typed_signature_download_sets_the_typed_name_in_dancing_script_as_text(client):
+    pdf = pdf_of(post(client, "fr", "download", signature_typed="  Heather   L. "))
+    last = PdfReader(io.BytesIO(pdf)).pages[-1]
+    fonts = {str(f["/BaseFont"]) for f in last["/Resources"]["/Font"].values()}
+    assert any("Dancing-Script" in f for f in fonts), fonts
+    assert "Heather L." in last.extract_text()  # real text, as typed, spaces tidied
+    assert images(pdf) == 0
 
 
 def pdf_of(response) -> bytes:

@@ -74,6 +74,7 @@ Examples:
   letters batch --input supporters.xlsx --to pm --to minister:foreign-affairs --dry-run
   letters batch --input export.csv --encoding cp1252 --map "Adresse postale=street" --to mp
   letters batch --input supporters.csv --to mp --lookup represent   # MP by postal code
+  letters batch --input supporters.csv --to pm --signatures signatures/ --envelopes
   letters batch --input supporters.csv --to pm --cluster local:2     # Dask, 2 processes
   letters batch --input supporters.csv --to pm --cluster tcp://scheduler:8786 \\
     --out s3://bucket/letters/2026-02-01                             # see docs/scale.md
@@ -123,6 +124,12 @@ Examples:
 @click.option("--strict", is_flag=True, help="Stop at the first row with a problem.")
 @click.option("--force", is_flag=True, help="Redo every letter, even those already done.")
 @click.option(
+    "--allow-incomplete",
+    is_flag=True,
+    help="Print the English of messages not yet translated (missing or fuzzy) instead of"
+    " reporting those rows as errors.",
+)
+@click.option(
     "--lookup",
     type=click.Choice(["represent"]),
     help="Find the riding from the postal code when a row has none (Open North's Represent).",
@@ -132,6 +139,16 @@ Examples:
     default=REPRESENT,
     show_default=True,
     help="Base URL of the Represent API (for a mirror or a test server).",
+)
+@click.option(
+    "--signatures",
+    type=click.Path(file_okay=False, exists=True),
+    help="Folder of signature images that the `signature` column names (never read outside it).",
+)
+@click.option(
+    "--envelopes",
+    is_flag=True,
+    help="Add a #10 envelope page after each letter (print packs then carry the envelopes).",
 )
 def batch(
     campaign_id,

@@ -124,6 +124,7 @@ class Reading:
     mode: str
     letter_lang: str
     signature_png: bytes | None = None
+    typed_signature: str | None = None  # the name as typed, set in Dancing Script by the letter
     problems: list[Problem] = field(default_factory=list)
     letter: Letter | None = None
 
@@ -163,9 +164,14 @@ def read_form(
     reading.signature_png = _signature(reading, form.get("signature_drawn", ""), upload)
     if reading.problems or sender is None or recipient is None:
         return reading
-    sender = replace(sender, signature_png=reading.signature_png)
+    typed = reading.typed_signature is not None
+    sender = replace(sender, signature_png=reading.signature_png, typed_signature=typed)
     try:
-        reading.letter = make_letter(setting, sender, recipient, day)
+        letter = make_letter(setting, sender, recipient, day)
+        # The core types the sender's name; the page lets the signer type it as they sign it.
+        reading.letter = (
+            replace(letter, typed_signature=reading.typed_signature) if typed else letter
+        )
     except LettersError as error:
         reading.problems.append(problem(error, lang, _input_of(error.field, setting)))
     return reading
@@ -278,7 +284,8 @@ def _signature(reading: Reading, drawn: str, upload: FileStorage | None) -> byte
             text = reading.values["signature_typed"].strip() or reading.values["name"].strip()
             if not text and reading.problems:
                 return None  # the missing name is already reported; the signature would be it
-            return signing.typed(text)
+            reading.typed_signature = signing.typed_name(text)
+            return None
         if reading.mode == "upload" and upload is not None and upload.filename:
             return prepare_signature(upload.stream.read(MAX_BYTES + 1))
         if drawn:

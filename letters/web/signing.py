@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import io
-from functools import cache
-
-from PIL import Image, ImageDraw, ImageFont
 
 from ..errors import InputError, translatable
 from ..people import NAME_LIMIT
-from ..resources import templates_dir
 from ..signature import FIX, MAX_BYTES, prepare_signature
 
 DATA_URL_PREFIX = "data:image/png;base64,"
@@ -37,16 +32,11 @@ def to_data_url(png: bytes) -> str:
     return DATA_URL_PREFIX + base64.b64encode(png).decode("ascii")
 
 
-@cache
-def _script_font() -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(templates_dir() / "fonts" / "DancingScript-Regular.otf"), 72)
+def typed_name(name: str) -> str:
+    """A typed signature: the name as the signer wants it on the signature line.
 
-
-def typed(name: str) -> bytes:
-    """A typed signature: the name set in Dancing Script, drawn by Pillow into a fresh PNG.
-
-    The core letter has no typed-signature option yet, so the page draws the name itself; the
-    result goes through `prepare_signature` like any other image.
+    The letter sets it in Dancing Script as real text (the core's typed signature, as with
+    `letters write --typed-signature`), so the PDF carries the name, not a picture of it.
     """
     name = " ".join(name.split())
     if not name:
@@ -62,10 +52,4 @@ def typed(name: str) -> bytes:
             fix=translatable("shorten it to at most %(limit)s characters"),
             values={"length": len(name), "limit": NAME_LIMIT},
         )
-    font = _script_font()
-    left, top, right, bottom = font.getbbox(name)
-    image = Image.new("RGBA", (right - left + 16, bottom - top + 16), (255, 255, 255, 0))
-    ImageDraw.Draw(image).text((8 - left, 8 - top), name, font=font, fill=(20, 30, 80, 255))
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return prepare_signature(out.getvalue())
+    return name
