@@ -6,15 +6,18 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ..batch import Summary, run_batch
 from ..errors import InputError
 from ..lookup import REPRESENT, represent_lookup
 from ..supporters import parse_mapping
 from . import main
-from .write import _default_campaign, _parse_date
+from .options import default_campaign, parse_date
+
+if TYPE_CHECKING:
+    from ..batch import Summary
 
 
 def _progress_bar():
@@ -83,7 +86,7 @@ Examples:
 @click.option(
     "--campaign",
     "campaign_id",
-    default=_default_campaign,
+    default=default_campaign,
     show_default="the only campaign",
     help="Campaign id (see `letters campaigns`).",
 )
@@ -170,6 +173,10 @@ def batch(
     fix, or is reported as a duplicate (same name and postal code as an earlier row). Run the
     same command again after an interruption: letters already done are kept, the rest written.
     """
+    # Imported here: the batch engine brings WeasyPrint and pikepdf (~0.6 s), which the other
+    # commands' start-up should not pay.
+    from ..batch import run_batch
+
     update, close = _progress_bar()
     try:
         with _executor(cluster) as executor:
@@ -177,7 +184,7 @@ def batch(
                 campaign_id,
                 Path(input_path),
                 to,
-                day=_parse_date(day),
+                day=parse_date(day),
                 out=out,
                 jobs=jobs,
                 encoding=encoding,

@@ -11,7 +11,7 @@ from ..lookup import REPRESENT, RidingLookup, default_cache
 from ..people import load_directory
 from ..resources import imported_directory_path
 from . import main
-from .write import _parse_date
+from .options import parse_date
 
 
 @main.group(
@@ -57,7 +57,7 @@ def import_(files, districts, day, replace) -> None:
         files,
         target,
         districts=districts,
-        day=_parse_date(day) if day else None,
+        day=parse_date(day) if day else None,
         replace_all=replace,
     )
     _summary(house, target)

@@ -13,7 +13,7 @@ from ..errors import InputError
 from ..i18n import MessageRef
 from ..output import write_atomic
 from . import main
-from .write import _parse_date
+from .options import parse_date
 
 LOCALE_HELP = "Only this language (default: every catalog in locales/)."
 
@@ -164,7 +164,7 @@ def review(campaign_id, lang, output, day) -> None:
         raise InputError(
             f"cannot write {path.name}", field="output", fix="end the name in .pdf or .html"
         )
-    when = _parse_date(day)
+    when = parse_date(day)
     content = (
         review_pdf(campaign_id, lang, when)
         if path.suffix == ".pdf"

@@ -26,27 +26,13 @@ from ..output import safe_name, write_atomic
 from ..people import load_directory
 from ..signature import read_signature
 from . import main
+from .options import read_input
 
 if TYPE_CHECKING:
     from ..signing import SignatureReport
 
 # pyHanko takes a third of a second to import: the signing commands import it when they run.
 MAX_PDF_BYTES = 50 * 1024 * 1024
-
-
-def read_input(path: str, field: str, limit: int) -> bytes:
-    file = Path(path)
-    if not file.is_file():
-        raise InputError(
-            f"{path}: no such file", field=field, fix="give the path of an existing file"
-        )
-    if file.stat().st_size > limit:
-        raise InputError(
-            f"{path} is {file.stat().st_size / 1048576:.1f} MB",
-            field=field,
-            fix=f"use a file of at most {limit // 1048576} MB",
-        )
-    return file.read_bytes()
 
 
 def passphrase(file: str | None, env: str | None, *, confirm: bool = False) -> bytes:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
@@ -17,6 +16,7 @@ from ..people import ROLES, load_directory, make_sender
 from ..pipeline import Setting, letter_bytes, make_letter
 from ..signature import read_signature
 from . import main
+from .options import default_campaign, parse_date, read_input
 from .signing import open_identity, passphrase_options
 
 REQUIRED = {
@@ -42,37 +42,6 @@ def _fill_missing(values: dict) -> None:
         values[key] = (answer,) if key == "street" else answer
 
 
-def _read_file(path: str, field: str, limit: int) -> bytes:
-    file = Path(path)
-    if not file.is_file():
-        raise InputError(
-            f"{path}: no such file", field=field, fix="give the path of an existing file"
-        )
-    if file.stat().st_size > limit:
-        raise InputError(
-            f"{path} is {file.stat().st_size / 1048576:.1f} MB",
-            field=field,
-            fix=f"use a file of at most {limit // 1048576} MB",
-        )
-    return file.read_bytes()
-
-
-def _parse_date(value: str | None) -> date:
-    if not value:
-        return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise InputError(
-            f"invalid date {value!r}", field="date", fix="write it as YYYY-MM-DD"
-        ) from exc
-
-
-def _default_campaign() -> str | None:
-    ids = campaign_ids()
-    return ids[0] if len(ids) == 1 else None
-
-
 @main.command(
     epilog="""\b
 Examples:
@@ -89,7 +58,7 @@ Examples:
 @click.option(
     "--campaign",
     "campaign_id",
-    default=_default_campaign,
+    default=default_campaign,
     show_default="the only campaign",
     help="Campaign id (see `letters campaigns`).",
 )
@@ -183,7 +152,7 @@ def write(
             raise InputError(
                 "give --note or --note-file, not both", field="note", fix="drop one of them"
             )
-        fields["note"] = _read_file(note_file, "note", 64 * 1024).decode("utf-8", errors="strict")
+        fields["note"] = read_input(note_file, "note", 64 * 1024).decode("utf-8", errors="strict")
     if (sign_with or envelope) and fmt not in ("pdf", "eml"):
         raise InputError(
             f"--sign-with and --envelope need a PDF, not --format {fmt}",
@@ -197,7 +166,7 @@ def write(
     signature_png = read_signature(signature) if signature else None
     # Open the identity first: a wrong passphrase must fail before anything is written.
     identity = open_identity(sign_with, passphrase_file, passphrase_env) if sign_with else None
-    when = _parse_date(day)
+    when = parse_date(day)
     to = fields.pop("to")
     sender = make_sender(
         **fields,

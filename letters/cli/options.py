@@ -1,0 +1,43 @@
+"""What several commands parse the same way: input files, dates, the default campaign."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from ..campaign import campaign_ids
+from ..errors import InputError
+
+
+def read_input(path: str, field: str, limit: int) -> bytes:
+    """A file the user named, refused in one line when missing or larger than `limit` bytes."""
+    file = Path(path)
+    if not file.is_file():
+        raise InputError(
+            f"{path}: no such file", field=field, fix="give the path of an existing file"
+        )
+    if file.stat().st_size > limit:
+        raise InputError(
+            f"{path} is {file.stat().st_size / 1048576:.1f} MB",
+            field=field,
+            fix=f"use a file of at most {limit // 1048576} MB",
+        )
+    return file.read_bytes()
+
+
+def parse_date(value: str | None) -> date:
+    """`--date YYYY-MM-DD`; today when not given."""
+    if not value:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise InputError(
+            f"invalid date {value!r}", field="date", fix="write it as YYYY-MM-DD"
+        ) from exc
+
+
+def default_campaign() -> str | None:
+    """The campaign to use when `--campaign` is not given: the only one installed, if so."""
+    ids = campaign_ids()
+    return ids[0] if len(ids) == 1 else None
