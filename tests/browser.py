@@ -198,7 +198,16 @@ def download_from_page(driver) -> tuple[int, str, bytes]:
 
 
 def axe_violations(driver) -> list[dict]:
-    """Run axe-core in the page (WebDriver injects it; the page's CSP does not apply)."""
+    """Run axe-core in the page (WebDriver injects it; the page's CSP does not apply).
+
+    Waits for the page (and its stylesheet) to finish loading first: on a busy machine a check
+    run on a half-loaded page reports contrast problems the finished page does not have.
+    """
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 30).until(
+        lambda d: d.execute_script("return document.readyState") == "complete"
+    )
     driver.execute_script(AXE.read_text(encoding="utf-8"))
     return driver.execute_async_script(
         """
