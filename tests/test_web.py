@@ -423,3 +423,37 @@ def test_uploads_are_parsed_into_memory_never_a_temporary_file(app):
 
         upload = request.files["signature_file"]
         assert isinstance(upload.stream, io.BytesIO) and upload.stream.getvalue() == noise
+
+
+def test_email_draft_download_attaches_the_pdf_in_the_letters_language(client):
+    from email import policy
+    from email.parser import BytesParser
+
+    response = post(client, "fr", action="email", to="mp", email="heather.lim@example.ca")
+    assert response.status_code == 200 and response.mimetype == "message/rfc822"
+    assert response.headers["Content-Disposition"].endswith('.eml"')
+    message = BytesParser(policy=policy.default).parsebytes(response.get_data())
+    assert message["To"].addresses[0].addr_spec == "Heather.McPherson@parl.gc.ca"
+    assert message["From"].addresses[0].addr_spec == "heather.lim@example.ca"
+    (attachment,) = list(message.iter_attachments())
+    assert attachment.get_content_type() == "application/pdf"
+    assert "Madame la Députée," in pdf_text(attachment.get_content())
+
+
+def test_email_draft_without_a_known_address_says_to_print_it(client):
+    response = post(
+        client, "en", action="email", to="minister:foreign-affairs", email="heather.lim@example.ca"
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'href="#to-minister-foreign-affairs"' in html
+    assert "has no known email address" in html and "envelope page" in html
+
+
+def test_envelope_page_is_added_after_the_letter(client):
+    response = post(client, "en", action="download", to="pm", envelope="1")
+    reader = PdfReader(io.BytesIO(response.get_data()))
+    last = reader.pages[-1]
+    assert (round(float(last.mediabox.width)), round(float(last.mediabox.height))) == (684, 297)
+    lines = last.extract_text().splitlines()
+    assert "OTTAWA ON  K1A 0A2" in lines

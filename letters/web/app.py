@@ -32,12 +32,22 @@ from werkzeug.exceptions import HTTPException
 
 from ..campaign import campaign_ids
 from ..compose import Letter
+from ..email_draft import Draft, attachment_name, email_message
 from ..errors import LettersError
 from ..i18n import Language, languages, translations, typography
 from ..people import NOTE_LIMIT, PROVINCES, load_directory
 from ..pipeline import Setting
 from ..resources import templates_dir
-from .form import LABELS, Problem, Reading, label, read_form, start_reading, tr
+from .form import (
+    LABELS,
+    Problem,
+    Reading,
+    email_problems,
+    label,
+    read_form,
+    start_reading,
+    tr,
+)
 from .limits import TokenBucket
 from .lookup import riding_lookup
 from .ridings import Riding, directory_ridings, load_ridings
@@ -240,6 +250,11 @@ def _register(app: Flask, site: Site) -> None:
             return _page(site, reading), 422
         if request.form.get("action") == "download":
             return _download(site, reading.letter)
+        if request.form.get("action") == "email":
+            reading.problems.extend(email_problems(reading.letter, lang))
+            if reading.problems:  # no known address (a minister's): print and mail it instead
+                return _page(site, reading), 422
+            return _download(site, reading.letter, Draft.from_letter(reading.letter))
         site.count("preview")
         return _page(site, reading, preview=reading.letter)
 
@@ -281,7 +296,8 @@ def _expired(lang: str) -> Problem:
     )
 
 
-def _download(site: Site, letter: Letter) -> Response:
+def _download(site: Site, letter: Letter, draft: Draft | None = None) -> Response:
+    """The PDF, or with `draft` an email (.eml) with the PDF attached, as a download."""
     wait = site.limit.take(request.remote_addr or "?")
     if wait:
         site.count("limited")
@@ -310,8 +326,12 @@ def _download(site: Site, letter: Letter) -> Response:
         (time.perf_counter() - started) * 1000,
         site.count("pdf"),
     )
-    name = f"{letter.campaign_id}-{letter.recipient_id.replace(':', '-')}-{letter.lang}.pdf"
-    response = Response(pdf, mimetype="application/pdf")
+    stem = f"{letter.campaign_id}-{letter.recipient_id.replace(':', '-')}-{letter.lang}"
+    if draft is not None:
+        message = email_message(draft, pdf, attachment_name(letter))
+        response, name = Response(message, mimetype="message/rfc822"), f"{stem}.eml"
+    else:
+        response, name = Response(pdf, mimetype="application/pdf"), f"{stem}.pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

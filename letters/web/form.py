@@ -123,6 +123,7 @@ class Reading:
     to: str
     mode: str
     letter_lang: str
+    envelope: bool = False  # add a #10 envelope page after the letter
     signature_png: bytes | None = None
     typed_signature: str | None = None  # the name as typed, set in Dancing Script by the letter
     problems: list[Problem] = field(default_factory=list)
@@ -139,6 +140,7 @@ def start_reading(form: ImmutableMultiDict, lang: str) -> Reading:
         to=form.get("to", "pm"),
         mode=form.get("signature_mode", "typed"),
         letter_lang=letter_lang if letter_lang in languages() else lang,
+        envelope=form.get("envelope") == "1",
     )
 
 
@@ -167,7 +169,7 @@ def read_form(
     typed = reading.typed_signature is not None
     sender = replace(sender, signature_png=reading.signature_png, typed_signature=typed)
     try:
-        letter = make_letter(setting, sender, recipient, day)
+        letter = make_letter(setting, sender, recipient, day, envelope=reading.envelope)
         # The core types the sender's name; the page lets the signer type it as they sign it.
         reading.letter = (
             replace(letter, typed_signature=reading.typed_signature) if typed else letter
@@ -175,6 +177,30 @@ def read_form(
     except LettersError as error:
         reading.problems.append(problem(error, lang, _input_of(error.field, setting)))
     return reading
+
+
+def email_problems(letter: Letter, lang: str) -> list[Problem]:
+    """Why this letter cannot go out as an email draft (no address on either side), if so."""
+    problems = []
+    if not letter.sender_email:
+        problems.append(
+            Problem(
+                "email",
+                label(lang, "email"),
+                tr(lang, "is needed for an email draft"),
+                tr(lang, "give your email address, or download the PDF"),
+            )
+        )
+    if not letter.recipient_email:
+        problems.append(
+            Problem(
+                "to-" + letter.recipient_id.replace(":", "-"),
+                label(lang, "to"),
+                tr(lang, "has no known email address"),
+                tr(lang, "download the PDF and mail it (add an envelope page: no stamp needed)"),
+            )
+        )
+    return problems
 
 
 def read_sender(reading: Reading, riding: Riding | None) -> Sender | None:
