@@ -43,6 +43,9 @@ def write_atomic(path: Path, content: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
+        # mkstemp makes the file private (0600); a letter is an ordinary document (0644), which
+        # a print shop's account or a shared drive must be able to read.
+        os.fchmod(fd, 0o644)
         with os.fdopen(fd, "wb") as out:
             out.write(content)
         os.replace(tmp, path)

@@ -259,3 +259,9 @@ def test_missing_fields_are_asked_for_on_a_terminal(tmp_path):
     os.close(master)
     assert b"Postal code:" in output
     assert "Edmonton AB  T6E 1Z8" in pdf_text((tmp_path / "x.pdf").read_bytes())
+
+
+def test_written_letter_is_an_ordinary_readable_file(run):
+    result, files = run(*BASE, "--to", "pm", "--lang", "en", "-o", "x.pdf")
+    assert result.exit_code == 0
+    assert Path("x.pdf").stat().st_mode & 0o777 == 0o644
