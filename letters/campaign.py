@@ -75,6 +75,12 @@ def campaign_ids() -> list[str]:
     return sorted(p.parent.name for p in root.glob("*/campaign.toml"))
 
 
+def default_campaign_id() -> str | None:
+    """The campaign to use when none is named: the only one installed, if there is only one."""
+    ids = campaign_ids()
+    return ids[0] if len(ids) == 1 else None
+
+
 def load_campaign(ref: str | Path, known_portfolios: frozenset[str] | None = None) -> Campaign:
     """Load a campaign by id (from the shipped `campaigns/`) or by path to its campaign.toml.
 

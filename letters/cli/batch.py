@@ -14,7 +14,7 @@ from ..errors import InputError
 from ..lookup import REPRESENT, represent_lookup
 from ..supporters import parse_mapping
 from . import main
-from .options import default_campaign, parse_date
+from .options import campaign_option, parse_date
 
 if TYPE_CHECKING:
     from ..batch import Summary
@@ -83,13 +83,7 @@ Examples:
     --out s3://bucket/letters/2026-02-01                             # see docs/scale.md
 """
 )
-@click.option(
-    "--campaign",
-    "campaign_id",
-    default=default_campaign,
-    show_default="the only campaign",
-    help="Campaign id (see `letters campaigns`).",
-)
+@campaign_option
 @click.option(
     "--input",
     "input_path",

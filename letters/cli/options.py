@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from ..campaign import campaign_ids
+import click
+
+from ..campaign import default_campaign_id
 from ..errors import InputError
 
 
@@ -37,7 +39,11 @@ def parse_date(value: str | None) -> date:
         ) from exc
 
 
-def default_campaign() -> str | None:
-    """The campaign to use when `--campaign` is not given: the only one installed, if so."""
-    ids = campaign_ids()
-    return ids[0] if len(ids) == 1 else None
+# `--campaign` as `letters write` and `letters batch` take it: optional while one is installed.
+campaign_option = click.option(
+    "--campaign",
+    "campaign_id",
+    default=default_campaign_id,
+    show_default="the only campaign",
+    help="Campaign id (see `letters campaigns`).",
+)

@@ -16,7 +16,7 @@ from ..people import ROLES, load_directory, make_sender
 from ..pipeline import Setting, letter_bytes, make_letter
 from ..signature import read_signature
 from . import main
-from .options import default_campaign, parse_date, read_input
+from .options import campaign_option, parse_date, read_input
 from .signing import open_identity, passphrase_options
 
 REQUIRED = {
@@ -55,13 +55,7 @@ Examples:
   letters write … --signature signature.png --sign-with me.p12 --format eml
 """
 )
-@click.option(
-    "--campaign",
-    "campaign_id",
-    default=default_campaign,
-    show_default="the only campaign",
-    help="Campaign id (see `letters campaigns`).",
-)
+@campaign_option
 @click.option("--to", help="pm, minister:<portfolio id> or mp:<riding or name>.")
 @click.option("--lang", help="Language of the letter: " + ", ".join(languages()) + ".")
 @click.option("--name", help="Your full name, as you sign.")

@@ -30,7 +30,7 @@ from flask import (
 )
 from werkzeug.exceptions import HTTPException
 
-from ..campaign import campaign_ids
+from ..campaign import campaign_ids, default_campaign_id
 from ..compose import Letter
 from ..email_draft import Draft, attachment_name, email_message
 from ..errors import LettersError
@@ -151,12 +151,14 @@ def create_app(
 
 
 def _only_campaign() -> str:
-    ids = campaign_ids()
-    if len(ids) != 1:
+    campaign = default_campaign_id()
+    if campaign is None:
         raise LettersError(
-            "is required", field="campaign", fix=f"pass --campaign, one of: {', '.join(ids)}"
+            "is required",
+            field="campaign",
+            fix=f"pass --campaign, one of: {', '.join(campaign_ids())}",
         )
-    return ids[0]
+    return campaign
 
 
 def _install_gettext(app: Flask) -> None:
