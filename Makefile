@@ -7,7 +7,7 @@ DEMO := --campaign end-ice-contracts --date 2026-02-01 --name "Heather Lim" \
 	--street "10234 82 Avenue NW" --city Edmonton --province AB --postal-code "T6E 1Z8" \
 	--riding "Edmonton Strathcona" --email heather.lim@example.ca
 
-.PHONY: demo test lint review system-deps browser-deps serve bench-serve screenshots clean house batch-demo
+.PHONY: demo test test-latest lock lint review system-deps browser-deps serve bench-serve screenshots clean house batch-demo
 
 # WeasyPrint needs Pango; HarfBuzz's subsetter makes each PDF about 7x faster than fontTools.
 system-deps:
@@ -46,13 +46,47 @@ node_modules/axe-core/axe.min.js:
 	@command -v npm >/dev/null && npm install --no-save --no-package-lock --no-audit --no-fund -s axe-core@4 \
 	  || echo "No npm: the accessibility check will be skipped"
 
-$(VENV)/.installed: pyproject.toml | system-deps
+# Installs come from the lock files in requirements/ (exact versions with hashes, made by
+# `make lock`), never from whatever PyPI has today. `make demo` needs only the runtime lock;
+# `make test` adds the test, cluster and s3 extras from requirements/dev.txt. The project itself
+# goes in last with --no-deps and --no-build-isolation (its build backend is in the lock too).
+INSTALL_SELF = $(PIP) install -q --no-deps --no-build-isolation -e .
+
+$(VENV)/.runtime: requirements/runtime.txt pyproject.toml | system-deps
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -e '.[test,cluster,s3]'
+	$(PIP) install -q --require-hashes -r requirements/runtime.txt
+	$(INSTALL_SELF)
 	touch $@
 
-demo: $(VENV)/.installed
+$(VENV)/.installed: requirements/dev.txt $(VENV)/.runtime
+	$(PIP) install -q --require-hashes -r requirements/dev.txt
+	$(INSTALL_SELF)
+	touch $@
+
+# Regenerates both locks from pyproject.toml's ranges with uv (kept in its own venv, .venv-lock):
+# existing pins stay where pyproject.toml still allows them, so adding a dependency changes only
+# what it needs. `make lock UPGRADE=1` moves everything to the newest allowed release.
+# The runtime lock is constrained by the full one, so demo and test run the same versions.
+LOCK_UV := .venv-lock/bin/uv
+LOCK_OPTS := --quiet --generate-hashes --universal --python-version 3.11 $(if $(UPGRADE),--upgrade)
+lock:
+	test -x $(LOCK_UV) || (python3 -m venv .venv-lock && .venv-lock/bin/pip install -q uv)
+	$(LOCK_UV) pip compile $(LOCK_OPTS) pyproject.toml requirements/build.in \
+	  --extra test --extra cluster --extra s3 -o requirements/dev.txt
+	$(LOCK_UV) pip compile $(LOCK_OPTS) pyproject.toml requirements/build.in \
+	  -c requirements/dev.txt -o requirements/runtime.txt
+
+# The suite against the newest releases pyproject.toml allows, in a throwaway venv: drift shows
+# here before a lock refresh ships it. Not part of CI; a failure is news, not a broken build.
+test-latest: | system-deps browser-deps
+	rm -rf .venv-latest && python3 -m venv .venv-latest
+	.venv-latest/bin/pip install -q --upgrade pip
+	.venv-latest/bin/pip install -q --upgrade --upgrade-strategy eager -e '.[test,cluster,s3]'
+	.venv-latest/bin/pip freeze --exclude-editable > .venv-latest/versions.txt
+	.venv-latest/bin/python -m pytest -q -p no:cacheprovider
+	.venv-latest/bin/letters i18n check --strict
+
+demo: $(VENV)/.runtime
 	@mkdir -p output/demo
 	@$(LETTERS) write $(DEMO) --to pm --lang en -o output/demo/pm-en.pdf
 	@$(LETTERS) write $(DEMO) --to pm --lang fr -o output/demo/pm-fr.pdf
@@ -61,7 +95,7 @@ demo: $(VENV)/.installed
 # The whole House (44th Parliament) from the House's own exports, into directory/house.toml,
 # so `--to mp` and a riding column reach every MP. Merges: running it again changes nothing.
 SHARED_DATA ?= ../shared/data
-house: $(VENV)/.installed
+house: $(VENV)/.runtime
 	@$(LETTERS) directory import $(SHARED_DATA)/house-of-commons-members-44th.xml \
 	  $(SHARED_DATA)/house-of-commons-legislators-44th.json \
 	  --districts $(SHARED_DATA)/ca_federal_electoral_districts-2023.csv
@@ -69,7 +103,7 @@ house: $(VENV)/.installed
 # The batch on examples/supporters.csv: a letter to the PM and to each supporter's own MP, print
 # packs, manifest.csv and errors.csv in output/end-ice-contracts/supporters-2026-02-01/. With
 # ../shared/data present it first imports the whole House, so every riding finds its MP.
-batch-demo: $(VENV)/.installed
+batch-demo: $(VENV)/.runtime
 	@if [ ! -f directory/house.toml ] && [ -f $(SHARED_DATA)/house-of-commons-members-44th.xml ]; then \
 	  $(MAKE) --no-print-directory house; fi
 	@$(LETTERS) batch --campaign end-ice-contracts --input examples/supporters.csv \
@@ -82,11 +116,11 @@ test: $(VENV)/.installed browser-deps
 	$(LETTERS) i18n check --strict
 
 # The translation review a reviewer reads: messages English | French, then the letters side by side.
-review: $(VENV)/.installed
+review: $(VENV)/.runtime
 	$(LETTERS) i18n review --campaign end-ice-contracts --locale fr -o output/review/end-ice-contracts-fr.pdf
 
 # The campaign's web page on http://127.0.0.1:8000/ (Ctrl+C stops it).
-serve: $(VENV)/.installed
+serve: $(VENV)/.runtime
 	$(LETTERS) serve
 
 bench-serve: $(VENV)/.installed
@@ -100,4 +134,4 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check letters tests benchmarks
 
 clean:
-	rm -rf $(VENV) build dist output/*/
+	rm -rf $(VENV) .venv-latest .venv-lock build dist output/*/
