@@ -1,9 +1,10 @@
 """Postal code -> federal riding, from Open North's Represent API, politely and cached on disk.
 
 Represent (https://represent.opennorth.ca/api/) answers `GET /postcodes/{CODE}/` with the
-representatives whose district contains the code's centroid (`representatives_centroid`) or
-overlaps its area (`representatives_concordance`). We take the House of Commons member's
-`district_name`. Its documented limit is 60 requests a minute; every answer is kept in SQLite so
+representatives whose district contains the code's centroid (`representatives_centroid`) and
+those whose district overlaps its area (`representatives_concordance`). A rural code can touch
+several ridings (K0A 1K0 touches seven): every House of Commons `district_name` of the concordance
+is kept, the centroid's only orders them, and a caller that needs one MP asks the person. Its documented limit is 60 requests a minute; every answer is kept in SQLite so
 no code is asked twice, across runs. A failure is the row's problem, never the run's.
 """
 
@@ -47,38 +48,54 @@ def riding_unknown(postal_code: str | None, row: int | None, why: str = "") -> I
     )
 
 
-class SpansRidings(ValueError):
-    """The postal code's area lies in more than one riding and its centroid names no MP."""
+def several_ridings(
+    postal_code: str | None, ridings: tuple[str, ...], row: int | None
+) -> InputError:
+    """The row error when a postal code's area touches several ridings: never guess the MP."""
+    return InputError(
+        "postal code %(code)s touches %(count)s ridings: %(ridings)s",
+        field="riding",
+        row=row,
+        fix="add a riding column naming one of them",
+        values={"code": postal_code or "", "count": len(ridings), "ridings": ", ".join(ridings)},
+    )
 
 
-def district_from_answer(answer: object) -> str | None:
-    """The House of Commons district in a Represent postcode answer, or None when it has none.
+def _house_districts(entries: object, key: str) -> list[str]:
+    if not isinstance(entries, list):
+        raise ValueError(f"{key} is not a list")
+    return [
+        e["district_name"]
+        for e in entries
+        if isinstance(e, dict)
+        and isinstance(e.get("district_name"), str)
+        and (
+            e.get("elected_office") == "MP"
+            or e.get("representative_set_name") == "House of Commons"
+        )
+    ]
 
-    The centroid's member wins; otherwise the concordance must agree on one district.
-    Raises ValueError when the answer does not have Represent's shape, SpansRidings when the
-    code's area lies in several ridings.
+
+def districts_from_answer(answer: object) -> tuple[str, ...]:
+    """Every House of Commons district a Represent postcode answer touches, the centroid's first.
+
+    The concordance (every district the code's area overlaps) is the answer; the centroid's
+    district is only a hint that orders it, and stands alone only when the concordance is empty
+    (Represent then knows no area for the code). Raises ValueError when the answer does not have
+    Represent's shape.
     """
     if not isinstance(answer, dict):
         raise ValueError("not a Represent postcode answer")
-    for key in ("representatives_centroid", "representatives_concordance"):
-        entries = answer.get(key, [])
-        if not isinstance(entries, list):
-            raise ValueError(f"{key} is not a list")
-        districts = {
-            e["district_name"]
-            for e in entries
-            if isinstance(e, dict)
-            and isinstance(e.get("district_name"), str)
-            and (
-                e.get("elected_office") == "MP"
-                or e.get("representative_set_name") == "House of Commons"
-            )
-        }
-        if len(districts) == 1:
-            return districts.pop()
-        if len(districts) > 1:
-            raise SpansRidings("the postal code spans ridings: " + ", ".join(sorted(districts)))
-    return None
+    centroid = _house_districts(
+        answer.get("representatives_centroid", []), "representatives_centroid"
+    )
+    concordance = _house_districts(
+        answer.get("representatives_concordance", []), "representatives_concordance"
+    )
+    if not concordance:
+        return tuple(dict.fromkeys(centroid))
+    hint = [d for d in centroid if d in concordance]
+    return tuple(dict.fromkeys([*hint, *sorted(concordance, key=str.casefold)]))
 
 
 class RidingLookup:
@@ -115,9 +132,11 @@ class RidingLookup:
         Path(cache).parent.mkdir(parents=True, exist_ok=True)
         # Callers that share one instance between threads (the web page) hold a lock around it.
         self._db = sqlite3.connect(cache, check_same_thread=False)
+        # `ridings` is a JSON list. The older `postcodes` table kept the centroid's riding
+        # alone, which can be the wrong MP: it is left unread.
         self._db.execute(
-            "CREATE TABLE IF NOT EXISTS postcodes "
-            "(code TEXT PRIMARY KEY, district TEXT, problem TEXT, asked_at REAL NOT NULL)"
+            "CREATE TABLE IF NOT EXISTS postcode_ridings "
+            "(code TEXT PRIMARY KEY, ridings TEXT, problem TEXT, asked_at REAL NOT NULL)"
         )
 
     def close(self) -> None:
@@ -130,23 +149,34 @@ class RidingLookup:
         self.close()
 
     def riding(self, postal_code: str, row: int | None = None) -> str:
-        """The riding's name as Represent writes it, or a row-level InputError saying why not."""
+        """The riding's name as Represent writes it, or a row-level InputError saying why not
+        (among the reasons: the code's area touches several ridings, named in the error)."""
+        found = self.ridings(postal_code, row)
+        if len(found) > 1:
+            raise several_ridings(normalise_postal_code(postal_code, row), found, row)
+        return found[0]
+
+    def ridings(self, postal_code: str, row: int | None = None) -> tuple[str, ...]:
+        """Every riding the postal code's area touches (at least one, the centroid's first),
+        or a row-level InputError saying why none is known."""
         code = normalise_postal_code(postal_code, row).replace(" ", "")
         cached = self._db.execute(
-            "SELECT district, problem FROM postcodes WHERE code = ?", (code,)
+            "SELECT ridings, problem FROM postcode_ridings WHERE code = ?", (code,)
         ).fetchone()
         if cached is None:
             if self._failures >= GIVE_UP_AFTER:
                 raise riding_unknown(postal_code, row, "Represent cannot be reached")
-            cached = self._ask(code, postal_code, row)
+            found, problem = self._ask(code, postal_code, row)
+            cached = (json.dumps(found) if found else None, problem)
             self._db.execute(
-                "INSERT OR REPLACE INTO postcodes VALUES (?, ?, ?, ?)", (code, *cached, time.time())
+                "INSERT OR REPLACE INTO postcode_ridings VALUES (?, ?, ?, ?)",
+                (code, *cached, time.time()),
             )
             self._db.commit()
-        district, problem = cached
-        if district is None:
+        ridings, problem = cached
+        if ridings is None:
             raise riding_unknown(postal_code, row, problem)
-        return district
+        return tuple(json.loads(ridings))
 
     def _pace(self) -> None:
         """Wait so that no 60-second window holds more than `per_minute` requests."""
@@ -160,8 +190,10 @@ class RidingLookup:
             self.sleep(wait)
         self._sent.append(self.clock())
 
-    def _ask(self, code: str, written: str, row: int | None) -> tuple[str | None, str | None]:
-        """One request: (district, None) or (None, why) for a definite answer, which is cached;
+    def _ask(
+        self, code: str, written: str, row: int | None
+    ) -> tuple[list[str] | None, str | None]:
+        """One request: (districts, None) or (None, why) for a definite answer, which is cached;
         a row error for a passing failure (network, timeout, 429, garbled answer), which is not."""
         self._pace()
         self.requests += 1
@@ -188,12 +220,12 @@ class RidingLookup:
             raise riding_unknown(written, row, f"Represent cannot be reached: {reason}") from error
         self._failures = 0
         try:
-            district = district_from_answer(json.loads(body))
-        except SpansRidings as error:
-            return None, str(error)
+            districts = districts_from_answer(json.loads(body))
         except (UnicodeDecodeError, ValueError) as error:  # JSONDecodeError is a ValueError
             raise riding_unknown(written, row, "unexpected answer from Represent") from error
-        return (district, None) if district else (None, "Represent lists no MP for this code")
+        if not districts:
+            return None, "Represent lists no MP for this code"
+        return list(districts), None
 
 
 def represent_lookup(

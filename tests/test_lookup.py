@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from letters.errors import InputError
-from letters.lookup import RidingLookup, district_from_answer
+from letters.lookup import RidingLookup, districts_from_answer
 
 
 def mp(district: str, name: str = "A Member") -> dict:
@@ -56,6 +56,35 @@ ANSWERS = {
     "K1A0A6": (200, postcode("K1A0A6", [], [mp("Ottawa Centre"), mp("Ottawa Centre")])),
     "J8X1A1": (200, postcode("J8X1A1", [], [mp("Hull—Aylmer"), mp("Gatineau")])),
     "T5A1B7": (200, postcode("T5A1B7", [MAYOR])),
+    # The centroid lies in one riding, the area touches two: the centroid is only a hint.
+    "T6E2A1": (
+        200,
+        postcode(
+            "T6E2A1",
+            [mp("Edmonton Strathcona")],
+            [mp("Edmonton Centre", "Eleanor Olszewski"), mp("Edmonton Strathcona")],
+        ),
+    ),
+    # A rural code: seven ridings (as K0A 1K0 really does).
+    "K0A1K0": (
+        200,
+        postcode(
+            "K0A1K0",
+            [mp("Carleton")],
+            [
+                mp(name)
+                for name in (
+                    "Nepean",
+                    "Carleton",
+                    "Kanata",
+                    "Lanark—Frontenac",
+                    "Orléans",
+                    "Prescott—Russell—Cumberland",
+                    "Leeds—Grenville—Thousand Islands—Rideau Lakes",
+                )
+            ],
+        ),
+    ),
     "H0H0H0": (404, {"error": "Not found"}),
     "M5V2T6": (429, {"error": "Too many requests"}),
     "V6B1A1": (200, "{not json"),
@@ -153,7 +182,8 @@ def test_unknown_postal_code_404_is_a_row_error_and_is_cached(lookup):
         ("V6B 1A1", "unexpected answer"),
         ("S4P 3Y2", "lists no MP"),
         ("T5A 1B7", "lists no MP"),
-        ("J8X 1A1", "spans ridings: Gatineau, Hull—Aylmer"),
+        ("J8X 1A1", "touches 2 ridings: Gatineau, Hull—Aylmer"),
+        ("T6E 2A1", "touches 2 ridings: Edmonton Strathcona, Edmonton Centre"),
         ("R3C 4T3", "answered 500"),
         ("X0A 0H0", "cannot be reached"),  # the server sleeps longer than the timeout
     ],
@@ -161,11 +191,8 @@ def test_unknown_postal_code_404_is_a_row_error_and_is_cached(lookup):
 def test_each_failure_is_a_row_error_never_a_crash(lookup, code, reason):
     with pytest.raises(InputError, match=reason) as caught:
         lookup.riding(code, row=9)
-    assert (caught.value.field, caught.value.row, caught.value.fix) == (
-        "riding",
-        9,
-        "add a riding column or rerun with --lookup represent",
-    )
+    assert (caught.value.field, caught.value.row) == ("riding", 9)
+    assert "add a riding column" in caught.value.fix
 
 
 def test_passing_failures_are_asked_again_on_the_next_run(lookup):
@@ -217,7 +244,45 @@ def test_non_http_base_url_is_refused(tmp_path):
 
 def test_answer_without_represent_shape_is_refused():
     with pytest.raises(ValueError):
-        district_from_answer(["not", "a", "postcode"])
+        districts_from_answer(["not", "a", "postcode"])
+
+
+def test_every_riding_the_area_touches_the_centroids_first(lookup):
+    assert lookup.ridings("K0A 1K0") == (
+        "Carleton",
+        "Kanata",
+        "Lanark—Frontenac",
+        "Leeds—Grenville—Thousand Islands—Rideau Lakes",
+        "Nepean",
+        "Orléans",
+        "Prescott—Russell—Cumberland",
+    )
+    assert lookup.ridings("T6E 2A1") == ("Edmonton Strathcona", "Edmonton Centre")
+    assert lookup.ridings("T6E 1Z8") == ("Edmonton Strathcona",)
+
+
+def test_a_code_touching_several_ridings_never_gets_the_centroids_mp(lookup):
+    with pytest.raises(InputError) as caught:
+        lookup.riding("K0A 1K0", row=7)
+    assert str(caught.value) == (
+        "row 7: riding: postal code K0A 1K0 touches 7 ridings: Carleton, Kanata, "
+        "Lanark—Frontenac, Leeds—Grenville—Thousand Islands—Rideau Lakes, Nepean, Orléans, "
+        "Prescott—Russell—Cumberland; fix: add a riding column naming one of them"
+    )
+
+
+def test_the_old_centroid_cache_is_not_trusted(represent, tmp_path):
+    import sqlite3
+
+    cache = tmp_path / "cache.sqlite"
+    with sqlite3.connect(cache) as old:  # a cache written before the concordance was read
+        old.execute(
+            "CREATE TABLE postcodes (code TEXT PRIMARY KEY, district TEXT, problem TEXT, "
+            "asked_at REAL NOT NULL)"
+        )
+        old.execute("INSERT INTO postcodes VALUES ('T6E2A1', 'Edmonton Strathcona', NULL, 0)")
+    with RidingLookup(cache, base_url=represent) as lookup:
+        assert len(lookup.ridings("T6E 2A1")) == 2 and lookup.requests == 1
 
 
 def test_cli_finds_the_riding_and_its_mp(represent, tmp_path, monkeypatch):
@@ -234,6 +299,51 @@ def test_cli_finds_the_riding_and_its_mp(represent, tmp_path, monkeypatch):
     result = runner.invoke(main, [*args, "H0H 0H0"])
     assert result.exit_code == 2
     assert "riding unknown for H0H 0H0" in result.output
+
+
+def test_cli_lists_every_riding_a_code_touches_with_its_mp(represent, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from letters.cli import main
+
+    monkeypatch.setenv("LETTERS_DIRECTORY", str(tmp_path / "house.toml"))
+    args = ["directory", "riding", "--lookup-url", represent, "--timeout", "0.2", "T6E 2A1"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "T6E 2A1 touches 2 ridings; a letter goes to the MP of the one the address is in:",
+        "Edmonton Strathcona: mp:edmonton-strathcona (Heather McPherson)",
+        "Edmonton Centre: no MP in the directory (import the House with `letters directory "
+        "import`)",
+    ]
+
+
+def test_batch_row_in_several_ridings_is_an_error_asking_for_a_riding_column(
+    represent, tmp_path, monkeypatch
+):
+    import csv
+
+    from click.testing import CliRunner
+
+    from letters.cli import main
+
+    monkeypatch.setenv("LETTERS_DIRECTORY", str(tmp_path / "directory" / "house.toml"))
+    source = tmp_path / "s.csv"
+    source.write_text(
+        "name,street,city,province,postal code\n"
+        "Ann Lee,1 Main St,Edmonton,AB,T6E 1Z8\n"
+        "Bo Chan,2 Main St,Edmonton,AB,T6E 2A1\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    args = ["batch", "--input", str(source), "--to", "mp", "--out", str(out), "--dry-run"]
+    result = CliRunner().invoke(main, [*args, "--lookup", "represent", "--lookup-url", represent])
+    assert result.exit_code == 0, result.output
+    with (out / "errors.csv").open(encoding="utf-8-sig") as errors:
+        [error] = list(csv.DictReader(errors))
+    assert (error["row"], error["field"]) == ("3", "riding")
+    assert "touches 2 ridings: Edmonton Strathcona, Edmonton Centre" in error["problem"]
+    assert error["fix"] == "add a riding column naming one of them"
 
 
 def test_represent_lookup_is_a_riding_function_cached_beside_the_directory(

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import click
 
+from ..errors import DirectoryError
 from ..house import import_house, read_house
 from ..lookup import REPRESENT, RidingLookup, default_cache
-from ..people import load_directory
+from ..people import load_directory, normalise_postal_code
 from ..resources import imported_directory_path
 from . import main
 from .options import parse_date
@@ -80,12 +81,29 @@ def show() -> None:
 def riding(postal_code, lookup_url, timeout) -> None:
     """Find a postal code's riding with Open North's Represent, and its MP in the directory.
 
-    Answers are cached in directory/represent.sqlite: no code is asked twice.
+    A code whose area touches several ridings lists each with its MP: the letter goes to the
+    one the address is in. Answers are cached in directory/represent.sqlite: no code is asked
+    twice.
     """
     with RidingLookup(default_cache(), base_url=lookup_url, timeout=timeout) as lookup:
-        name = lookup.riding(postal_code)
-    mp = load_directory().mp_for(name)
-    click.echo(f"{name}: {mp.id} ({mp.full_name})")
+        names = lookup.ridings(postal_code)
+    directory = load_directory()
+    if len(names) > 1:
+        click.echo(
+            f"{normalise_postal_code(postal_code)} touches {len(names)} ridings; "
+            "a letter goes to the MP of the one the address is in:"
+        )
+    for name in names:
+        try:
+            mp = directory.mp_for(name)
+        except DirectoryError:
+            if len(names) == 1:
+                raise
+            click.echo(
+                f"{name}: no MP in the directory (import the House with `letters directory import`)"
+            )
+            continue
+        click.echo(f"{name}: {mp.id} ({mp.full_name})")
 
 
 def _summary(house, target: Path) -> None:
