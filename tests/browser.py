@@ -250,3 +250,46 @@ if __name__ == "__main__":
     if reason:
         sys.exit(f"cannot take screenshots: {reason}")
     screenshots(ROOT / (sys.argv[1] if len(sys.argv) > 1 else "docs"))
+
+
+# Chromium DevTools' "Fast 3G" preset (front_end/core/sdk/NetworkManager.ts): 562.5 ms latency,
+# 1.6 Mbit/s down and 750 kbit/s up, each times 0.9.
+FAST_3G = {
+    "offline": False,
+    "latency": 562.5,
+    "downloadThroughput": 1.6 * 1000 * 1000 / 8 * 0.9,
+    "uploadThroughput": 750 * 1000 / 8 * 0.9,
+}
+PHONE = (390, 844)
+
+
+def emulate_phone_on_fast_3g(driver) -> None:
+    """A 390×844 phone on DevTools' Fast 3G, through the DevTools protocol."""
+    width, height = PHONE
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 2, "mobile": True},
+    )
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.emulateNetworkConditions", FAST_3G)
+
+
+def transferred(driver) -> int:
+    """Bytes this page's navigation and resources took over the network (0 for cache hits)."""
+    return int(
+        driver.execute_script(
+            "return performance.getEntries().filter(e => 'transferSize' in e)"
+            ".reduce((sum, e) => sum + e.transferSize, 0)"
+        )
+    )
+
+
+def wait_loaded(driver) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 120).until(
+        lambda d: d.execute_script(
+            "return document.readyState === 'complete' && "
+            "(!document.fonts || document.fonts.status === 'loaded')"
+        )
+    )

@@ -8,6 +8,7 @@ import logging
 import re
 import struct
 import zlib
+from html import unescape
 
 import pytest
 from markupsafe import escape
@@ -58,6 +59,7 @@ FIELDS = {
     "riding": "Edmonton Strathcona",
     "to": "pm",
     "signature_mode": "typed",
+    "demands_shown": "1",
 }
 
 
@@ -79,8 +81,11 @@ def png(width: int = 300, height: int = 100) -> bytes:
 
 def summary(html: str) -> list[tuple[str, str]]:
     """The error summary's (link target, text) pairs."""
-    block = html[html.index('id="error-summary"') : html.index("<h1")]
-    return re.findall(r'<a href="#([^"]+)">([^<]+)</a>', block)
+    block = html[html.index('id="error-summary"') :].split("</div>")[0]
+    return [
+        (target, unescape(text))
+        for target, text in re.findall(r'<a href="#([^"]+)">([^<]+)</a>', block)
+    ]
 
 
 def test_home_redirects_to_the_browsers_first_language(client):
@@ -101,13 +106,37 @@ def test_unknown_language_or_page_gets_a_404_page_not_a_crash(client):
 def test_french_page_speaks_french_and_links_to_english(client):
     html = client.get("/fr/").get_data(as_text=True)
     assert '<html lang="fr-CA">' in html
-    assert "Nom complet" in html and "Code postal" in html and "Télécharger le PDF" in html
-    assert '<a href="/en/" lang="en" hreflang="en">English</a>' in html
+    assert "Code postal" in html and "Trouver mon député" in html
+    # The switch posts the form to the English page: what was typed comes along.
+    assert (
+        '<button type="submit" form="letter-form" formaction="/en/" name="action" '
+        'value="switch" lang="en">English</button>'
+    ) in html
     assert "Rien de ce que vous tapez ici n’est conservé\u00a0:" in html
 
 
-def test_every_demand_is_ticked_and_every_campaign_minister_offered(client, setting):
+def test_the_first_screen_is_the_postal_code_and_one_button(client):
     html = client.get("/en/").get_data(as_text=True)
+    main = html.split('<main id="main" tabindex="-1">')[1]
+    buttons = re.findall(r"<button[^>]*>", main)
+    assert len(buttons) == 1 and 'value="find"' in buttons[0]
+    assert re.search(r'id="postal_code"[^>]*autocomplete="postal-code"', main)
+    assert main.index('id="postal_code"') < main.index('<details class="background"')
+    assert 'name="name"' not in main  # the rest comes once the MP is found
+
+
+def test_switching_language_keeps_every_field(client):
+    data = {**FIELDS, "note": "Mon texte.", "signature_drawn": "", "email": "a@example.ca"}
+    response = client.post("/fr/", data={**data, "csrf_token": token(client), "action": "switch"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and '<html lang="fr-CA">' in html
+    for value in ("Heather Lim", "10234 82 Avenue NW", "Edmonton", "a@example.ca", "T6E 1Z8"):
+        assert f'value="{value}"' in html
+    assert "Mon texte.</textarea>" in html
+
+
+def test_every_demand_is_ticked_and_every_campaign_minister_offered(client, setting):
+    html = post(client, action="find", to="mp", demand=[], demands_shown="").get_data(as_text=True)
     for demand in setting.campaign.demands:
         assert re.search(
             rf'id="demand-{demand.id}" name="demand" value="{demand.id}" checked', html
@@ -142,32 +171,64 @@ def test_post_without_the_csrf_token_is_refused_with_the_form_kept(client):
     assert response.status_code == 400
     assert response.mimetype == "text/html"
     html = response.get_data(as_text=True)
-    assert "Form: has expired or did not come from this page" in html
+    assert "The form has expired: check your details and send it again." in html
     assert 'value="Heather Lim"' in html
 
 
 def test_every_bad_field_is_listed_at_the_top_and_linked(client):
-    response = post(client, name="", postal_code="ZZZ", email="nope", demand=[])
+    response = post(client, "en", "download", name="", postal_code="ZZZ", email="nope", demand=[])
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     problems = dict(summary(html))
-    assert set(problems) == {"name", "postal_code", "email", "demand-export-permits"}
-    assert problems["postal_code"].startswith("Postal code: invalid postal code")
-    assert "fix: write it as A1A 1A1" in problems["postal_code"]
+    assert problems == {
+        "postal_code": "Check the postal code: it has 6 characters, like K1A 0A6.",
+        "name": "Enter your name as you sign letters.",
+        "email": "Invalid email 'nope': write it as name@example.ca.",
+        "demand-export-permits": "Tick at least one demand.",
+    }
     ids = set(re.findall(r' id="([^"]+)"', html))
     assert set(problems) <= ids
-    assert re.search(
-        r'id="postal_code"[^>]*aria-describedby="postal_code-hint postal_code-error"', html
-    )
+    assert re.search(r'id="postal_code"[^>]*aria-describedby="postal_code-error"', html)
     assert re.search(r'id="postal_code"[^>]*aria-invalid="true"', html)
+    assert 'type="email" id="email"' in html and 'inputmode="email"' in html
+
+
+@pytest.mark.parametrize(
+    ("typed", "sentence"),
+    [
+        ("T2T BB4", "Check the postal code: the 4th character should be a digit."),
+        ("T2T 0BB", "Check the postal code: the 6th character should be a digit."),
+        ("12T 0B4", "Check the postal code: the 1st character should be a letter."),
+        ("D2T 0B4", "Check the postal code: no postal code uses the letters D, F, I, O, Q or U."),
+        ("T2T 0B", "Check the postal code: it has 6 characters, like K1A 0A6."),
+    ],
+)
+def test_a_postal_code_slip_gets_one_sentence_about_it(client, typed, sentence):
+    problems = dict(summary(post(client, "en", "find", postal_code=typed).get_data(as_text=True)))
+    assert problems == {"postal_code": sentence}
+
+
+@pytest.mark.parametrize("typed", ["t2t ob4", "T2TOB4", "t2t-0b4", "T2T 0B4"])
+def test_obvious_postal_code_slips_are_corrected_and_shown(client, typed):
+    html = post(client, "en", "find", postal_code=typed, province="").get_data(as_text=True)
+    assert 'value="T2T 0B4"' in html and "error-summary" not in html
+    assert ("We read your postal code as T2T 0B4." in html) == (typed != "T2T 0B4")
+    assert '<option value="AB" selected>' in html  # the province, from the first letter
+
+
+def test_french_postal_code_sentence_uses_french_ordinals(client):
+    problems = dict(
+        summary(post(client, "fr", "find", postal_code="T2T BB4").get_data(as_text=True))
+    )
+    assert problems == {
+        "postal_code": "Vérifiez le code postal\u00a0: le 4e caractère devrait être un chiffre."
+    }
 
 
 def test_errors_speak_french_with_french_numbers(client):
-    html = post(client, "fr", postal_code="ZZZ", note="x" * 2345).get_data(as_text=True)
+    html = post(client, "fr", note="x" * 2345).get_data(as_text=True)
     problems = dict(summary(html))
-    assert problems["postal_code"].startswith("Code postal\u00a0: code postal non valide")
-    assert "pour corriger\u00a0: écrivez-le sous la forme A1A 1A1" in problems["postal_code"]
-    assert "compte 2\u00a0345\u00a0caractères" in problems["note"]
+    assert "Compte 2\u00a0345\u00a0caractères" in problems["note"]
     assert "2\u00a0000\u00a0caractères au plus" in problems["note"]
 
 
@@ -250,7 +311,9 @@ def test_hostile_text_is_printed_as_text_never_markup(client, hostile):
 
 
 def test_oversized_fields_get_a_message_not_a_crash(client):
-    response = post(client, name="N" * 50_000, street1="S" * 300, city="C" * 9_000)
+    response = post(
+        client, "en", "download", name="N" * 50_000, street1="S" * 300, city="C" * 9_000
+    )
     assert response.status_code == 422
     problems = dict(summary(response.get_data(as_text=True)))
     assert "shorten it to at most 120 characters" in problems["name"]
@@ -278,17 +341,20 @@ def huge_png() -> bytes:
 
 def test_a_20000_by_20000_png_is_refused_with_the_limits(client, huge_png):
     response = post(
-        client, "fr", signature_mode="upload", signature_file=(io.BytesIO(huge_png), "big.png")
+        client,
+        "fr",
+        "download",
+        signature_mode="upload",
+        signature_file=(io.BytesIO(huge_png), "big.png"),
     )
     assert response.status_code == 422
     problems = dict(summary(response.get_data(as_text=True)))
-    assert "l’image dépasse 10\u00a0mégapixels" in problems["signature_file"]
+    assert "L’image dépasse 10\u00a0mégapixels" in problems["signature_file"]
     assert "2\u00a0Mo et 10\u00a0mégapixels" in problems["signature_file"]
 
 
 NOT_AN_IMAGE = (
-    "Signature: not a readable PNG or JPEG image; "
-    "fix: give a PNG or JPEG image of at most 2 MB and 10 megapixels"
+    "Not a readable PNG or JPEG image: give a PNG or JPEG image of at most 2 MB and 10 megapixels."
 )
 
 
@@ -297,8 +363,8 @@ NOT_AN_IMAGE = (
     [
         (
             "data:image/png;base64," + base64.b64encode(b"<svg onload=alert(1)>").decode(),
-            "Signature: SVG is not accepted (it can carry scripts and links); "
-            "fix: export it as PNG, or photograph your signature",
+            "SVG is not accepted (it can carry scripts and links): "
+            "export it as PNG, or photograph your signature.",
         ),
         ("data:text/html;base64,PHNjcmlwdD4=", NOT_AN_IMAGE),
         ("data:image/png;base64,@@not base64@@", NOT_AN_IMAGE),
@@ -309,12 +375,18 @@ def test_a_drawn_signature_that_is_not_an_image_is_refused(client, drawn, proble
     response = post(client, action="download", signature_mode="draw", signature_drawn=drawn)
     assert response.status_code == 422
     problems = dict(summary(response.get_data(as_text=True)))
-    assert problems["mode-draw"] == problem
+    assert problems["signature-pad"] == problem
 
 
 def test_draw_mode_without_a_drawing_says_what_to_do(client):
-    problems = dict(summary(post(client, signature_mode="draw").get_data(as_text=True)))
-    assert "draw or upload your signature, or type your name instead" in problems["mode-draw"]
+    response = post(client, action="download", signature_mode="draw")
+    problems = dict(summary(response.get_data(as_text=True)))
+    assert "draw or upload your signature, or type your name instead" in problems["signature-pad"]
+
+
+def test_a_draft_without_a_drawing_signs_with_the_typed_name(client):
+    html = post(client, signature_mode="draw", name="").get_data(as_text=True)
+    assert '<p class="typed-signature">Your name</p>' in html and "error-summary" not in html
 
 
 def test_a_request_over_3_mb_gets_the_413_page(client):
@@ -324,10 +396,33 @@ def test_a_request_over_3_mb_gets_the_413_page(client):
 
 
 def test_my_mp_without_a_known_riding_names_the_riding_field(client):
-    problems = dict(summary(post(client, to="mp", riding="").get_data(as_text=True)))
-    assert "no member of Parliament is known for this riding" in problems["riding"]
+    problems = dict(
+        summary(post(client, "en", "download", to="mp", riding="").get_data(as_text=True))
+    )
+    assert problems["riding"] == (
+        "Choose your riding from the list, or write to the Prime Minister or a minister."
+    )
     problems = dict(summary(post(client, riding="Atlantis").get_data(as_text=True)))
-    assert "is not a federal riding this page knows" in problems["riding"]
+    assert problems["riding"] == "Choose your riding from the list."
+
+
+def test_a_riding_typo_gets_one_suggestion_to_tap(client):
+    html = post(client, "en", "find", to="mp", riding="Edmonton Stratcona").get_data(as_text=True)
+    assert dict(summary(html)) == {"riding": "Check the riding: did you mean Edmonton Strathcona?"}
+    assert html.count("did you mean") == 2  # in the list and beside the field, nowhere else
+    assert (
+        '<button type="submit" class="button" name="riding_pick" value="Edmonton Strathcona">'
+        in html
+    )
+    html = post(
+        client,
+        "en",
+        "preview",
+        to="mp",
+        riding="Edmonton Stratcona",
+        riding_pick="Edmonton Strathcona",
+    ).get_data(as_text=True)
+    assert "Your MP: <strong>Heather McPherson</strong>, Edmonton Strathcona" in html
 
 
 def test_logs_carry_timings_not_personal_data(client, caplog):
@@ -391,24 +486,118 @@ def represent():
         yield url
 
 
-def test_the_postal_code_lookup_fills_in_the_riding(represent):
+def test_the_postal_code_finds_the_mp_and_shows_the_letter(represent):
     """`--lookup-url` asks a Represent server (a stand-in on 127.0.0.1) and keeps nothing on disk."""
     app = create_app(lookup_url=represent, processes=1)
     client = app.test_client()
-    assert "find it from your postal code" in client.get("/en/").get_data(as_text=True)
     asked_before = Represent.hits["T6E1Z8"]
-    html = post(client, riding="", to="mp").get_data(as_text=True)
-    assert "Dear Ms. McPherson:" in html
-    post(client, riding="", to="mp")
+    first = {"csrf_token": token(client), "postal_code": "t6e 1z8", "action": "find"}
+    html = client.post("/en/", data=first).get_data(as_text=True)
+    assert "Your MP: <strong>Heather McPherson</strong>, Edmonton Strathcona" in html
+    assert 'id="to-mp" name="to" value="mp" checked' in html
+    assert "Dear Ms. McPherson:" in html  # the letter is in view at once, a draft
+    assert "Your street address" in html and 'id="mailto"' not in html
+    html = post(client, riding="", to="mp", searched="T6E 1Z8").get_data(as_text=True)
+    assert 'id="mailto" href="mailto:Heather.McPherson@parl.gc.ca?subject=' in html
     assert Represent.hits["T6E1Z8"] == asked_before + 1  # asked once, then from memory
+
+
+@pytest.fixture
+def two_ridings_house(tmp_path, monkeypatch):
+    """A directory that knows the MPs of both ridings T6E 2A1 touches."""
+    from letters.house import import_house
+
+    mps = tmp_path / "mps.csv"
+    mps.write_text(
+        "riding,name,gender,email\n"
+        "Edmonton Centre,Eleanor Olszewski,f,Eleanor.Olszewski@parl.gc.ca\n",
+        encoding="utf-8",
+    )
+    target = tmp_path / "house.toml"
+    import_house([mps], target, day=DAY)
+    monkeypatch.setenv("LETTERS_DIRECTORY", str(target))
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_postal_code_in_two_ridings_asks_which_naming_each_mp(represent, two_ridings_house, lang):
+    app = create_app(lookup_url=represent, processes=1)
+    try:
+        client = app.test_client()
+        data = {"csrf_token": token(client, lang), "postal_code": "T6E 2A1", "action": "find"}
+        html = client.post(f"/{lang}/", data=data).get_data(as_text=True)
+        assert "Dear Ms. McPherson:" not in html and "Madame la Députée," not in html
+        question = html.split('id="riding-pick"')[1].split("</fieldset>")[0]
+        assert ("covers 2 ridings" if lang == "en" else "touche 2 circonscriptions") in question
+        assert "Edmonton Strathcona: Heather McPherson" in question.replace("\u00a0:", ":")
+        assert "Edmonton Centre" in question and "Eleanor Olszewski" in question
+        # Downloading before choosing asks the question again, as an error by the choices.
+        response = post(
+            client, lang, "download", to="mp", riding="", postal_code="T6E 2A1", searched="T6E 2A1"
+        )
+        assert response.status_code == 422
+        assert [target for target, _ in summary(response.get_data(as_text=True))] == [
+            "riding-pick-0"
+        ]
+        chosen = post(
+            client,
+            lang,
+            "download",
+            to="mp",
+            riding="",
+            postal_code="T6E 2A1",
+            searched="T6E 2A1",
+            riding_pick="Edmonton Centre",
+        )
+        assert "Olszewski" in pdf_text(pdf_of(chosen))
+    finally:
+        app.extensions["letters"].workers.close()
 
 
 def test_a_failed_postal_code_lookup_falls_back_to_the_list(represent):
     app = create_app(lookup_url=represent, processes=1)
-    response = post(app.test_client(), riding="", to="mp", postal_code="H0H 0H0")
-    assert response.status_code == 422  # the form comes back asking for the riding
+    data = {"csrf_token": "", "postal_code": "H0H 0H0", "action": "find"}
+    client = app.test_client()
+    data["csrf_token"] = token(client)
+    response = client.post("/en/", data=data)
     html = response.get_data(as_text=True)
-    assert 'href="#riding"' in html and "Dear Ms. McPherson:" not in html
+    assert dict(summary(html)) == {
+        "riding": "Choose your riding from the list, or write to the Prime Minister or a minister."
+    }
+    assert 'id="riding-list"' in html and "Dear Ms. McPherson:" not in html
+
+
+def test_the_mailto_link_carries_the_letter_or_points_to_the_pdf(client):
+    from urllib.parse import parse_qs, urlsplit
+
+    from letters.web.mailto import SAFE_LENGTH
+
+    html = post(client, to="mp", demand=["field-offices"]).get_data(as_text=True)
+    href = re.search(r'id="mailto" href="([^"]+)"', html)[1].replace("&amp;", "&")
+    parts = urlsplit(href)
+    assert parts.scheme == "mailto" and parts.path == "Heather.McPherson@parl.gc.ca"
+    query = parse_qs(parts.query)
+    assert query["subject"] == [
+        "Ending Canadian contracts and cooperation with US Immigration "
+        "and Customs Enforcement (ICE)"
+    ]
+    assert len(href) <= SAFE_LENGTH or "Please find attached my letter" in query["body"][0]
+    assert query["body"][0].startswith("Dear Ms. McPherson:\r\n\r\n")
+    long = post(client, to="mp").get_data(as_text=True)  # every demand: too long for Outlook
+    href = re.search(r'id="mailto" href="([^"]+)"', long)[1].replace("&amp;", "&")
+    assert len(href) <= SAFE_LENGTH
+    assert "Please find attached my letter" in parse_qs(urlsplit(href).query)["body"][0]
+    whole = re.search(r'href="([^"]+)" id="mailto-whole"', long)[1].replace("&amp;", "&")
+    body = parse_qs(urlsplit(whole).query)["body"][0]
+    assert "Close ICE field offices in Canada" in body and "Heather Lim" in body
+    assert "Attach the PDF you downloaded" in long
+
+
+def test_what_next_gives_the_address_to_copy_postage_free(client):
+    html = post(client, to="pm").get_data(as_text=True)
+    panel = html.split('id="what-next"')[1].split("</section>")[0]
+    assert "postage-free" in panel
+    block = re.search(r'<pre class="address-block"[^>]*>([^<]+)</pre>', panel)[1]
+    assert block.splitlines()[-1] == "Ottawa ON  K1A 0A2"
 
 
 def test_uploads_are_parsed_into_memory_never_a_temporary_file(app):
@@ -447,7 +636,7 @@ def test_email_draft_without_a_known_address_says_to_print_it(client):
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert 'href="#to-minister-foreign-affairs"' in html
-    assert "has no known email address" in html and "envelope page" in html
+    assert "No email address is known for this recipient" in html and "postage-free" in html
 
 
 def test_envelope_page_is_added_after_the_letter(client):

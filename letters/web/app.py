@@ -8,7 +8,6 @@ import logging
 import secrets
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -39,17 +38,18 @@ from ..people import NOTE_LIMIT, PROVINCES, load_directory
 from ..pipeline import Setting
 from ..resources import templates_dir
 from .form import (
+    FINAL_ACTIONS,
     LABELS,
     Problem,
     Reading,
     email_problems,
-    label,
     read_form,
     start_reading,
     tr,
 )
 from .limits import TokenBucket
-from .lookup import riding_lookup
+from .lookup import Lookup, riding_lookup
+from .mailto import mailto_links
 from .ridings import Riding, directory_ridings, load_ridings
 from .signing import to_data_url
 from .workers import PdfWorkers, RenderTimeout
@@ -96,7 +96,7 @@ class Site:
     ridings: tuple[Riding, ...]
     limit: TokenBucket
     workers: PdfWorkers
-    lookup: Callable[[str], str | None] | None = None
+    lookup: Lookup | None = None
     counts: dict[str, int] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -215,6 +215,8 @@ def _register(app: Flask, site: Site) -> None:
         return {
             "lang": lang,
             "lang_tag": Language(lang).tag,
+            # On the letter page the switch is a button that posts the form to the other
+            # language's page: every field and the drawing come along, nothing is stored.
             "switch": [
                 (code, _language_name(code), url_for("page", lang=code))
                 for code in languages()
@@ -238,6 +240,7 @@ def _register(app: Flask, site: Site) -> None:
             reading = start_reading(request.form, lang)
             reading.problems.append(_expired(lang))
             return _page(site, reading), 400
+        action = request.form.get("action", "preview")
         reading = read_form(
             site.setting,
             site.ridings,
@@ -246,19 +249,21 @@ def _register(app: Flask, site: Site) -> None:
             lang,
             date.today(),
             site.lookup,
+            action=action,
         )
+        if action == "email" and reading.letter is not None and not reading.problems:
+            # no known address (a minister's): print and mail it instead
+            reading.problems.extend(email_problems(reading.letter, lang))
         if reading.problems:
             site.count("problem")
-            return _page(site, reading), 422
-        if request.form.get("action") == "download":
+            status = 422 if action in FINAL_ACTIONS or action == "find" else 200
+            return _page(site, reading), status
+        if action == "download":
             return _download(site, reading.letter)
-        if request.form.get("action") == "email":
-            reading.problems.extend(email_problems(reading.letter, lang))
-            if reading.problems:  # no known address (a minister's): print and mail it instead
-                return _page(site, reading), 422
+        if action == "email":
             return _download(site, reading.letter, Draft.from_letter(reading.letter))
         site.count("preview")
-        return _page(site, reading, preview=reading.letter)
+        return _page(site, reading)
 
     @app.get("/fonts/<name>")
     def fonts(name: str):
@@ -292,9 +297,7 @@ def _csrf_ok() -> bool:
 def _expired(lang: str) -> Problem:
     return Problem(
         "letter-form",
-        label(lang, "form"),
-        tr(lang, "has expired or did not come from this page"),
-        tr(lang, "check your details and send the form again"),
+        tr(lang, "The form has expired: check your details and send it again."),
     )
 
 
@@ -342,17 +345,17 @@ def _number(value: float) -> str:
     return format_decimal(value, locale=Language(g.get("lang", "en")).locale)
 
 
-def _page(site: Site, reading: Reading, preview: Letter | None = None) -> str:
+def _page(site: Site, reading: Reading) -> str:
     campaign = site.setting.campaign
     language = Language(reading.lang)
+    preview = reading.letter
     kept = (
         to_data_url(reading.signature_png)
         if reading.signature_png and reading.mode in ("draw", "upload")
         else ""
     )
-    chosen = (
-        set(reading.demands) if reading.problems or preview else {d.id for d in campaign.demands}
-    )
+    chosen = set(reading.demands) if reading.found else {d.id for d in campaign.demands}
+    ready = preview is not None and not reading.draft
     return render_template(
         "page.html.j2",
         reading=reading,
@@ -373,6 +376,8 @@ def _page(site: Site, reading: Reading, preview: Letter | None = None) -> str:
         lookup=site.lookup is not None,
         kept_signature=kept,
         preview=preview,
+        ready=ready,
+        mailto=mailto_links(preview) if ready else None,
         preview_signature=to_data_url(preview.signature_png)
         if preview and preview.signature_png
         else "",
@@ -391,6 +396,7 @@ def _preview_words(letter: Letter) -> dict[str, str]:
 
 
 def _recipient_choices(site: Site, lang: str) -> list[tuple[str, str]]:
+    """The other recipients: the Prime Minister and the campaign's ministers."""
     directory = site.setting.directory
     pm = directory.find("pm")
     choices = [("pm", tr(lang, "The Prime Minister, %(name)s") % {"name": pm.full_name})]
@@ -403,5 +409,4 @@ def _recipient_choices(site: Site, lang: str) -> list[tuple[str, str]]:
                 tr(lang, "%(name)s, %(title)s") % {"name": minister.full_name, "title": title},
             )
         )
-    choices.append(("mp", tr(lang, "My member of Parliament (from the riding below)")))
     return choices

@@ -1,7 +1,13 @@
-"""Read the page's form into a composed Letter, or into problems that name the field and the fix.
+"""Read the page's form into a composed Letter, or into problems a person can read.
 
-Every check is the library's own (make_sender, prepare_signature, compose); this module only
-maps form fields onto it and translates the messages into the reader's language.
+Every check on the letter is the library's own (make_sender, prepare_signature, compose); this
+module maps form fields onto it, finds the recipient from the postal code, and says what is wrong
+in one plain sentence per field, in the page's language.
+
+A post is read in one of two ways. A *draft* (finding the MP, updating the letter, switching the
+language) composes the letter with the page's placeholders for what is not typed yet ("Your
+name"), so the letter is in view from the start; only what is typed wrongly is an error. A
+*final* post (download, email) needs every field.
 """
 
 from __future__ import annotations
@@ -13,13 +19,15 @@ from babel.numbers import format_decimal
 from werkzeug.datastructures import FileStorage, ImmutableMultiDict
 
 from ..compose import Letter
-from ..errors import InputError, LettersError, fill, translatable
+from ..errors import DirectoryError, InputError, LettersError, fill, translatable
 from ..i18n import Language, languages, translations, typography
-from ..people import Sender, make_sender, normalise_postal_code
+from ..people import Recipient, Sender, make_sender
 from ..pipeline import Setting, make_letter
 from ..signature import MAX_BYTES, prepare_signature
 from . import signing
-from .ridings import Riding, find_riding
+from .lookup import Lookup
+from .postal import PostalReading, read_postal_code
+from .ridings import Riding, find_riding, suggest_ridings
 
 TEXT_FIELDS = (
     "name",
@@ -33,6 +41,7 @@ TEXT_FIELDS = (
     "note",
     "signature_typed",
 )
+FINAL_ACTIONS = ("download", "email")
 
 LABELS = {
     "name": translatable("Full name"),
@@ -52,12 +61,19 @@ LABELS = {
     "form": translatable("Form"),
 }
 
+# What to do about an empty required field: one sentence each.
 REQUIRED = {
-    "name": translatable("enter your name as you sign letters"),
-    "street1": translatable("enter your street address"),
-    "city": translatable("enter your city or town"),
-    "province": translatable("choose your province or territory"),
-    "postal_code": translatable("enter your postal code, for example K1A 0A6"),
+    "name": translatable("Enter your name as you sign letters."),
+    "street1": translatable("Enter your street address."),
+    "city": translatable("Enter your city or town."),
+    "province": translatable("Choose your province or territory."),
+}
+
+# What a draft letter shows for what is not typed yet, in the letter's language.
+PLACEHOLDERS = {
+    "name": translatable("Your name"),
+    "street": translatable("Your street address"),
+    "city": translatable("Your city or town"),
 }
 
 # The library names fields as the CLI does; the page's inputs are named a little differently.
@@ -88,34 +104,47 @@ def label(lang: str, name: str) -> str:
 
 @dataclass(frozen=True)
 class Problem:
-    """One error as the page shows it: the input it links to, its label, what is wrong, the fix."""
+    """One error as the page shows it: the input it links to and one sentence saying what to do.
+
+    Beside the field the sentence stands alone; the list at the top links it to the field.
+    """
 
     input_id: str
-    label: str
-    message: str
-    fix: str | None
+    sentence: str
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def problem(error: LettersError, lang: str, input_id: str | None = None) -> Problem:
-    """A library error in the page's language: the same message and fix as the CLI's."""
+    """A library error in the page's language, as one sentence: what is wrong, then the fix."""
     name = FIELD_INPUTS.get(error.field or "form", error.field or "form")
 
     def number(value: int) -> str:
         return format_decimal(value, locale=Language(lang).locale)
 
-    return Problem(
-        input_id=input_id or name,
-        label=label(lang, name if name in LABELS else "form"),
-        message=fill(tr(lang, error.template), error.values, number),
-        fix=fill(tr(lang, error.fix_template), error.values, number)
-        if error.fix_template
-        else None,
-    )
+    message = fill(tr(lang, error.template), error.values, number)
+    if error.fix_template:
+        fix = fill(tr(lang, error.fix_template), error.values, number)
+        sentence = tr(lang, "%(problem)s: %(fix)s.") % {"problem": _capital(message), "fix": fix}
+    else:
+        sentence = _capital(message) + "."
+    return Problem(input_id=input_id or name, sentence=sentence)
+
+
+@dataclass(frozen=True)
+class RidingChoice:
+    """A riding the constituent may be in, and its MP (None: vacant, or unknown to the page)."""
+
+    riding: Riding
+    mp: Recipient | None
 
 
 @dataclass
 class Reading:
-    """What one form post gave: the letter when all is well, else the problems."""
+    """What one form post gave: the letter (maybe a draft) when it can be composed, the problems,
+    and what the postal code found."""
 
     lang: str
     values: dict[str, str]
@@ -128,19 +157,41 @@ class Reading:
     typed_signature: str | None = None  # the name as typed, set in Dancing Script by the letter
     problems: list[Problem] = field(default_factory=list)
     letter: Letter | None = None
+    draft: bool = True  # the letter shows placeholders, or is not ready to send yet
+    postal_corrected: bool = False
+    searched: bool = False  # the postal code was looked up (or the list was searched)
+    searched_code: str = ""  # the postal code the shown answer is for
+    riding: RidingChoice | None = None  # the riding in use
+    candidates: tuple[RidingChoice, ...] = ()  # the postal code's area touches these
+    suggestions: tuple[str, ...] = ()  # close riding names for a typo
+
+    def add(self, input_id: str, sentence: str) -> None:
+        """Note a problem, once per field: the first sentence about a field is the one shown."""
+        if all(p.input_id != input_id for p in self.problems):
+            self.problems.append(Problem(input_id, sentence))
+
+    @property
+    def found(self) -> bool:
+        """Whether the page has moved past the postal code (a recipient can be shown)."""
+        return self.searched or bool(self.values["riding"]) or self.letter is not None
 
 
 def start_reading(form: ImmutableMultiDict, lang: str) -> Reading:
     """The form's values as typed (cut to a sane length), for re-filling the page."""
     letter_lang = form.get("letter_lang", lang)
+    riding = next((r for r in form.getlist("riding") if r.strip()), "")
+    values = {name: form.get(name, "")[:10_000] for name in TEXT_FIELDS}
+    values["riding"] = (form.get("riding_pick") or riding)[:10_000]
     return Reading(
         lang=lang,
-        values={name: form.get(name, "")[:10_000] for name in TEXT_FIELDS},
+        values=values,
         demands=tuple(form.getlist("demand")),
-        to=form.get("to", "pm"),
+        to=form.get("to", "mp"),
         mode=form.get("signature_mode", "typed"),
         letter_lang=letter_lang if letter_lang in languages() else lang,
         envelope=form.get("envelope") == "1",
+        searched=bool(form.get("searched")),
+        searched_code=form.get("searched", "")[:10],
     )
 
 
@@ -151,20 +202,29 @@ def read_form(
     upload: FileStorage | None,
     lang: str,
     day: date,
-    lookup=None,
+    lookup: Lookup | None = None,
+    *,
+    action: str = "preview",
 ) -> Reading:
     reading = start_reading(form, lang)
-    values = reading.values
-    add = reading.problems.append
-    for name, fix in REQUIRED.items():
-        if not values[name].strip():
-            add(Problem(name, label(lang, name), tr(lang, "is required"), tr(lang, fix)))
-    riding = _riding(reading, ridings, lookup)
-    sender = read_sender(reading, riding)
+    final = action in FINAL_ACTIONS
+    reading.draft = not final
+    postal = _postal_code(reading)
+    if action == "find" and postal.code:
+        if lookup is not None and postal.code != reading.searched_code:
+            if not form.get("riding_pick"):
+                reading.values["riding"] = ""  # a new postal code: find its riding afresh
+        reading.to = "mp"
+        reading.searched = True
+    if "demands_shown" not in form and "demand" not in form:  # the first screen: all of them
+        reading.demands = tuple(d.id for d in setting.campaign.demands)
+    _find_riding(setting, reading, ridings, lookup, postal, searching=action == "find")
+    missing = _missing(reading, final)
+    sender = read_sender(reading, missing, postal)
     _check_demands(setting, reading)
-    recipient = _recipient(setting, reading, riding)
-    reading.signature_png = _signature(reading, form.get("signature_drawn", ""), upload)
-    if reading.problems or sender is None or recipient is None:
+    recipient = _recipient(setting, reading, final)
+    reading.signature_png = _signature(reading, form.get("signature_drawn", ""), upload, final)
+    if sender is None or recipient is None or (final and reading.problems):
         return reading
     typed = reading.typed_signature is not None
     sender = replace(sender, signature_png=reading.signature_png, typed_signature=typed)
@@ -176,140 +236,205 @@ def read_form(
         )
     except LettersError as error:
         reading.problems.append(problem(error, lang, _input_of(error.field, setting)))
+    reading.draft = bool(missing) or bool(reading.problems)
     return reading
+
+
+def _postal_code(reading: Reading) -> PostalReading:
+    """Read the postal code, correcting the obvious slips (O for 0, lower case, no space)."""
+    postal = read_postal_code(reading.values["postal_code"])
+    if postal.code:
+        reading.postal_corrected = postal.code != reading.values["postal_code"].strip()
+        reading.values["postal_code"] = postal.code
+        if not reading.values["province"] and postal.province:
+            reading.values["province"] = postal.province
+    elif postal.problem:
+        values = {k: tr(reading.lang, v) for k, v in postal.values}
+        reading.add("postal_code", tr(reading.lang, postal.problem) % values)
+    return postal
+
+
+def _missing(reading: Reading, final: bool) -> set[str]:
+    """The required fields left empty: errors in a final post, placeholders in a draft."""
+    missing = {name for name in REQUIRED if not reading.values[name].strip()}
+    if final:
+        for name in REQUIRED:
+            if name in missing:
+                reading.add(name, tr(reading.lang, REQUIRED[name]))
+    return missing
 
 
 def email_problems(letter: Letter, lang: str) -> list[Problem]:
     """Why this letter cannot go out as an email draft (no address on either side), if so."""
     problems = []
     if not letter.sender_email:
-        problems.append(
-            Problem(
-                "email",
-                label(lang, "email"),
-                tr(lang, "is needed for an email draft"),
-                tr(lang, "give your email address, or download the PDF"),
-            )
-        )
+        problems.append(Problem("email", tr(lang, "Give your email address for an email draft.")))
     if not letter.recipient_email:
         problems.append(
             Problem(
                 "to-" + letter.recipient_id.replace(":", "-"),
-                label(lang, "to"),
-                tr(lang, "has no known email address"),
-                tr(lang, "download the PDF and mail it (add an envelope page: no stamp needed)"),
+                tr(
+                    lang,
+                    "No email address is known for this recipient: download the PDF and "
+                    "mail it, postage-free.",
+                ),
             )
         )
     return problems
 
 
-def read_sender(reading: Reading, riding: Riding | None) -> Sender | None:
-    """Run the library's validation; on each error, note it and retry with a valid stand-in."""
+def read_sender(reading: Reading, missing: set[str], postal: PostalReading) -> Sender | None:
+    """Run the library's validation; on each error, note it and retry with a valid stand-in.
+
+    A draft fills the empty required fields with the page's placeholders, in the letter's
+    language, so the letter can be shown before the constituent has typed their address.
+    """
     v = reading.values
+    riding = reading.riding.riding if reading.riding else None
     fields = dict(
         name=v["name"],
         street=[v["street1"], v["street2"]],
         city=v["city"],
         province=v["province"],
-        postal_code=v["postal_code"],
+        postal_code=postal.code or "",
         email=v["email"],
         riding=riding.name(reading.letter_lang) if riding else None,
         note=v["note"],
     )
-    missing = {p.input_id for p in reading.problems} & set(REQUIRED)
+    placeholders = {
+        "name": tr(reading.letter_lang, PLACEHOLDERS["name"]),
+        "street": [tr(reading.letter_lang, PLACEHOLDERS["street"])],
+        "city": tr(reading.letter_lang, PLACEHOLDERS["city"]),
+        "province": postal.province or "ON",
+    }
+    broken = {"postal_code"} if postal.code is None else set()
     for name in missing:
         key = "street" if name == "street1" else name
-        fields[key] = STAND_INS[key]
+        fields[key] = placeholders[key]
+    if broken:
+        fields["postal_code"] = STAND_INS["postal_code"]
     for _ in range(len(STAND_INS) + 1):
         try:
             sender = make_sender(**fields, lang=reading.letter_lang, demand_ids=reading.demands)
         except InputError as error:
-            reading.problems.append(problem(error, reading.lang))
+            input_id = FIELD_INPUTS.get(error.field or "", error.field or "form")
+            reading.add(input_id, problem(error, reading.lang).sentence)
             if error.field not in STAND_INS or fields[error.field] == STAND_INS[error.field]:
                 return None
             fields[error.field] = STAND_INS[error.field]
-            missing.add(error.field)
+            broken.add(error.field)
             continue
-        return None if missing else sender
+        return None if broken else sender
     return None
 
 
-def _riding(reading: Reading, ridings: tuple[Riding, ...], lookup) -> Riding | None:
+def _find_riding(
+    setting: Setting,
+    reading: Reading,
+    ridings: tuple[Riding, ...],
+    lookup: Lookup | None,
+    postal: PostalReading,
+    *,
+    searching: bool,
+) -> None:
+    """The riding in use: as chosen or typed, else every riding the postal code's area touches.
+
+    One riding is the answer; several are a question for the constituent (never the centroid's
+    MP); none, or no lookup service, leaves the searchable list.
+    """
     text = reading.values["riding"].strip()
     if text:
+        reading.searched = True
         riding = find_riding(ridings, text)
         if riding is None:
-            reading.problems.append(
-                Problem(
-                    "riding",
-                    label(reading.lang, "riding"),
-                    tr(reading.lang, "is not a federal riding this page knows"),
-                    tr(reading.lang, "choose your riding from the list"),
-                )
-            )
-        return riding
-    if lookup is None:
-        return None
-    try:
-        postal_code = normalise_postal_code(reading.values["postal_code"])
-    except InputError:
-        return None  # read_sender reports it
-    found = lookup(postal_code)
-    return find_riding(ridings, found) if found else None
+            reading.suggestions = suggest_ridings(ridings, text, reading.lang)
+            if reading.suggestions:
+                sentence = tr(reading.lang, "Check the riding: did you mean %(riding)s?") % {
+                    "riding": reading.suggestions[0]
+                }
+            else:
+                sentence = tr(reading.lang, "Choose your riding from the list.")
+            reading.add("riding", sentence)
+            return
+        reading.riding = _choice(setting, riding)
+        reading.values["riding"] = riding.name(reading.lang)
+        return
+    if lookup is None or postal.code is None or not (searching or reading.searched):
+        return
+    reading.searched = True
+    found = lookup(postal.code)
+    choices = tuple(
+        _choice(setting, find_riding(ridings, name) or Riding(name, name)) for name in found
+    )
+    if len(choices) == 1:
+        reading.riding = choices[0]
+        reading.values["riding"] = choices[0].riding.name(reading.lang)
+    else:
+        reading.candidates = choices
+
+
+def _choice(setting: Setting, riding: Riding) -> RidingChoice:
+    for name in (riding.name_en, riding.name_fr):
+        try:
+            return RidingChoice(riding, setting.directory.mp_for(name))
+        except DirectoryError:
+            continue
+    return RidingChoice(riding, None)
 
 
 def _check_demands(setting: Setting, reading: Reading) -> None:
     known = {d.id for d in setting.campaign.demands}
     reading.demands = tuple(d for d in reading.demands if d in known)
     if not reading.demands:
-        reading.problems.append(
-            Problem(
-                _input_of("demand", setting),
-                label(reading.lang, "demand"),
-                tr(reading.lang, "none is chosen"),
-                tr(reading.lang, "tick at least one demand"),
-            )
-        )
+        reading.add(_input_of("demand", setting), tr(reading.lang, "Tick at least one demand."))
 
 
-def _recipient(setting: Setting, reading: Reading, riding: Riding | None) -> str | None:
-    """The directory spec for the chosen recipient (`pm`, `minister:…`, `mp:<riding>`)."""
+def _recipient(setting: Setting, reading: Reading, final: bool) -> str | None:
+    """The directory id of the chosen recipient (`pm`, `minister:…`, `mp:…`), or None."""
     ministers = tuple(f"minister:{p}" for p in setting.campaign.portfolios())
-    choices = ("pm", *ministers, "mp")
-    if reading.to not in choices:
-        reading.to = "pm"
+    if reading.to not in ("pm", *ministers, "mp"):
+        reading.to = "mp"
     if reading.to != "mp":
         return reading.to
-    mp = None
-    if riding is not None:
-        mp = next(
-            (r for r in setting.directory.search("mp") if find_riding((riding,), r.riding or "")),
-            None,
-        )
-    if mp is None:
-        reading.problems.append(
-            Problem(
-                "riding",
-                label(reading.lang, "riding"),
-                tr(reading.lang, "no member of Parliament is known for this riding"),
-                tr(
-                    reading.lang,
-                    "choose your riding from the list, or write to the Prime Minister or a minister",
-                ),
+    choice = reading.riding
+    if choice is not None and choice.mp is not None:
+        return choice.mp.id
+    if choice is not None:
+        reading.add(
+            "riding",
+            tr(
+                reading.lang,
+                "No member of Parliament is known for %(riding)s: the seat may be vacant. "
+                "Write to the Prime Minister or a minister instead.",
             )
+            % {"riding": choice.riding.name(reading.lang)},
         )
-        return None
-    return mp.id
+    elif reading.candidates:
+        if final:
+            reading.add("riding-pick-0", tr(reading.lang, "Choose the riding your address is in."))
+    elif final or reading.searched:
+        reading.add(
+            "riding",
+            tr(
+                reading.lang,
+                "Choose your riding from the list, or write to the Prime Minister or a minister.",
+            ),
+        )
+    return None
 
 
-def _signature(reading: Reading, drawn: str, upload: FileStorage | None) -> bytes | None:
+def _signature(
+    reading: Reading, drawn: str, upload: FileStorage | None, final: bool
+) -> bytes | None:
     if reading.mode not in signing.MODES:
         reading.mode = "typed"
     try:
+        if reading.mode == "draw" and not drawn and not final:
+            reading.mode = "typed"  # nothing drawn yet: the draft signs with the name
         if reading.mode == "typed":
             text = reading.values["signature_typed"].strip() or reading.values["name"].strip()
-            if not text and reading.problems:
-                return None  # the missing name is already reported; the signature would be it
+            if not text:
+                text = tr(reading.letter_lang, PLACEHOLDERS["name"])
             reading.typed_signature = signing.typed_name(text)
             return None
         if reading.mode == "upload" and upload is not None and upload.filename:
@@ -325,10 +450,10 @@ def _signature(reading: Reading, drawn: str, upload: FileStorage | None) -> byte
             else translatable("choose an image of your signature, or type your name instead"),
         )
     except InputError as error:
-        input_id = {"draw": "mode-draw", "upload": "signature_file"}.get(
+        input_id = {"draw": "signature-pad", "upload": "signature_file"}.get(
             reading.mode, "signature_typed"
         )
-        reading.problems.append(problem(error, reading.lang, input_id))
+        reading.add(input_id, problem(error, reading.lang, input_id).sentence)
         return None
 
 
@@ -336,5 +461,5 @@ def _input_of(field_name: str | None, setting: Setting) -> str:
     if field_name == "demand":
         return f"demand-{setting.campaign.demands[0].id}"
     if field_name == "to":
-        return "to-pm"
+        return "to-mp"
     return FIELD_INPUTS.get(field_name or "form", field_name or "form")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,3 +55,13 @@ def find_riding(ridings: tuple[Riding, ...], text: str) -> Riding | None:
         if wanted in (fold(riding.name_en), fold(riding.name_fr)):
             return riding
     return None
+
+
+def suggest_ridings(ridings: tuple[Riding, ...], text: str, lang: str) -> tuple[str, ...]:
+    """Up to three ridings whose name is close to a mistyped one, named in the page's language.
+
+    Simple matching on folded names (issue 13's `letters.districts` will take this over).
+    """
+    names = {fold(name): riding for riding in ridings for name in (riding.name_en, riding.name_fr)}
+    close = difflib.get_close_matches(fold(text), list(names), n=3, cutoff=0.6)
+    return tuple(dict.fromkeys(names[key].name(lang) for key in close))

@@ -4,13 +4,93 @@
 
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll(".js-only").forEach(function (element) { element.hidden = false; });
+  document.querySelectorAll(".no-js-update").forEach(function (element) { element.hidden = true; });
+  keepTyped();
   noteCounter();
   signatureModes();
   signaturePad();
   errorLinks();
-  var target = document.getElementById("error-summary") || document.getElementById("preview");
+  liveLetter();
+  var target = document.getElementById("error-summary") || document.getElementById("answer");
   if (target) { target.focus(); }
 });
+
+/* What was typed survives the back button, a reload and the steps of the page in this tab
+   (sessionStorage, never the server). An empty field takes back what was typed in it; a fresh
+   page also takes back the ticks. The riding and the recipient are the server's answer: never
+   restored. */
+var KEPT = "letters-form";
+var RESTORED = ["name", "street1", "street2", "city", "province", "postal_code", "email", "note",
+  "signature_typed", "signature_drawn", "letter_lang"];
+function keepTyped() {
+  var form = document.getElementById("letter-form");
+  if (!form || !window.sessionStorage) { return; }
+  var stored = null;
+  try { stored = JSON.parse(sessionStorage.getItem(KEPT) || "null"); } catch (error) { stored = null; }
+  stored = stored || {};
+  function fields() {
+    return Array.from(form.elements).filter(function (e) {
+      return e.name && e.name !== "csrf_token" && e.type !== "file" && e.type !== "submit" && e.type !== "button";
+    });
+  }
+  function save() {
+    fields().forEach(function (e) {
+      var key = e.id || e.name;
+      stored[key] = (e.type === "checkbox" || e.type === "radio") ? e.checked : e.value;
+    });
+    try { sessionStorage.setItem(KEPT, JSON.stringify(stored)); } catch (error) { /* full: keep nothing */ }
+  }
+  var restored = false;
+  var fresh = form.getAttribute("data-fresh") === "1";
+  fields().forEach(function (e) {
+    var key = e.id || e.name;
+    if (!(key in stored)) { return; }
+    if (e.type === "checkbox" || (e.type === "radio" && e.name === "signature_mode")) {
+      if (fresh && e.checked !== stored[key]) { e.checked = stored[key]; restored = true; }
+    } else if (RESTORED.indexOf(key) >= 0 && !e.value && stored[key]) {
+      e.value = stored[key];
+      if (key !== "postal_code") { restored = true; }
+    }
+  });
+  save();
+  form.addEventListener("input", save);
+  form.addEventListener("change", save);
+  form.addEventListener("letters:signed", save);
+  if (restored) { setTimeout(function () { form.dispatchEvent(new Event("letters:signed")); }, 0); }
+}
+
+/* The letter follows what is changed beside it: the page's own preview, fetched from the server
+   (which decides everything), replaces the shown one; the send bar follows too. */
+function liveLetter() {
+  var form = document.getElementById("letter-form");
+  if (!form || !document.getElementById("preview") || !window.fetch) { return; }
+  var timer = null;
+  var asked = 0;
+  function refresh() {
+    var data = new FormData(form);
+    data.delete("signature_file");
+    data.set("action", "preview");
+    var mine = ++asked;
+    fetch(form.getAttribute("action"), {method: "POST", body: data, credentials: "same-origin"})
+      .then(function (response) { return response.text(); })
+      .then(function (html) {
+        if (mine !== asked) { return; }
+        var page = new DOMParser().parseFromString(html, "text/html");
+        ["preview", "send"].forEach(function (id) {
+          var fresh = page.getElementById(id);
+          var shown = document.getElementById(id);
+          if (fresh && shown) { shown.replaceWith(document.importNode(fresh, true)); }
+        });
+      })
+      .catch(function () { /* the buttons still post the form */ });
+  }
+  function later() { clearTimeout(timer); timer = setTimeout(refresh, 400); }
+  form.addEventListener("change", function (event) {
+    if (event.target.name === "postal_code" || event.target.type === "file") { return; }
+    later();
+  });
+  form.addEventListener("letters:signed", later);
+}
 
 function noteCounter() {
   var note = document.getElementById("note");
@@ -33,6 +113,8 @@ function signatureModes() {
     document.querySelectorAll(".signature .panel").forEach(function (panel) {
       panel.hidden = panel.getAttribute("data-mode") !== mode;
     });
+    var other = document.querySelector(".other-ways");
+    if (other && mode === "upload") { other.open = true; }
   }
   radios.forEach(function (radio) { radio.addEventListener("change", show); });
   show();
@@ -95,6 +177,7 @@ function signaturePad() {
     drawing = false;
     inked = true;
     field.value = canvas.toDataURL("image/png");
+    field.form.dispatchEvent(new Event("letters:signed"));
   }
   canvas.addEventListener("pointerup", finish);
   canvas.addEventListener("pointercancel", finish);
@@ -103,6 +186,9 @@ function signaturePad() {
       context.clearRect(0, 0, canvas.width, canvas.height);
       field.value = "";
       inked = false;
+      var typed = document.getElementById("mode-typed");
+      if (typed) { typed.checked = true; typed.dispatchEvent(new Event("change", {bubbles: true})); }
+      field.form.dispatchEvent(new Event("letters:signed"));
     });
   }
 }
