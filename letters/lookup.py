@@ -190,9 +190,7 @@ class RidingLookup:
             self.sleep(wait)
         self._sent.append(self.clock())
 
-    def _ask(
-        self, code: str, written: str, row: int | None
-    ) -> tuple[list[str] | None, str | None]:
+    def _ask(self, code: str, written: str, row: int | None) -> tuple[list[str] | None, str | None]:
         """One request: (districts, None) or (None, why) for a definite answer, which is cached;
         a row error for a passing failure (network, timeout, 429, garbled answer), which is not."""
         self._pace()

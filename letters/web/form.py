@@ -211,9 +211,9 @@ def read_form(
     reading.draft = not final
     postal = _postal_code(reading)
     if action == "find" and postal.code:
-        if lookup is not None and postal.code != reading.searched_code:
-            if not form.get("riding_pick"):
-                reading.values["riding"] = ""  # a new postal code: find its riding afresh
+        new_code = lookup is not None and postal.code != reading.searched_code
+        if new_code and not form.get("riding_pick"):
+            reading.values["riding"] = ""  # a new postal code: find its riding afresh
         reading.to = "mp"
         reading.searched = True
     if "demands_shown" not in form and "demand" not in form:  # the first screen: all of them
@@ -404,10 +404,10 @@ def _recipient(setting: Setting, reading: Reading, final: bool) -> str | None:
             "riding",
             tr(
                 reading.lang,
-                "No member of Parliament is known for %(riding)s: the seat may be vacant. "
+                "No member of Parliament is known for %(district)s: the seat may be vacant. "
                 "Write to the Prime Minister or a minister instead.",
             )
-            % {"riding": choice.riding.name(reading.lang)},
+            % {"district": choice.riding.name(reading.lang)},
         )
     elif reading.candidates:
         if final:
