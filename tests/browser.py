@@ -21,26 +21,27 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
+# What a constituent types after the postal code (the province comes from the postal code).
 FORM = {
     "en": dict(
         name="Heather Lim",
         street1="10234 82 Avenue NW",
         city="Edmonton",
-        province="AB",
-        postal_code="T6E 1Z8",
-        riding="Edmonton Strathcona",
         note="I have written to you before about this.",
     ),
     "fr": dict(
         name="Jeanne Tremblay",
-        street1="123, rue Principale",
-        city="Gatineau",
-        province="QC",
-        postal_code="J8X 1A1",
-        riding="Edmonton Strathcona",
+        street1="8210, rue Gateway",
+        city="Edmonton",
         note="Je vous ai déjà écrit à ce sujet.",
     ),
 }
+POSTAL_CODE = {"en": "T6E 1Z8", "fr": "t6e1z8"}  # the French one is corrected on the page
+# The House as the browser tests' server knows it: the shipped MP plus the other riding that
+# the stand-in Represent says T6E 2A1 touches.
+OTHER_MPS = (
+    "riding,name,gender,email\nEdmonton Centre,Eleanor Olszewski,f,Eleanor.Olszewski@parl.gc.ca\n"
+)
 
 
 def missing_browser() -> str | None:
@@ -63,7 +64,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(*options: str):
+def running_server(*options: str, env: dict[str, str] | None = None):
     """`letters serve` in a subprocess on 127.0.0.1 and a free port; yields its base URL."""
     port = free_port()
     process = subprocess.Popen(
@@ -71,6 +72,7 @@ def running_server(*options: str):
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
+        env={**os.environ, **(env or {})},
     )
     try:
         deadline = time.monotonic() + 30
@@ -130,7 +132,19 @@ def chromium(javascript: bool = True, lang: str = "en-CA", width: int = 1000, he
         shutil.rmtree(profile, ignore_errors=True)
 
 
-def fill(driver, values: dict[str, str]) -> None:
+class Counter:
+    """Taps (clicks, pointer gestures) and keystrokes a constituent makes, as the tests make them."""
+
+    def __init__(self) -> None:
+        self.taps = 0
+        self.keys = 0
+        self.field_taps = 0  # taps into the name and address fields, counted with their typing
+
+    def __str__(self) -> str:
+        return f"{self.taps} taps + {self.field_taps} field taps, {self.keys} keystrokes"
+
+
+def fill(driver, values: dict[str, str], counter: Counter | None = None) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
@@ -138,9 +152,73 @@ def fill(driver, values: dict[str, str]) -> None:
         element = driver.find_element(By.ID, name)
         if element.tag_name == "select":
             Select(element).select_by_value(value)
+            if counter:
+                counter.field_taps += 2
         else:
+            driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
             element.clear()
+            element.click()
             element.send_keys(value)
+            if counter:
+                counter.field_taps += 1
+                counter.keys += len(value)
+
+
+def tap(driver, element_id: str, counter: Counter | None = None, *, navigates: bool = False):
+    """Click an element as a finger would (scrolled into view first); wait for a new page."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    element = driver.find_element(By.ID, element_id)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    old = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    if counter:
+        counter.taps += 1
+    if navigates:
+        WebDriverWait(driver, 60).until(EC.staleness_of(old))
+
+
+def find_mp(driver, postal_code: str, counter: Counter | None = None) -> None:
+    """The first screen: type the postal code, tap "Find my MP"."""
+    from selenium.webdriver.common.by import By
+
+    field = driver.find_element(By.ID, "postal_code")
+    field.click()
+    field.send_keys(postal_code)
+    if counter:
+        counter.taps += 1
+        counter.keys += len(postal_code)
+    tap(driver, "find", counter, navigates=True)
+
+
+def wait_for_mailto(driver, timeout: float = 30) -> str:
+    """The Email link, once the page has the whole letter (the live preview brings it)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout).until(
+        lambda d: d.execute_script(
+            "var a = document.getElementById('mailto'); return a ? a.getAttribute('href') : null"
+        )
+    )
+
+
+def saved_pdf(folder: Path, timeout: float = 60) -> Path:
+    """The PDF the browser saved in `folder` (Browser.setDownloadBehavior), once complete."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        done = [p for p in folder.glob("*.pdf") if p.stat().st_size > 0]
+        if done and not list(folder.glob("*.crdownload")):
+            return done[0]
+        time.sleep(0.05)
+    raise AssertionError(f"the browser saved no PDF in {folder}")
+
+
+def allow_downloads(driver, folder: Path) -> None:
+    driver.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(folder)}
+    )
 
 
 def draw_signature(driver, pointer: str = "mouse") -> None:
@@ -150,14 +228,16 @@ def draw_signature(driver, pointer: str = "mouse") -> None:
     from selenium.webdriver.common.actions.pointer_input import PointerInput
     from selenium.webdriver.common.by import By
 
-    driver.find_element(By.ID, "mode-draw").click()
     canvas = driver.find_element(By.ID, "signature-pad")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", canvas)
     kind = {"mouse": interaction.POINTER_MOUSE, "pen": interaction.POINTER_PEN}
     kind["touch"] = interaction.POINTER_TOUCH
     actions = ActionBuilder(driver, mouse=PointerInput(kind[pointer], pointer))
-    stroke = actions.pointer_action.move_to(canvas, -200, 10).pointer_down()
+    width, height = canvas.size["width"], canvas.size["height"]
+    left, step_x, swing = -int(width * 0.4), int(width * 0.8 / 24), int(height * 0.2)
+    stroke = actions.pointer_action.move_to(canvas, left, 0).pointer_down()
     for step in range(1, 25):
-        stroke = stroke.move_to(canvas, -200 + step * 16, 10 + (25 if step % 2 else -25))
+        stroke = stroke.move_to(canvas, left + step * step_x, swing if step % 2 else -swing)
     stroke.pointer_up()
     actions.perform()
 
@@ -167,7 +247,7 @@ def submit(driver, action: str) -> None:
     from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import WebDriverWait
 
-    button = driver.find_element(By.CSS_SELECTOR, f"#letter-form .actions button[value='{action}']")
+    button = driver.find_element(By.CSS_SELECTOR, f"#letter-form button[value='{action}']")
     old = driver.find_element(By.TAG_NAME, "html")
     button.click()
     WebDriverWait(driver, 30).until(EC.staleness_of(old))
@@ -220,36 +300,78 @@ def axe_violations(driver) -> list[dict]:
     )
 
 
-def full_page_screenshot(driver, path: Path) -> None:
-    height = driver.execute_script("return document.documentElement.scrollHeight")
-    driver.set_window_size(900, min(height + 40, 6000))
-    driver.save_screenshot(str(path))
-    from PIL import Image  # a 256-colour palette keeps the README's images small
+@contextmanager
+def server_with_lookup():
+    """`letters serve --lookup-url` against the stand-in Represent of tests/test_lookup.py, with
+    a directory that knows both MPs of T6E 2A1's ridings; yields the page's base URL."""
+    from letters.house import import_house
 
+    from .test_lookup import serve_represent
+
+    with tempfile.TemporaryDirectory(prefix="letters-house-") as folder:
+        mps = Path(folder) / "mps.csv"
+        mps.write_text(OTHER_MPS, encoding="utf-8")
+        house = Path(folder) / "house.toml"
+        import_house([mps], house)
+        with serve_represent() as represent, running_server(
+            "--pdfs-per-minute", "0", "--workers", "1", "--lookup-url", represent,
+            env={"LETTERS_DIRECTORY": str(house)},
+        ) as base:  # fmt: skip
+            yield base
+
+
+def as_phone(driver) -> None:
+    """A 390×844 phone: its viewport, touch, and the mobile layout."""
+    width, height = PHONE
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 2, "mobile": True},
+    )
+    driver.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": True})
+
+
+def screenshot(driver, path: Path, full: bool = False) -> None:
+    """The visible screen (or the whole page), saved small (a 256-colour palette)."""
+    from PIL import Image
+
+    if full:
+        height = driver.execute_script("return document.documentElement.scrollHeight")
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {
+                "width": PHONE[0],
+                "height": min(height, 6000),
+                "deviceScaleFactor": 1,
+                "mobile": True,
+            },
+        )
+    driver.save_screenshot(str(path))
     with Image.open(path) as image:
         small = image.convert("RGB").quantize(256, method=Image.Quantize.MEDIANCUT)
     small.save(path, optimize=True)
 
 
 def screenshots(docs: Path) -> None:
-    """The page in both languages, filled in, signed on the canvas and previewed."""
-    with running_server("--pdfs-per-minute", "0", "--workers", "1") as base:
+    """The flow on a phone in both languages: the first screen, the MP found with the letter,
+    and the signed letter ready to send."""
+    with server_with_lookup() as base:
         for lang in ("en", "fr"):
-            with chromium(lang=f"{lang}-CA", width=900) as driver:
+            with chromium(lang=f"{lang}-CA", width=PHONE[0], height=PHONE[1]) as driver:
+                as_phone(driver)
                 driver.get(f"{base}/{lang}/")
-                fill(driver, FORM[lang])
-                draw_signature(driver, "pen")
-                submit(driver, "preview")
-                driver.execute_script("document.activeElement.blur(); window.scrollTo(0, 0)")
-                full_page_screenshot(driver, docs / f"serve-{lang}.png")
-                print(docs / f"serve-{lang}.png")
-
-
-if __name__ == "__main__":
-    reason = missing_browser()
-    if reason:
-        sys.exit(f"cannot take screenshots: {reason}")
-    screenshots(ROOT / (sys.argv[1] if len(sys.argv) > 1 else "docs"))
+                wait_loaded(driver)
+                screenshot(driver, docs / f"serve-{lang}-1-postal-code.png")
+                find_mp(driver, POSTAL_CODE[lang])
+                wait_loaded(driver)
+                screenshot(driver, docs / f"serve-{lang}-2-your-mp.png")
+                fill(driver, {k: v for k, v in FORM[lang].items() if k != "note"})
+                draw_signature(driver, "touch")
+                wait_for_mailto(driver)
+                driver.execute_script("document.activeElement.blur()")
+                driver.execute_script("document.getElementById('send').scrollIntoView()")
+                screenshot(driver, docs / f"serve-{lang}-3-send.png")
+                for name in ("1-postal-code", "2-your-mp", "3-send"):
+                    print(docs / f"serve-{lang}-{name}.png")
 
 
 # Chromium DevTools' "Fast 3G" preset (front_end/core/sdk/NetworkManager.ts): 562.5 ms latency,
@@ -293,3 +415,50 @@ def wait_loaded(driver) -> None:
             "(!document.fonts || document.fonts.status === 'loaded')"
         )
     )
+
+
+def measure_phone(base: str, lang: str) -> dict[str, float]:
+    """A phone on Fast 3G from a cold cache: the first screen, the postal code's answer with the
+    letter, then the PDF. The fields are set by script, so the time is the network's and the
+    server's, not the typing. Bytes are as transferred (compressed, headers included)."""
+    from selenium.webdriver.common.by import By
+
+    with chromium(lang=f"{lang}-CA", width=PHONE[0], height=PHONE[1]) as driver:
+        emulate_phone_on_fast_3g(driver)
+        started = time.perf_counter()
+        driver.get(f"{base}/{lang}/")
+        wait_loaded(driver)
+        first = {"first_screen_s": time.perf_counter() - started, "first_kb": transferred(driver)}
+        find_mp(driver, POSTAL_CODE[lang])
+        wait_loaded(driver)
+        preview = driver.find_element(By.ID, "preview").rect["y"] / PHONE[1]
+        found = {"answer_s": time.perf_counter() - started, "answer_kb": transferred(driver)}
+        driver.execute_script(
+            "const v = arguments[0]; for (const k in v) { document.getElementById(k).value = v[k]; }",
+            {k: v for k, v in FORM[lang].items() if k != "note"},
+        )
+        status, _, pdf = download_from_page(driver)
+        assert status == 200 and pdf.startswith(b"%PDF")
+        done = time.perf_counter() - started
+    return {
+        **first,
+        **found,
+        "preview_at_screens": preview,
+        "pdf_kb": len(pdf),
+        "to_pdf_s": done,
+        "total_kb": first["first_kb"] + found["answer_kb"] + len(pdf),
+    }
+
+
+if __name__ == "__main__":
+    reason = missing_browser()
+    if reason:
+        sys.exit(f"cannot run Chromium: {reason}")
+    if sys.argv[1:2] == ["measure"]:
+        with server_with_lookup() as base:
+            for lang in ("en", "fr"):
+                figures = measure_phone(base, lang)
+                print(lang, {k: round(v / 1000, 1) if k.endswith("kb") else round(v, 2)
+                             for k, v in figures.items()})  # fmt: skip
+    else:
+        screenshots(ROOT / (sys.argv[1] if len(sys.argv) > 1 else "docs"))

@@ -15,43 +15,70 @@ document.addEventListener("DOMContentLoaded", function () {
   if (target) { target.focus(); }
 });
 
-/* What was typed survives the back button, a reload and the steps of the page in this tab
-   (sessionStorage, never the server). An empty field takes back what was typed in it; a fresh
-   page also takes back the ticks. The riding and the recipient are the server's answer: never
-   restored. */
+/* What was typed survives the back button, a reload and the steps of the page, in this tab only
+   (sessionStorage, never the server). Each page stores the form as it would be posted. A page
+   that came from a post takes the plain address back (history.replaceState), so Back and
+   Reload ask for the page again instead of an expired post; that fresh page then posts the
+   stored form again, and the constituent is where they were, drawing included. */
 var KEPT = "letters-form";
-var RESTORED = ["name", "street1", "street2", "city", "province", "postal_code", "email", "note",
-  "signature_typed", "signature_drawn", "letter_lang"];
+var CARRIED = ["name", "street1", "street2", "city", "province", "email", "note",
+  "signature_typed", "signature_drawn"];
 function keepTyped() {
   var form = document.getElementById("letter-form");
   if (!form || !window.sessionStorage) { return; }
   var stored = null;
   try { stored = JSON.parse(sessionStorage.getItem(KEPT) || "null"); } catch (error) { stored = null; }
-  stored = stored || {};
-  function fields() {
-    return Array.from(form.elements).filter(function (e) {
-      return e.name && e.name !== "csrf_token" && e.type !== "file" && e.type !== "submit" && e.type !== "button";
+  if (form.getAttribute("data-fresh") === "1" && stored && stored.searched) {
+    Object.keys(stored).forEach(function (name) {
+      if (name === "csrf_token" || name === "action") { return; }
+      var shown = form.elements.namedItem(name);
+      if (shown && shown.tagName && typeof stored[name] === "string") {  // the postal code
+        shown.value = stored[name];
+        return;
+      }
+      [].concat(stored[name]).forEach(function (value) {
+        var input = document.createElement("input");
+        input.type = "hidden";
+        input.name = name;
+        input.value = value;
+        form.appendChild(input);
+      });
+    });
+    sessionStorage.removeItem(KEPT);  // once: a failing post must not loop
+    var action = document.createElement("input");
+    action.type = "hidden";
+    action.name = "action";
+    action.value = "preview";
+    form.appendChild(action);
+    form.submit();
+    return;
+  }
+  if (form.getAttribute("data-fresh") !== "1" && window.history.replaceState) {
+    window.history.replaceState(null, "", form.getAttribute("action"));
+  }
+  var restored = false;
+  if (stored) {  // fields a step did not carry (the first screen has only the postal code)
+    CARRIED.forEach(function (name) {
+      var field = form.elements.namedItem(name);
+      if (field && field.value === "" && typeof stored[name] === "string" && stored[name]) {
+        field.value = stored[name];
+        restored = true;
+        var draw = document.getElementById("mode-draw");
+        if (name === "signature_drawn" && draw) { draw.checked = true; }
+      }
     });
   }
   function save() {
-    fields().forEach(function (e) {
-      var key = e.id || e.name;
-      stored[key] = (e.type === "checkbox" || e.type === "radio") ? e.checked : e.value;
+    var kept = {};
+    new FormData(form).forEach(function (value, name) {
+      if (typeof value !== "string" || name === "csrf_token") { return; }
+      kept[name] = name in kept ? [].concat(kept[name], value) : value;
     });
-    try { sessionStorage.setItem(KEPT, JSON.stringify(stored)); } catch (error) { /* full: keep nothing */ }
+    CARRIED.forEach(function (name) {  // keep what this page does not show
+      if (!form.elements.namedItem(name) && stored && stored[name]) { kept[name] = stored[name]; }
+    });
+    try { sessionStorage.setItem(KEPT, JSON.stringify(kept)); } catch (error) { /* full: keep nothing */ }
   }
-  var restored = false;
-  var fresh = form.getAttribute("data-fresh") === "1";
-  fields().forEach(function (e) {
-    var key = e.id || e.name;
-    if (!(key in stored)) { return; }
-    if (e.type === "checkbox" || (e.type === "radio" && e.name === "signature_mode")) {
-      if (fresh && e.checked !== stored[key]) { e.checked = stored[key]; restored = true; }
-    } else if (RESTORED.indexOf(key) >= 0 && !e.value && stored[key]) {
-      e.value = stored[key];
-      if (key !== "postal_code") { restored = true; }
-    }
-  });
   save();
   form.addEventListener("input", save);
   form.addEventListener("change", save);
