@@ -7,7 +7,7 @@ DEMO := --campaign end-ice-contracts --date 2026-02-01 --name "Heather Lim" \
 	--street "10234 82 Avenue NW" --city Edmonton --province AB --postal-code "T6E 1Z8" \
 	--riding "Edmonton Strathcona" --email heather.lim@example.ca
 
-.PHONY: demo test test-latest lock lint review system-deps browser-deps serve bench-serve screenshots clean house batch-demo
+.PHONY: demo test test-latest lock lint review system-deps browser-deps serve bench-serve screenshots webfonts clean house batch-demo
 
 # WeasyPrint needs Pango; HarfBuzz's subsetter makes each PDF about 7x faster than fontTools.
 system-deps:
@@ -128,6 +128,10 @@ bench-serve: $(VENV)/.installed
 
 screenshots: $(VENV)/.installed browser-deps
 	$(PY) -m tests.browser docs
+
+# The web page's fonts, subset to WOFF2 from templates/fonts (fontTools and brotli are in the lock).
+webfonts: $(VENV)/.installed
+	$(PY) -m letters.web.webfonts
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check letters tests benchmarks

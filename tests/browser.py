@@ -1,6 +1,8 @@
 """Real server + Debian's headless Chromium for the browser tests and the README screenshots.
 
-`python -m tests.browser docs` (or `make screenshots`) writes docs/serve-en.png and serve-fr.png.
+`python -m tests.browser docs` (or `make screenshots`) writes the phone screenshots
+docs/serve-{en,fr}-{1-postal-code,2-your-mp,3-send}.png; `python -m tests.browser measure` prints
+the Fast 3G figures of docs/serve.md.
 """
 
 from __future__ import annotations
