@@ -39,7 +39,8 @@ def test_plain_http_form_post_with_the_csrf_token_gets_the_pdf(served):
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(f"{served}/fr/").read().decode()
     token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
-    fields = {**FORM["fr"], "csrf_token": token, "action": "download", "to": "pm"}
+    fields = {**FORM["fr"], "postal_code": "T6E 1Z8", "province": "AB", "csrf_token": token}
+    fields.update(action="download", to="pm")
     body = urllib.parse.urlencode({**fields, "demand": "field-offices"}).encode()
     with opener.open(f"{served}/fr/", data=body) as response:
         assert response.headers["Content-Type"] == "application/pdf"

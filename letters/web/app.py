@@ -38,7 +38,6 @@ from ..people import NOTE_LIMIT, PROVINCES, load_directory
 from ..pipeline import Setting
 from ..resources import templates_dir
 from .form import (
-    FINAL_ACTIONS,
     LABELS,
     Problem,
     Reading,
@@ -256,8 +255,7 @@ def _register(app: Flask, site: Site) -> None:
             reading.problems.extend(email_problems(reading.letter, lang))
         if reading.problems:
             site.count("problem")
-            status = 422 if action in FINAL_ACTIONS or action == "find" else 200
-            return _page(site, reading), status
+            return _page(site, reading), 422
         if action == "download":
             return _download(site, reading.letter)
         if action == "email":

@@ -97,11 +97,6 @@ def tr(lang: str, message: str) -> str:
     return typography(translations(lang).ugettext(message), lang)
 
 
-def label(lang: str, name: str) -> str:
-    """A field's label in the page's language."""
-    return tr(lang, LABELS[name])
-
-
 @dataclass(frozen=True)
 class Problem:
     """One error as the page shows it: the input it links to and one sentence saying what to do.
