@@ -126,7 +126,7 @@ def test_the_first_screen_is_the_postal_code_and_one_button(client):
 
 
 def test_switching_language_keeps_every_field(client):
-    data = {**FIELDS, "note": "Mon texte.", "signature_drawn": "", "email": "a@example.ca"}
+    data = {**FIELDS, "note": "Mon texte.", "email": "a@example.ca", "demand": "field-offices"}
     response = client.post("/fr/", data={**data, "csrf_token": token(client), "action": "switch"})
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and '<html lang="fr-CA">' in html
