@@ -648,3 +648,21 @@ def test_envelope_page_is_added_after_the_letter(client):
     assert (round(float(last.mediabox.width)), round(float(last.mediabox.height))) == (684, 297)
     lines = last.extract_text().splitlines()
     assert "OTTAWA ON  K1A 0A2" in lines
+
+
+def test_a_riding_without_a_known_mp_says_so_and_offers_the_others(represent):
+    app = create_app(lookup_url=represent, processes=1)
+    try:
+        client = app.test_client()
+        data = {"csrf_token": token(client), "postal_code": "K1A 0A6", "action": "find"}
+        response = client.post("/en/", data=data)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422
+        assert "Your MP, for Ottawa Centre: the seat is vacant or not known to this page" in html
+        assert dict(summary(html)) == {
+            "riding": "No member of Parliament is known for Ottawa Centre: the seat may be "
+            "vacant. Write to the Prime Minister or a minister instead."
+        }
+        assert 'value="pm"' in html and 'value="minister:foreign-affairs"' in html
+    finally:
+        app.extensions["letters"].workers.close()
