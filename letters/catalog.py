@@ -235,14 +235,27 @@ def _po_bytes(catalog: Catalog, **options) -> bytes:
     return out.getvalue()
 
 
+def messages_part(po: bytes) -> bytes:
+    """A PO/POT file without its header entry (comments, `msgid ""`, metadata), which ends at
+    the first blank line. The header says which Babel wrote the file and when; only what
+    follows it is the catalog's content."""
+    return po.split(b"\n\n", 1)[1] if b"\n\n" in po else b""
+
+
+def _write_if_changed(path: Path, new: bytes) -> bool:
+    """Write unless only the header would change: a newer Babel's `Generated-By` or a new date
+    is not a change, and rewriting a tracked file for it would dirty every checkout."""
+    if path.is_file() and messages_part(path.read_bytes()) == messages_part(new):
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(new)
+    return True
+
+
 def write_pot(catalog: Catalog, path: Path | None = None) -> Path:
     path = path or pot_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(_po_bytes(catalog, sort_output=False, omit_header=False))
+    _write_if_changed(path, _po_bytes(catalog, sort_output=False, omit_header=False))
     return path
-
-
-_POT_DATE = re.compile(rb'^"POT-Creation-Date: .*\\n"\n', re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -257,7 +270,8 @@ def update(lang: str, template: Catalog) -> Updated:
     """Merge new messages; changed ones become fuzzy; vanished ones stay as obsolete (#~).
 
     A catalog whose messages did not change is left byte for byte as it was (not even the
-    POT-Creation-Date moves), so `extract` + `update` on a clean checkout dirties nothing.
+    header moves: dates, Babel's version), so `extract` + `update` on a clean checkout dirties
+    nothing, whichever Babel is installed.
     """
     path = po_path(lang)
     catalog = load_po(lang)
@@ -271,11 +285,7 @@ def update(lang: str, template: Catalog) -> Updated:
     for message in catalog:  # Babel forgets the old English of a message already fuzzy
         if message.fuzzy and not message.previous_id:
             message.previous_id = previous.get((message.id, message.context), [])
-    new = _po_bytes(catalog, include_previous=True)
-    old = path.read_bytes()
-    changed = _POT_DATE.sub(b"", new) != _POT_DATE.sub(b"", old)
-    if changed:
-        path.write_bytes(new)
+    changed = _write_if_changed(path, _po_bytes(catalog, include_previous=True))
     fuzzy = tuple(m.id for m in catalog if m.id and m.fuzzy and m.id not in was_fuzzy)
     return Updated(path, changed, fuzzy, tuple(m.id for m in catalog.obsolete.values()))
 
@@ -344,7 +354,8 @@ def compile_catalog(lang: str, force: bool = False) -> tuple[Path, tuple]:
         names = "; ".join(f"{f.check}: {f.message_label}" for f in errors[:5])
         more = f" and {len(errors) - 5} more" if len(errors) > 5 else ""
         raise TranslationError(
-            f"{po_path(lang)} has {len(errors)} error(s): {names}{more}",
+            f"{po_path(lang)} has {len({(f.msgid, f.context) for f in errors})} message(s) that "
+            f"would break a letter: {names}{more}",
             field="locale",
             fix=f"run `letters i18n check --locale {lang}` and fix them, or pass --force to leave those messages out",
         )

@@ -43,6 +43,10 @@ SEVERITY = {
     "typography": WARNING,
     "terms": WARNING,
 }
+# The errors that stop `letters i18n compile`: a message with one would break or corrupt a
+# letter. Untranslated, fuzzy and obsolete messages are work in progress: compile leaves them out
+# and a letter that needs one refuses to print (the translation gate).
+STOPS_COMPILE = frozenset({"placeholders", "markup", "format"})
 # Checks an `allow:` comment can relax. Markup never: {% trans %} output is not escaped.
 RELAXABLE = frozenset(SEVERITY) - {"untranslated", "fuzzy", "obsolete", "markup", "format"}
 # Translation length / English length for messages of LONG characters or more.
@@ -365,7 +369,7 @@ def blocking_findings(catalog: Catalog, path: Path | str) -> list[Finding]:
         details = [
             (check, detail)
             for check, detail in message_findings(message, lang, allowed)
-            if SEVERITY[check] == ERROR
+            if check in STOPS_COMPILE
         ]
         details += [("format", str(error)) for error in message.check(catalog)]
         for check, detail in details:
@@ -381,6 +385,18 @@ def blocking_findings(catalog: Catalog, path: Path | str) -> list[Finding]:
                 )
             )
     return findings
+
+
+def summary(findings: list[Finding], strict: bool = False) -> str:
+    """The last line of `check`: how many problems, and which of them stop `compile`."""
+    errors = [f for f in findings if f.severity == ERROR]
+    stopping = sum(f.check in STOPS_COMPILE for f in errors)
+    return (
+        f"{len(findings)} problem(s): {len(errors)} error(s), {len(findings) - len(errors)} "
+        f"warning(s){' (strict)' if strict else ''}; {stopping} of the errors stop "
+        f"`letters i18n compile` (placeholders, markup, format), {len(errors) - stopping} are "
+        "messages not translated yet or fuzzy, which compile leaves out"
+    )
 
 
 def failing(findings: list[Finding], strict: bool = False) -> list[Finding]:

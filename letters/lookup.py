@@ -9,7 +9,9 @@ no code is asked twice, across runs. A failure is the row's problem, never the r
 
 from __future__ import annotations
 
+import errno
 import json
+import socket
 import sqlite3
 import time
 import urllib.error
@@ -28,7 +30,11 @@ TIMEOUT = 10.0
 PER_MINUTE = 60
 MAX_ANSWER = 1024 * 1024
 GIVE_UP_AFTER = 3  # consecutive transport failures: the service is down, stop waiting on it
-UNKNOWN_FIX = "add a riding column or rerun with --lookup represent"
+# The fix names what would work after *this* failure: rerunning with the lookup that just
+# failed helps nobody.
+FIX_NO_LOOKUP = "add a riding column, or rerun with --lookup represent to find it by postal code"
+FIX_TRY_LATER = "try again later (answers already found are kept), or add a riding column"
+FIX_CHECK_CODE = "check the postal code, or add a riding column"
 
 
 def default_cache() -> Path:
@@ -36,15 +42,43 @@ def default_cache() -> Path:
     return imported_directory_path().parent / "represent.sqlite"
 
 
-def riding_unknown(postal_code: str | None, row: int | None, why: str = "") -> InputError:
-    """The row error when no riding is given and none could be found."""
+class RidingNotFound(InputError):
+    """No riding for a postal code. `transient` when asking again later may work (network,
+    timeout, server error, rate limit); otherwise Represent gave a definite answer."""
+
+    def __init__(self, message: str, *, row: int | None, fix: str, transient: bool) -> None:
+        super().__init__(message, field="riding", row=row, fix=fix)
+        self.transient = transient
+
+
+def riding_unknown(
+    postal_code: str | None, row: int | None, why: str = "", *, transient: bool = False
+) -> RidingNotFound:
+    """The row error when no riding is given and none could be found, with the fix that fits:
+    no lookup asked, the lookup failed for now, or it answered that it knows no riding."""
     detail = f" for {postal_code}" if postal_code else ""
-    return InputError(
+    if not why:
+        fix = FIX_NO_LOOKUP
+    else:
+        fix = FIX_TRY_LATER if transient else FIX_CHECK_CODE
+    return RidingNotFound(
         f"riding unknown{detail}{f' ({why})' if why else ''}",
-        field="riding",
         row=row,
-        fix=UNKNOWN_FIX,
+        fix=fix,
+        transient=transient,
     )
+
+
+def _failure(error: BaseException, timeout: float) -> str:
+    """What went wrong on the way to Represent, in words an organiser can act on."""
+    reason = getattr(error, "reason", error)
+    if isinstance(error, TimeoutError) or isinstance(reason, TimeoutError):
+        return f"Represent did not answer within {timeout:g} s: timed out"
+    if isinstance(reason, OSError) and reason.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
+        return "Represent cannot be reached: the network is unreachable"
+    if isinstance(reason, socket.gaierror):
+        return "Represent cannot be reached: its name does not resolve (no network?)"
+    return f"Represent cannot be reached: {reason}"
 
 
 class SpansRidings(ValueError):
@@ -137,7 +171,8 @@ class RidingLookup:
         ).fetchone()
         if cached is None:
             if self._failures >= GIVE_UP_AFTER:
-                raise riding_unknown(postal_code, row, "Represent cannot be reached")
+                why = f"Represent cannot be reached: gave up after {GIVE_UP_AFTER} failures in a row"
+                raise riding_unknown(postal_code, row, why, transient=True)
             cached = self._ask(code, postal_code, row)
             self._db.execute(
                 "INSERT OR REPLACE INTO postcodes VALUES (?, ?, ?, ?)", (code, *cached, time.time())
@@ -179,20 +214,24 @@ class RidingLookup:
             if error.code == 429:
                 retry = error.headers.get("Retry-After", "")
                 self._not_before = self.clock() + min(float(retry) if retry.isdigit() else 60, 60)
-                raise riding_unknown(written, row, "Represent's rate limit was reached") from error
+                why = "Represent's rate limit was reached"
+                raise riding_unknown(written, row, why, transient=True) from error
             self._failures += 1
-            raise riding_unknown(written, row, f"Represent answered {error.code}") from error
+            kind = "a server error" if error.code >= 500 else "a refusal"
+            why = f"Represent answered with {kind}, HTTP {error.code}"
+            raise riding_unknown(written, row, why, transient=True) from error
         except (TimeoutError, urllib.error.URLError, OSError) as error:
             self._failures += 1
-            reason = getattr(error, "reason", error)
-            raise riding_unknown(written, row, f"Represent cannot be reached: {reason}") from error
+            why = _failure(error, self.timeout)
+            raise riding_unknown(written, row, why, transient=True) from error
         self._failures = 0
         try:
             district = district_from_answer(json.loads(body))
         except SpansRidings as error:
             return None, str(error)
         except (UnicodeDecodeError, ValueError) as error:  # JSONDecodeError is a ValueError
-            raise riding_unknown(written, row, "unexpected answer from Represent") from error
+            why = "unexpected answer from Represent"
+            raise riding_unknown(written, row, why, transient=True) from error
         return (district, None) if district else (None, "Represent lists no MP for this code")
 
 

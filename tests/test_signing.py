@@ -174,7 +174,18 @@ def test_identity_create_without_terminal_or_file_says_how(tmp_path):
     result = run(
         "identity", "create", "--name", "J", "--email", "j@example.ca", "-o", tmp_path / "x.p12"
     )
-    assert result.exit_code == 2 and "--passphrase-file" in result.output
+    assert result.exit_code == 2 and "--passphrase-file or --passphrase-env" in result.output
+
+
+def test_identity_create_takes_the_passphrase_env_its_error_suggests(tmp_path, monkeypatch):
+    monkeypatch.setenv("JANE_PASSPHRASE", PASS.decode())
+    out = tmp_path / "me.p12"
+    result = run(
+        "identity", "create", "--name", "Jane Doe", "--email", "jane@example.ca", "-o", out,
+        "--passphrase-env", "JANE_PASSPHRASE",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert load_identity(out.read_bytes(), PASS).name == "Jane Doe"
 
 
 # --- signing --------------------------------------------------------------------------------

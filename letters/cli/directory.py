@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
+from ..errors import InputError
 from ..house import import_house, read_house
-from ..lookup import REPRESENT, RidingLookup, default_cache
+from ..lookup import REPRESENT, RidingLookup, RidingNotFound, default_cache
 from ..people import load_directory
 from ..resources import imported_directory_path
 from . import main
@@ -83,7 +84,15 @@ def riding(postal_code, lookup_url, timeout) -> None:
     Answers are cached in directory/represent.sqlite: no code is asked twice.
     """
     with RidingLookup(default_cache(), base_url=lookup_url, timeout=timeout) as lookup:
-        name = lookup.riding(postal_code)
+        try:
+            name = lookup.riding(postal_code)
+        except RidingNotFound as error:  # the batch's fix (a riding column) is not this command's
+            fix = (
+                "try again later, or with --timeout longer"
+                if error.transient
+                else "check the postal code; elections.ca also finds a riding by postal code"
+            )
+            raise InputError(error.template, field="postal_code", fix=fix) from error
     mp = load_directory().mp_for(name)
     click.echo(f"{name}: {mp.id} ({mp.full_name})")
 

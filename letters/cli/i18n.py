@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .. import catalog
-from ..checks import check_catalog, failing
+from ..checks import check_catalog, failing, summary
 from ..errors import InputError
 from ..i18n import MessageRef
 from ..output import write_atomic
@@ -79,15 +79,26 @@ def init(lang) -> None:
     "--force", is_flag=True, help="Compile despite errors, leaving the broken messages out."
 )
 def compile_(locales, force) -> None:
-    """Compile each PO file to the .mo that letters read (fuzzy entries are left out).
+    """Compile each PO file to the .mo that letters read.
 
-    A catalog with errors (a placeholder or tag that differs from the English) is refused.
+    A catalog with a message that would break a letter (a placeholder, tag or format that
+    differs from the English) is refused, exit 2. Messages not translated yet and fuzzy ones
+    are work in progress: they are left out, and a letter that needs one refuses to print.
     """
+    template = catalog.extract()
     for lang in _locales(locales):
         mo, left_out = catalog.compile_catalog(lang, force=force)
         click.echo(str(mo))
         for finding in left_out:
             click.echo(f"left out: {finding.line()}", err=True)
+        count = next(c for c in catalog.stats(lang, template) if c.source == "all")
+        if count.translated < count.total:
+            click.echo(
+                f"{lang}: {count.translated} of {count.total} messages translated; the "
+                f"{count.total - count.translated} untranslated or fuzzy are left out "
+                f"(`letters i18n check --locale {lang}` lists them)",
+                err=True,
+            )
 
 
 @i18n_group.command()
@@ -111,12 +122,7 @@ def check(locales, strict, fmt) -> None:
     else:
         for finding in findings:
             click.echo(finding.line())
-        errors = sum(f.severity == "error" for f in findings)
-        click.echo(
-            f"{len(findings)} problem(s): {errors} error(s), {len(findings) - errors} warning(s)"
-            + (" (strict)" if strict else ""),
-            err=True,
-        )
+        click.echo(summary(findings, strict), err=True)
     if failed:
         raise SystemExit(1)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import signal
 import sys
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from ..errors import InputError
 from . import main
 
 
@@ -65,18 +67,45 @@ def serve(campaign_id, host, port, ridings, lookup_url, pdfs_per_minute, workers
         timeout=timeout,
     )
     campaign = app.extensions["letters"].setting.campaign.id
-    click.echo(f"Serving {campaign} on http://{host}:{port}/ (Ctrl+C to stop)")
-    # SIGTERM (a service manager, a test) stops like Ctrl+C: the PDF workers are shut down.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        waitress.serve(
+        server = waitress.create_server(
             app,
             host=host,
             port=port,
             threads=threads,
             max_request_body_size=MAX_REQUEST_BYTES + 64 * 1024,
             ident="letters",
-            _quiet=True,
         )
-    finally:
+    except OSError as error:
         app.extensions["letters"].workers.close()
+        raise _bind_error(error, host, port) from error
+    click.echo(f"Serving {campaign} on http://{host}:{port}/ (Ctrl+C to stop)")
+    # SIGTERM (a service manager, a test) stops like Ctrl+C: the PDF workers are shut down.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        server.run()
+    finally:
+        server.close()
+        app.extensions["letters"].workers.close()
+
+
+def _bind_error(error: OSError, host: str, port: int) -> InputError:
+    """Why the page cannot listen there, naming the option to change."""
+    if error.errno == errno.EADDRINUSE:
+        return InputError(
+            f"port {port} on {host} is already in use",
+            field="--port",
+            fix=f"choose another, e.g. --port {port + 1 if port < 65535 else 8080}, "
+            "or stop the program that uses it",
+        )
+    if error.errno == errno.EACCES:
+        return InputError(
+            f"not allowed to listen on port {port}",
+            field="--port",
+            fix="use a port above 1023, e.g. --port 8000",
+        )
+    return InputError(
+        f"cannot listen on {host}:{port} ({error.strerror or error})",
+        field="--host",
+        fix="use an address of this machine, e.g. --host 127.0.0.1",
+    )
