@@ -48,7 +48,7 @@ node_modules/axe-core/axe.min.js:
 
 # Installs come from the lock files in requirements/ (exact versions with hashes, made by
 # `make lock`), never from whatever PyPI has today. `make demo` needs only the runtime lock;
-# `make test` adds the test, cluster and s3 extras from requirements/dev.txt. The project itself
+# `make test` adds the test, cluster, s3 and proof extras from requirements/dev.txt. The project itself
 # goes in last with --no-deps and --no-build-isolation (its build backend is in the lock too).
 INSTALL_SELF = $(PIP) install -q --no-deps --no-build-isolation -e .
 
@@ -72,7 +72,7 @@ LOCK_OPTS := --quiet --generate-hashes --universal --python-version 3.11 $(if $(
 lock:
 	test -x $(LOCK_UV) || (python3 -m venv .venv-lock && .venv-lock/bin/pip install -q uv)
 	$(LOCK_UV) pip compile $(LOCK_OPTS) pyproject.toml requirements/build.in \
-	  --extra test --extra cluster --extra s3 -o requirements/dev.txt
+	  --extra test --extra cluster --extra s3 --extra proof -o requirements/dev.txt
 	$(LOCK_UV) pip compile $(LOCK_OPTS) pyproject.toml requirements/build.in \
 	  -c requirements/dev.txt -o requirements/runtime.txt
 
