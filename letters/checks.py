@@ -73,6 +73,9 @@ class Finding:
     check: str
     severity: str
     detail: str
+    # Proofreading (letters.proofing) names the tool's rule and its suggested corrections.
+    rule: str = ""
+    suggestions: tuple[str, ...] = ()
 
     @property
     def message_label(self) -> str:
@@ -80,7 +83,14 @@ class Finding:
 
     def line(self) -> str:
         where = self.locations[0] if self.locations else "(no location)"
-        return f"{self.catalog}: {where}: {self.severity} [{self.check}] {self.message_label}: {self.detail}"
+        if not self.rule:
+            return f"{self.catalog}: {where}: {self.severity} [{self.check}] {self.message_label}: {self.detail}"
+        more = f" (and {len(self.locations) - 1} more)" if len(self.locations) > 1 else ""
+        fixes = f"; suggested: {' | '.join(self.suggestions)}" if self.suggestions else ""
+        return (
+            f"{self.catalog}: {where}{more}: {self.severity} [{self.check} {self.rule}] "
+            f"{self.message_label}: {self.detail}{fixes}"
+        )
 
     def as_dict(self) -> dict:
         return asdict(self)
