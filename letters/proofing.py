@@ -406,7 +406,10 @@ def translation_texts(po, template, path: str, lang: str) -> list[Text]:
     return texts
 
 
-def _words(*values: str | None) -> frozenset[str]:
+def data_names(recipient, riding: str | None) -> frozenset[str]:
+    """The words of a letter that come from data (the recipient's name, the riding, the office's
+    city), which the spelling check leaves alone: names are checked where they are kept."""
+    values = (recipient.full_name, riding, recipient.office.city)
     return frozenset(w.strip("-’'") for v in values if v for w in WORD.findall(v))
 
 
@@ -455,7 +458,7 @@ def letter_texts(campaign_id: str, langs: Iterable[str]) -> list[Text]:
             if recipient.role != "minister" or recipient.portfolio.id in d.ministers
         ]
         riding = recipient.riding if recipient.role == "mp" else "Hull—Aylmer"
-        names = _words(recipient.full_name, riding, recipient.office.city)
+        names = data_names(recipient, riding)
         for lang in langs:
             for demands, chosen in (("one-demand", mine[:1]), ("all-demands", ())):
                 for note in ("no-note", "with-note"):
