@@ -37,6 +37,7 @@ from functools import cache
 from pathlib import Path
 
 from .checks import ERROR, NAMED, POSITIONAL, TAG, WARNING, Finding
+from .errors import TranslationError
 from .i18n import SOURCE_LANGUAGE
 from .resources import package_data
 
@@ -87,7 +88,18 @@ class Settings:
 @cache
 def load_settings(path: Path | None = None) -> Settings:
     """The proofreading settings (default: letters/data/proofing.toml)."""
-    raw = tomllib.loads((path or package_data("proofing.toml")).read_text(encoding="utf-8"))
+    path = path or package_data("proofing.toml")
+    try:
+        return _settings(tomllib.loads(path.read_text(encoding="utf-8")))
+    except (tomllib.TOMLDecodeError, re.error, KeyError, TypeError, AttributeError) as error:
+        raise TranslationError(
+            f"cannot read {path.name}: {error}",
+            field="proofing",
+            fix=f"correct {path} (see docs/translating.md, Proofreading)",
+        ) from error
+
+
+def _settings(raw: dict) -> Settings:
     grammalecte = raw.get("grammalecte", {})
     return Settings(
         dictionaries={k: v["dictionary"] for k, v in raw["languages"].items() if "dictionary" in v},
@@ -226,6 +238,13 @@ def grammalecte(paragraphs: list[str], settings: Settings) -> list[list[dict]]:
         args += ["-off", *settings.options_off]
     try:
         done = subprocess.run(args, capture_output=True, text=True, check=True, timeout=600)
+    except subprocess.CalledProcessError as error:
+        last = (error.stderr or "").strip().splitlines()[-1:] or ["no message"]
+        raise TranslationError(
+            f"{GRAMMALECTE} failed: {last[0]}",
+            field="grammar",
+            fix="check the rule ids and options in proofing.toml (grammalecte-cli -lo lists options)",
+        ) from error
     finally:
         Path(f.name).unlink()
     errors: list[list[dict]] = [[] for _ in paragraphs]

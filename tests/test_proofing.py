@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from letters import catalog, proofing
 from letters.cli import main
+from letters.errors import TranslationError
 from letters.proofing import Text, load_settings, proofread
 from letters.review import build_review
 
@@ -244,3 +245,10 @@ def test_review_shows_proofreading_beside_the_message(locales_copy):
     assert [(f.check, f.rule) for f in row.findings] == [("spelling", "hunspell:fr_CA")]
     assert not row.english_findings
     assert any(f.check == "spelling" for p in review.pairs for f in p.findings)
+
+
+def test_a_broken_settings_file_is_one_line_naming_the_file(tmp_path):
+    path = tmp_path / "proofing.toml"
+    path.write_text('[languages.fr]\ndictionary = "fr_CA"\n[[usage]]\nid = "x"\n', encoding="utf-8")
+    with pytest.raises(TranslationError, match=r"cannot read proofing.toml: 'lang'"):
+        load_settings(path)
