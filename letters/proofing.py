@@ -68,6 +68,9 @@ class UsageRule:
     pattern: re.Pattern
     message: str
     suggestion: str
+    # "one-demand": only in composed letters that carry a single demand, where a sentence
+    # about "these measures" no longer agrees (Grammalecte reads one paragraph at a time).
+    scope: str = ""
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,7 @@ def _settings(raw: dict) -> Settings:
                 re.compile(rule["pattern"]),
                 rule["message"],
                 rule.get("suggestion", ""),
+                rule.get("letters", ""),
             )
             for rule in raw.get("usage", [])
         ),
@@ -337,20 +341,26 @@ def _spelling(texts: list[Text], lang: str, settings: Settings, unchecked: list[
 
 
 def _usage(texts: list[Text], lang: str, settings: Settings) -> list[Finding]:
-    return [
-        _finding(
-            t,
-            "usage",
-            ERROR,
-            rule.id,
-            f"{match.group(0)!r}: {rule.message}",
-            [rule.suggestion] if rule.suggestion else [],
-        )
-        for rule in settings.usage
-        if rule.lang == lang
-        for t in texts
-        for match in rule.pattern.finditer(mask(t.text))
-    ]
+    findings = []
+    for rule in (r for r in settings.usage if r.lang == lang):
+        for text in texts:
+            if rule.scope:  # only where the text appears in letters of that kind
+                where = tuple(x for x in text.locations if f"/{rule.scope}/" in x)
+                if not where:
+                    continue
+                text = replace(text, locations=where)
+            findings += [
+                _finding(
+                    text,
+                    "usage",
+                    ERROR,
+                    rule.id,
+                    f"{match.group(0)!r}: {rule.message}",
+                    [rule.suggestion] if rule.suggestion else [],
+                )
+                for match in rule.pattern.finditer(mask(text.text))
+            ]
+    return findings
 
 
 def _grammar(texts: list[Text], lang: str, settings: Settings, unchecked: list[str]):
@@ -479,7 +489,7 @@ def letter_texts(campaign_id: str, langs: Iterable[str]) -> list[Text]:
         riding = recipient.riding if recipient.role == "mp" else "Hull—Aylmer"
         names = data_names(recipient, riding)
         for lang in langs:
-            for demands, chosen in (("one-demand", mine[:1]), ("all-demands", ())):
+            for chosen in (mine[:1], ()):  # one demand, and all of the recipient's
                 for note in ("no-note", "with-note"):
                     sender = make_sender(
                         name="Jeanne Tremblay",
@@ -496,6 +506,8 @@ def letter_texts(campaign_id: str, langs: Iterable[str]) -> list[Text]:
                     letter = letter_for(
                         setting, sender, recipient, LETTER_DAY, allow_incomplete=True
                     )
+                    # Named by what the letter holds: a minister with one demand gets one.
+                    demands = "one-demand" if len(letter.demands) == 1 else "all-demands"
                     where = f"{lang}/{kind}/{demands}/{note}"
                     texts += [
                         Text(

@@ -89,7 +89,9 @@ def test_composed_letters_cover_every_recipient_kind_demand_count_and_note():
                 for note in ("no-note", "with-note"):
                     assert f"{lang}/{kind}/{demands}/{note}" in kinds
         assert f"{lang}/minister-foreign-affairs/one-demand/no-note" in kinds
-        assert f"{lang}/minister-public-safety/all-demands/with-note" in kinds
+        assert f"{lang}/minister-procurement/all-demands/with-note" in kinds
+        assert f"{lang}/minister-public-safety/one-demand/with-note" in kinds
+        assert f"{lang}/minister-public-safety/all-demands/with-note" not in kinds  # it has one
     salutations = {t.text for t in texts if t.locations[0].endswith(":salutation")}
     assert {"Madame la Première Ministre,", "Monsieur le Député,", "Bonjour,"} <= salutations
     # The sender's note is never read: its (deliberately) unknown word is in no text.
@@ -252,3 +254,20 @@ def test_a_broken_settings_file_is_one_line_naming_the_file(tmp_path):
     path.write_text('[languages.fr]\ndictionary = "fr_CA"\n[[usage]]\nid = "x"\n', encoding="utf-8")
     with pytest.raises(TranslationError, match=r"cannot read proofing.toml: 'lang'"):
         load_settings(path)
+
+
+def test_a_rule_for_one_demand_letters_reads_only_those(tmp_path):
+    custom = proofing.package_data("proofing.toml").read_text(encoding="utf-8") + (
+        '\n[[usage]]\nid = "test:count"\nlang = "en"\nletters = "one-demand"\n'
+        'pattern = "\\\\bThese measures\\\\b"\nmessage = "one demand: this measure"\n'
+    )
+    path = tmp_path / "proofing.toml"
+    path.write_text(custom, encoding="utf-8")
+    texts = [
+        Text("en", "These measures are urgent.", "letter c", "m", None, locations)
+        for locations in [("en/pm-man/one-demand/no-note:closing_request",),
+                          ("en/pm-man/all-demands/no-note:closing_request",)]
+    ]  # fmt: skip
+    [finding] = proofread(texts, load_settings(path)).findings
+    assert finding.locations == ("en/pm-man/one-demand/no-note:closing_request",)
+    assert finding.rule == "test:count"
