@@ -133,7 +133,7 @@ class Text:
 
     lang: str
     text: str
-    catalog: str  # the PO file, the template (locales/messages.pot), or "letters"
+    catalog: str  # the PO file, the template (locales/messages.pot), "letter <campaign>"
     msgid: str
     context: str | None = None
     locations: tuple[str, ...] = ()
