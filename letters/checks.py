@@ -47,6 +47,7 @@ SEVERITY = {
 # letter. Untranslated, fuzzy and obsolete messages are work in progress: compile leaves them out
 # and a letter that needs one refuses to print (the translation gate).
 STOPS_COMPILE = frozenset({"placeholders", "markup", "format"})
+UNFINISHED = frozenset({"untranslated", "fuzzy", "obsolete"})
 # Checks an `allow:` comment can relax. Markup never: {% trans %} output is not escaped.
 RELAXABLE = frozenset(SEVERITY) - {"untranslated", "fuzzy", "obsolete", "markup", "format"}
 # Translation length / English length for messages of LONG characters or more.
@@ -77,6 +78,9 @@ class Finding:
     check: str
     severity: str
     detail: str
+    # Proofreading (letters.proofing) names the tool's rule and its suggested corrections.
+    rule: str = ""
+    suggestions: tuple[str, ...] = ()
 
     @property
     def message_label(self) -> str:
@@ -84,7 +88,14 @@ class Finding:
 
     def line(self) -> str:
         where = self.locations[0] if self.locations else "(no location)"
-        return f"{self.catalog}: {where}: {self.severity} [{self.check}] {self.message_label}: {self.detail}"
+        if not self.rule:
+            return f"{self.catalog}: {where}: {self.severity} [{self.check}] {self.message_label}: {self.detail}"
+        more = f" (and {len(self.locations) - 1} more)" if len(self.locations) > 1 else ""
+        fixes = f"; suggested: {' | '.join(self.suggestions)}" if self.suggestions else ""
+        return (
+            f"{self.catalog}: {where}{more}: {self.severity} [{self.check} {self.rule}] "
+            f"{self.message_label}: {self.detail}{fixes}"
+        )
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -389,12 +400,13 @@ def blocking_findings(catalog: Catalog, path: Path | str) -> list[Finding]:
 
 def summary(findings: list[Finding], strict: bool = False) -> str:
     """The last line of `check`: how many problems, and which of them stop `compile`."""
-    errors = [f for f in findings if f.severity == ERROR]
-    stopping = sum(f.check in STOPS_COMPILE for f in errors)
+    errors = sum(f.severity == ERROR for f in findings)
+    stopping = sum(f.check in STOPS_COMPILE for f in findings)
+    unfinished = sum(f.check in UNFINISHED for f in findings)
     return (
-        f"{len(findings)} problem(s): {len(errors)} error(s), {len(findings) - len(errors)} "
+        f"{len(findings)} problem(s): {errors} error(s), {len(findings) - errors} "
         f"warning(s){' (strict)' if strict else ''}; {stopping} of the errors stop "
-        f"`letters i18n compile` (placeholders, markup, format), {len(errors) - stopping} are "
+        f"`letters i18n compile` (placeholders, markup, format), {unfinished} are "
         "messages not translated yet or fuzzy, which compile leaves out"
     )
 

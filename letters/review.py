@@ -24,7 +24,7 @@ from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 from weasyprint import HTML
 
-from . import catalog
+from . import catalog, proofing
 from .checks import ERROR, Finding, check_catalog
 from .compose import Letter
 from .errors import InputError
@@ -50,7 +50,8 @@ class Row:
     source: Message  # the English, from a fresh extract (locations, context, comments)
     translation: str
     status: str  # translated, fuzzy, untranslated
-    findings: tuple[Finding, ...]
+    findings: tuple[Finding, ...]  # the translation's: checks and proofreading
+    english_findings: tuple[Finding, ...] = ()  # the English's proofreading (spelling)
 
     @property
     def locations(self) -> list[str]:
@@ -74,6 +75,8 @@ class Pair:
     label: str
     english: Letter
     translated: Letter
+    findings: tuple[Finding, ...] = ()  # proofreading of both letters' text (not the note)
+    names: frozenset[str] = frozenset()  # the recipient's and the riding's: not spell-checked
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,7 @@ class Review:
     groups: dict[str, list[Row]]
     findings: tuple[Finding, ...]
     pairs: tuple[Pair, ...]
+    unchecked: tuple[str, ...] = ()  # what proofreading could not check (a missing tool)
 
     def count(self, status: str | None = None) -> int:
         return sum(1 for rows in self.groups.values() for r in rows if status in (None, r.status))
@@ -107,26 +111,60 @@ def build_review(campaign_id: str, lang: str, day: date | None = None) -> Review
     template = catalog.extract()
     po = catalog.load_po(lang)
     findings = check_catalog(po, template, catalog.po_path(lang), lang)
+    pairs = _pairs(setting, lang, day)
+    proof = proofing.proofread(
+        proofing.source_texts(template)
+        + proofing.translation_texts(po, template, str(catalog.po_path(lang)), lang)
+        + [text for pair in pairs for text in _pair_texts(pair)]
+    )
+    english = [f for f in proof.findings if f.catalog == proofing.TEMPLATE_LABEL]
+    findings += [f for f in proof.findings if f.catalog == str(catalog.po_path(lang))]
     campaign_file = setting.campaign.path.resolve()
     groups: dict[str, list[Row]] = {source: [] for source in catalog.SOURCES}
     for message in template:
         if not message.id or not _belongs(message, campaign_file):
             continue
         translated = po.get(message.id, message.context)
-        mine = tuple(f for f in findings if f.msgid == message.id and f.context == message.context)
+        key = (_msgid(message), message.context)
+        mine = tuple(f for f in findings if (f.msgid, f.context) == key)
         groups[catalog.source_of(message)].append(
-            Row(message, translated.string if translated else "", catalog.status(translated), mine)
+            Row(
+                message,
+                translated.string if translated else "",
+                catalog.status(translated),
+                mine,
+                tuple(f for f in english if (f.msgid, f.context) == key),
+            )
         )
-    shown = {(r.source.id, r.source.context) for rows in groups.values() for r in rows}
+    shown = {(_msgid(r.source), r.source.context) for rows in groups.values() for r in rows}
     return Review(
         campaign_id=setting.campaign.id,
         campaign_title=setting.campaign.title,
         lang=lang,
         day=day,
         groups=groups,
-        findings=tuple(f for f in findings if (f.msgid, f.context) in shown),
-        pairs=tuple(_pairs(setting, lang, day)),
+        findings=tuple(f for f in [*findings, *english] if (f.msgid, f.context) in shown),
+        pairs=tuple(
+            replace(pair, findings=tuple(f for f in proof.findings if f.catalog == pair.label))
+            for pair in pairs
+        ),
+        unchecked=tuple(proof.unchecked),
     )
+
+
+def _msgid(message: Message) -> str:
+    return message.id if isinstance(message.id, str) else message.id[0]
+
+
+def _pair_texts(pair: Pair) -> list[proofing.Text]:
+    """The text of both letters, as proofreading reads a composed letter (no sender's note)."""
+    return [
+        proofing.Text(
+            letter.lang, text, pair.label, text, None, (f"{letter.lang}:{name}",), pair.names
+        )
+        for letter in (pair.english, pair.translated)
+        for name, text in proofing.letter_segments(letter)
+    ]
 
 
 def _belongs(message: Message, campaign_file) -> bool:
@@ -156,6 +194,10 @@ def _recipients(setting: Setting) -> list[tuple[str, Recipient]]:
     return found
 
 
+def _sample_riding(recipient: Recipient) -> str:
+    return recipient.riding if recipient.role == "mp" else "Hull—Aylmer"
+
+
 def _sample_sender(recipient: Recipient, lang: str):
     """A sample constituent; to an MP from the MP's riding (whose name may elide "de")."""
     return make_sender(
@@ -164,7 +206,7 @@ def _sample_sender(recipient: Recipient, lang: str):
         city="Gatineau",
         province="QC",
         postal_code="J8X 1A1",
-        riding=recipient.riding if recipient.role == "mp" else "Hull—Aylmer",
+        riding=_sample_riding(recipient),
         email="jeanne.tremblay@example.ca",
         lang=lang,
     )
@@ -181,6 +223,7 @@ def _pairs(setting: Setting, lang: str, day: date) -> list[Pair]:
                 )
                 for code in (SOURCE_LANGUAGE, lang)
             ),
+            names=proofing.data_names(recipient, _sample_riding(recipient)),
         )
         for label, recipient in _recipients(setting)
     ]
