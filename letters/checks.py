@@ -33,6 +33,7 @@ SEVERITY = {
     "obsolete": ERROR,
     "placeholders": ERROR,
     "markup": ERROR,
+    "characters": ERROR,
     "format": ERROR,
     "numbers": WARNING,
     "unchanged": WARNING,
@@ -43,8 +44,19 @@ SEVERITY = {
     "typography": WARNING,
     "terms": WARNING,
 }
-# Checks an `allow:` comment can relax. Markup never: {% trans %} output is not escaped.
-RELAXABLE = frozenset(SEVERITY) - {"untranslated", "fuzzy", "obsolete", "markup", "format"}
+# Checks an `allow:` comment can relax. Markup never: a translation is text, and only markup the
+# English has is kept as markup when a letter is rendered (letters.render.text_gettext).
+RELAXABLE = frozenset(SEVERITY) - {
+    "untranslated",
+    "fuzzy",
+    "obsolete",
+    "markup",
+    "characters",
+    "format",
+}
+# What starts a tag, an entity or an attribute value: a translation has no more of each than
+# its English. Typographic quotes (« » “ ” ’) are what a translation uses instead.
+MARKUP_CHARACTERS = "<&\"'"
 # Translation length / English length for messages of LONG characters or more.
 LONG = 40
 RATIO = (0.7, 2.0)
@@ -126,6 +138,22 @@ def markup(english: str, translation: str, lang: str) -> list[str]:
     if missing:
         problems.append(f"markup of the English missing: {', '.join(missing.elements())}")
     return problems
+
+
+def markup_characters(english: str, translation: str, lang: str) -> list[str]:
+    """Every `<`, `&` or straight quote the English lacks: an unclosed tag (`<a href=x`), an
+    entity or an attribute opened in a translation, which the complete-tag check cannot see."""
+    extra = [
+        f"{char!r} ×{translation.count(char) - english.count(char)}"
+        for char in MARKUP_CHARACTERS
+        if translation.count(char) > english.count(char)
+    ]
+    if not extra:
+        return []
+    return [
+        f"characters not in the English: {', '.join(extra)} (translations are text; use « » "
+        "or ’ for quotes, « et » for &)"
+    ]
 
 
 def _numbers(text: str) -> Counter:
@@ -258,6 +286,7 @@ def _plain(text: str) -> str:
 
 CONTENT_CHECKS: dict[str, Callable[[str, str, str], list[str]]] = {
     "markup": markup,
+    "characters": markup_characters,
     "numbers": numbers,
     "unchanged": unchanged,
     "whitespace": whitespace,

@@ -37,6 +37,7 @@ from ..errors import LettersError
 from ..i18n import Language, languages, translations, typography
 from ..people import NOTE_LIMIT, PROVINCES, load_directory
 from ..pipeline import Setting
+from ..render import text_gettext
 from ..resources import templates_dir
 from .form import (
     LABELS,
@@ -171,15 +172,17 @@ def _install_gettext(app: Flask) -> None:
         return g.get("lang", "en")
 
     env.install_gettext_callables(
-        gettext=lambda message: tr(lang(), message),
-        ngettext=lambda one, many, n: typography(
-            translations(lang()).ungettext(one, many, n), lang()
-        ),
-        pgettext=lambda context, message: typography(
-            translations(lang()).upgettext(context, message), lang()
-        ),
-        npgettext=lambda context, one, many, n: typography(
-            translations(lang()).unpgettext(context, one, many, n), lang()
+        **text_gettext(  # translations are text: escaped, see letters.render.text_gettext
+            gettext=lambda message: tr(lang(), message),
+            ngettext=lambda one, many, n: typography(
+                translations(lang()).ungettext(one, many, n), lang()
+            ),
+            pgettext=lambda context, message: typography(
+                translations(lang()).upgettext(context, message), lang()
+            ),
+            npgettext=lambda context, one, many, n: typography(
+                translations(lang()).unpgettext(context, one, many, n), lang()
+            ),
         ),
         newstyle=True,
     )
