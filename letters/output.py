@@ -49,7 +49,7 @@ def write_atomic(path: Path, content: bytes) -> Path:
     mode = _target_mode(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=_part_prefix(path), suffix=".part")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=part_prefix(path.name), suffix=".part")
     except OSError as error:
         raise _unwritable(path, error) from error
     try:
@@ -70,8 +70,9 @@ def write_atomic(path: Path, content: bytes) -> Path:
 PART_NAME_BYTES = 100
 
 
-def _part_prefix(path: Path) -> str:
-    name = path.name.encode("utf-8", "surrogateescape")[:PART_NAME_BYTES]
+def part_prefix(name: str) -> str:
+    """`.NAME.` cut to fit: how a temporary file beside `name` begins."""
+    name = name.encode("utf-8", "surrogateescape")[:PART_NAME_BYTES]
     return "." + name.decode("utf-8", "ignore") + "."
 
 
