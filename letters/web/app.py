@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from babel import Locale
@@ -248,7 +249,7 @@ def _register(app: Flask, site: Site) -> None:
             request.files.get("signature_file"),
             lang,
             date.today(),
-            site.lookup,
+            _rate_limited(site),
         )
         if reading.problems:
             site.count("problem")
@@ -299,6 +300,14 @@ def _expired(lang: str) -> Problem:
         tr(lang, "has expired or did not come from this page"),
         tr(lang, "check your details and send the form again"),
     )
+
+
+def _rate_limited(site: Site) -> Callable[[str], str | None] | None:
+    """The lookup, limited per client like downloads whenever it would ask the network."""
+    if site.lookup is None:
+        return None
+    client = request.remote_addr or "?"
+    return partial(site.lookup, allow=lambda: site.limit.take(client) == 0)
 
 
 def _download(site: Site, letter: Letter, draft: Draft | None = None) -> Response:

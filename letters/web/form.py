@@ -19,6 +19,7 @@ from ..people import Sender, make_sender, normalise_postal_code
 from ..pipeline import Setting, make_letter
 from ..signature import MAX_BYTES, prepare_signature
 from . import signing
+from .lookup import LookupUnavailable
 from .ridings import Riding, find_riding
 
 TEXT_FIELDS = (
@@ -254,7 +255,18 @@ def _riding(reading: Reading, ridings: tuple[Riding, ...], lookup) -> Riding | N
         postal_code = normalise_postal_code(reading.values["postal_code"])
     except InputError:
         return None  # read_sender reports it
-    found = lookup(postal_code)
+    try:
+        found = lookup(postal_code)
+    except LookupUnavailable:
+        reading.problems.append(
+            Problem(
+                "riding",
+                label(reading.lang, "riding"),
+                tr(reading.lang, "cannot be found from the postal code right now"),
+                tr(reading.lang, "choose your riding from the list"),
+            )
+        )
+        return None
     return find_riding(ridings, found) if found else None
 
 
