@@ -16,11 +16,12 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 
+from email_validator import EmailNotValidError, validate_email
+
 from .compose import Letter
 from .errors import InputError
 from .i18n import Language
 from .output import safe_name
-from .people import EMAIL
 
 
 @dataclass(frozen=True)
@@ -67,14 +68,22 @@ def _one_line(text: str) -> str:
 
 
 def _address(name: str, email: str, field: str) -> Address:
-    if not EMAIL.match(email or ""):
-        raise InputError(f"invalid email {email!r}", field=field, fix="write it as name@example.ca")
-    local, _, domain = email.rpartition("@")
+    """A validated address (email-validator, no DNS): what it refuses, or what Python's own
+    parser would rewrite (`a@[127.0.0.1].x`, `a@b.c)`, a non-ASCII local part sent as raw
+    8-bit), never reaches a header."""
     try:
-        return Address(display_name=_one_line(name), username=local, domain=domain)
-    except (ValueError, IndexError) as exc:
+        found = validate_email(
+            email or "", check_deliverability=False, allow_smtputf8=False, allow_quoted_local=False
+        )
+        return Address(
+            display_name=_one_line(name), username=found.local_part, domain=found.ascii_domain
+        )
+    except (EmailNotValidError, ValueError, IndexError) as exc:
+        reason = str(exc).rstrip(".") if isinstance(exc, EmailNotValidError) else "unreadable"
         raise InputError(
-            f"invalid email {email!r}", field=field, fix="write it as name@example.ca"
+            f"invalid email {email!r} ({reason})",
+            field=field,
+            fix="write it as name@example.ca",
         ) from exc
 
 
