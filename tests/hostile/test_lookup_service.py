@@ -62,7 +62,7 @@ def test_redirects_are_not_followed_and_named(hostile, tmp_path, code, target):
     with RidingLookup(tmp_path / "c.sqlite", base_url=hostile) as lookup:
         with pytest.raises(InputError, match="redirected to .*" + target):
             lookup.riding(code)
-    assert ASKED == [f"/postcodes/{code.replace(' ', '')}/"]
+    assert [f"/postcodes/{code.replace(' ', '')}/"] == ASKED
 
 
 def test_a_dripping_answer_is_cut_off_at_the_total_deadline(hostile, tmp_path):
@@ -92,6 +92,7 @@ def test_a_slow_lookup_does_not_hold_up_another_thread(tmp_path):
         RidingLookup(tmp_path / "c.sqlite", base_url=url, timeout=2) as lookup,
     ):
         lookup.riding("T6E 1Z8")
+
         def ask_slowly():
             with contextlib.suppress(InputError):
                 lookup.riding("X0A 0H0")
