@@ -117,8 +117,13 @@ def create_app(
     burst: int = 5,
     processes: int = 2,
     timeout: float = 20.0,
+    secure_cookie: bool = False,
 ) -> Flask:
-    """Build the app for one campaign (default: the only one installed)."""
+    """Build the app for one campaign (default: the only one installed).
+
+    `secure_cookie` marks the session cookie `Secure` (the page is served over https by a proxy:
+    the app itself sees plain http and cannot tell).
+    """
     campaign = campaign or _only_campaign()
     lookup = riding_lookup(lookup_url)
     directory = load_directory()
@@ -144,6 +149,7 @@ def create_app(
         SESSION_COOKIE_NAME="letters_csrf",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_SECURE=secure_cookie,
         SEND_FILE_MAX_AGE_DEFAULT=3600,
     )
     app.extensions["letters"] = site

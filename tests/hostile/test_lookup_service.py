@@ -59,9 +59,11 @@ def hostile():
 )
 def test_redirects_are_not_followed_and_named(hostile, tmp_path, code, target):
     ASKED.clear()
-    with RidingLookup(tmp_path / "c.sqlite", base_url=hostile) as lookup:
-        with pytest.raises(InputError, match="redirected to .*" + target):
-            lookup.riding(code)
+    with (
+        RidingLookup(tmp_path / "c.sqlite", base_url=hostile) as lookup,
+        pytest.raises(InputError, match="redirected to .*" + target),
+    ):
+        lookup.riding(code)
     assert [f"/postcodes/{code.replace(' ', '')}/"] == ASKED
 
 
@@ -145,3 +147,13 @@ def test_web_page_says_at_once_when_the_servers_budget_is_spent(monkeypatch):
         html = _post(client, "K1A 0A6").get_data(as_text=True)
         assert time.perf_counter() - started < 1
         assert "cannot be found from the postal code right now" in html
+
+
+@pytest.mark.parametrize("secure", [False, True])
+def test_secure_cookie_setting(secure):
+    from letters.web.app import create_app
+
+    client = create_app(processes=1, secure_cookie=secure).test_client()
+    cookie = client.get("/en/").headers.get("Set-Cookie", "")
+    assert "letters_csrf=" in cookie
+    assert ("Secure" in cookie) is secure
