@@ -154,12 +154,29 @@ def test_reports_neutralise_hidden_and_full_width_formulas(value):
     assert safe_cell(value).startswith("'")
 
 
-def test_web_fields_refuse_control_characters(app_client):
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("field", ["name", "street1", "city", "note"])
+def test_web_fields_refuse_control_characters(app_client, field, lang):
+    from ..test_web import post, summary
+
+    words = {"en": "contains the control character", "fr": "contient le caractère de commande"}
+    for payload, named in CONTROLS.values():
+        response = post(app_client, lang=lang, **{field: payload})
+        assert response.status_code == 422
+        html = response.get_data(as_text=True)
+        assert f"{words[lang]} {named}" in html
+        assert any(target == field for target, _ in summary(html))
+
+
+@pytest.mark.parametrize("payload", LITERALS)
+def test_web_fields_print_markup_literally(app_client, payload):
+    from markupsafe import escape
+
     from ..test_web import post
 
-    for payload, named in CONTROLS.values():
-        html = post(app_client, name=payload).get_data(as_text=True)
-        assert named.split()[0] in html and "Dear" not in html.split("preview")[-1][:0]
+    response = post(app_client, note=payload)
+    assert response.status_code == 200
+    assert str(escape(payload)) in response.get_data(as_text=True)
 
 
 @pytest.fixture
@@ -261,3 +278,30 @@ def test_malformed_campaign_toml_is_one_line_in_i18n(tmp_path, monkeypatch):
         result = CliRunner().invoke(main, ["i18n", *command])
         assert result.exit_code == 2, (command, result.output)
         assert result.output.count("\n") == 1 and "bad/campaign.toml" in result.output
+
+
+@pytest.mark.parametrize("payload", LITERALS + list(MARKUP.values()))
+def test_campaign_text_is_printed_as_text(tmp_path, monkeypatch, payload):
+    """An organiser's campaign text is text too: markup in it is printed, never obeyed."""
+    from letters.resources import campaigns_dir
+
+    source = (campaigns_dir() / "end-ice-contracts" / "campaign.toml").read_text()
+    marker = 'demands_intro = "'
+    hostile = source.replace(
+        marker, marker + payload.replace("\\", "\\\\").replace('"', '\\"') + " ", 1
+    )
+    (tmp_path / "campaign.toml").write_text(hostile)
+    monkeypatch.chdir(tmp_path)
+    args = [*BASE, "--to", "pm", "--lang", "en", "--allow-incomplete"]
+    args[args.index("end-ice-contracts")] = str(tmp_path / "campaign.toml")
+    html = CliRunner().invoke(main, [*args, "--format", "html", "-o", "x.html"])
+    assert html.exit_code == 0, html.output
+    assert str(escape_text(payload)) in Path("x.html").read_text()
+    text = CliRunner().invoke(main, [*args, "--format", "text"])
+    assert payload in text.output
+
+
+def escape_text(text: str) -> str:
+    from markupsafe import escape
+
+    return str(escape(text))
