@@ -543,12 +543,12 @@ class Ownership:
         except (OSError, UnicodeDecodeError):
             names = set()
         if not names:  # a folder from before WRITTEN: its journal's letters and the reports
-            journal = store.journal(JOURNAL)
-            names = set(journal.read()) if isinstance(journal, Journal) else set()
+            names = set(store.journal(JOURNAL).read())
             if names:
                 names |= {MANIFEST, ERRORS, *store.names(PACKS_DIR)}
+        names |= {JOURNAL, WRITTEN}  # and their temporary files, if a kill left one
         present = [n for f in ("", LETTERS_DIR, PACKS_DIR) for n in store.names(f)]
-        foreign = {n for n in present if n not in (JOURNAL, WRITTEN) and not is_ours(n, names)}
+        foreign = {n for n in present if not is_ours(n, names)}
         if foreign and not force:
             raise InputError(
                 "%(folder)s holds %(count)s file(s) no batch wrote, such as %(name)s",

@@ -74,3 +74,15 @@ def test_a_batch_folder_resumes_without_force(tmp_path):
     assert batch(tmp_path, out, "--dry-run").exit_code == 0
     result = batch(tmp_path, out, "--dry-run")
     assert result.exit_code == 0, result.output
+
+
+def test_a_killed_run_s_temporary_files_are_its_own(tmp_path):
+    out = tmp_path / "out"
+    assert batch(tmp_path, out, "--dry-run").exit_code == 0
+    plant(out, {"..journal.csv.k1ll3d.part": b"", "letters/.00002-mp-x.pdf.abc.part": b""})
+    (out / "letters/.00002-mp-edmonton-strathcona-en.pdf.abc123.part").write_bytes(b"half")
+    result = batch(tmp_path, out, "--dry-run")
+    assert result.exit_code == 2  # a part file of a name the batch never wrote is not its own
+    assert "letters/.00002-mp-x.pdf.abc.part" in result.output
+    (out / "letters/.00002-mp-x.pdf.abc.part").unlink()
+    assert batch(tmp_path, out, "--dry-run").exit_code == 0
