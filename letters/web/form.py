@@ -13,6 +13,7 @@ from babel.numbers import format_decimal
 from werkzeug.datastructures import FileStorage, ImmutableMultiDict
 
 from ..compose import Letter
+from ..email_draft import address
 from ..errors import InputError, LettersError, fill, translatable
 from ..i18n import Language, languages, translations, typography
 from ..people import Sender, make_sender, normalise_postal_code
@@ -192,6 +193,11 @@ def email_problems(letter: Letter, lang: str) -> list[Problem]:
                 tr(lang, "give your email address, or download the PDF"),
             )
         )
+    else:
+        try:
+            address(letter.sender_name, letter.sender_email, "email")
+        except InputError as error:  # the .eml's stricter rule (email-validator)
+            problems.append(problem(error, lang))
     if not letter.recipient_email:
         problems.append(
             Problem(

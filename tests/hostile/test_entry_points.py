@@ -305,3 +305,19 @@ def escape_text(text: str) -> str:
     from markupsafe import escape
 
     return str(escape(text))
+
+
+@pytest.mark.parametrize("address", ["a@b.c)", "jé@example.ca"])
+def test_eml_addresses_refused_on_the_cli_and_the_page(tmp_path, monkeypatch, app_client, address):
+    from ..test_web import post
+
+    monkeypatch.chdir(tmp_path)
+    args = [*BASE, "--to", "mp:Edmonton Strathcona", "--lang", "en", "--format", "eml"]
+    result = CliRunner().invoke(main, [*args, "--email", address])
+    assert result.exit_code == 2 and "invalid email" in result.output
+    assert result.output.count("\n") == 1 and not list(tmp_path.rglob("*.eml"))
+    response = post(
+        app_client, action="email", email=address, to="mp", riding="Edmonton Strathcona"
+    )
+    assert response.status_code == 422
+    assert "invalid email" in response.get_data(as_text=True)
