@@ -183,8 +183,7 @@ class RidingLookup:
                 delay = max(delay, 60 - (now - self._sent[-self.per_minute]))
             if delay > 0 and not self.wait:
                 raise BudgetSpent(
-                    f"riding unknown for {postal_code} (the lookups allowed this minute are "
-                    "spent)",
+                    f"riding unknown for {postal_code} (the lookups allowed this minute are spent)",
                     field="riding",
                     row=row,
                     fix="choose the riding from the list",
@@ -228,7 +227,6 @@ class RidingLookup:
         except (UnicodeDecodeError, ValueError) as error:  # JSONDecodeError is a ValueError
             raise riding_unknown(written, row, "unexpected answer from Represent") from error
         return (district, None) if district else (None, "Represent lists no MP for this code")
-
 
     def _fetch(self, request: urllib.request.Request) -> bytes:
         """The answer's body, within `timeout` seconds in all (not per read: a server dripping
