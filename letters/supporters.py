@@ -100,12 +100,14 @@ SNIFF_BYTES = 64 * 1024
 # file's size (real workbooks compress 5-20 times) and never more than XLSX_PART_LIMIT.
 XLSX_RATIO = 50
 XLSX_PART_FLOOR = 1024 * 1024
-XLSX_PART_LIMIT = 256 * 1024 * 1024
-XLSX_TOTAL_LIMIT = 512 * 1024 * 1024
+XLSX_PART_LIMIT = 128 * 1024 * 1024
+XLSX_TOTAL_LIMIT = 256 * 1024 * 1024
 XLSX_PARTS = 10_000
-# Cells read, per row and in all: far beyond any supporters' list, well short of a bomb.
+# Cells read, per row and in all: far beyond any supporters' list, well short of a bomb. The
+# rows are streamed, but openpyxl holds every shared string in memory: they are counted first.
 ROW_CELLS = 1_000
 TOTAL_CELLS = 20_000_000
+SHARED_STRINGS = 2_000_000
 
 
 def header_key(text: str) -> str:
@@ -294,6 +296,9 @@ def check_xlsx_parts(path: Path) -> None:
                 field="input",
                 fix=fix,
             )
+    for part in parts:
+        if part.filename.lower().endswith("sharedstrings.xml"):
+            _count_shared_strings(path, part)
     total = sum(part.file_size for part in parts)
     if total > XLSX_TOTAL_LIMIT:
         raise InputError(
@@ -302,6 +307,20 @@ def check_xlsx_parts(path: Path) -> None:
             field="input",
             fix=fix,
         )
+
+
+def _count_shared_strings(path: Path, part) -> None:
+    """Refuse more than SHARED_STRINGS strings, counted while streaming the part (no parsing)."""
+    import zipfile
+
+    found, tail = 0, b""
+    with zipfile.ZipFile(path) as archive, archive.open(part) as stream:
+        while chunk := stream.read(1024 * 1024):
+            window = tail + chunk
+            found += window.count(b"<si>") + window.count(b"<si ")  # a 3-byte tail holds none
+            tail = window[-3:]
+            if found > SHARED_STRINGS:
+                raise _too_many_cells(path, "of text (shared strings)", SHARED_STRINGS)
 
 
 def _too_many_cells(path: Path, where: str, limit: int) -> InputError:

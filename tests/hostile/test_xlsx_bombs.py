@@ -135,6 +135,21 @@ def test_batch_on_a_bomb_is_one_line_exit_2(bomb, tmp_path):
     assert result.output.count("\n") == 1 and bomb.name in result.output
 
 
+def test_too_many_shared_strings_are_refused_before_parsing(tmp_path):
+    """Within the size caps (padded with 1.5 MB of noise), but 3 million strings to hold."""
+    import os
+
+    parts = {
+        "xl/sharedStrings.xml": many_shared_strings(3_000_000),
+        "xl/media/noise.bin": os.urandom(3 * MB // 2),
+    }
+    path = write_xlsx(tmp_path / "strings.xlsx", parts)
+    started = time.perf_counter()
+    with pytest.raises(InputError, match="more than 2,000,000 cells of text"):
+        list(open_supporters(path))
+    assert time.perf_counter() - started < 1
+
+
 def test_a_row_with_too_many_cells_is_refused(tmp_path):
     wide = inline_row(1, HEADER) + inline_row(2, ROW + ["x"] * 2000)
     path = write_xlsx(tmp_path / "wide.xlsx", {"xl/worksheets/sheet1.xml": sheet(wide)})
