@@ -321,3 +321,23 @@ def test_eml_addresses_refused_on_the_cli_and_the_page(tmp_path, monkeypatch, ap
     )
     assert response.status_code == 422
     assert "invalid email" in response.get_data(as_text=True)
+
+
+def test_non_utf8_bytes_in_a_real_argument_are_one_line_exit_2(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    args = [os.fsencode(a) for a in [*BASE, "--to", "pm", "--lang", "en", "--format", "text"]]
+    args[args.index(b"--name") + 1] = b"Jane\xff"
+    result = subprocess.run(
+        [sys.executable.encode(), b"-m", b"letters", *args],
+        cwd=tmp_path,
+        capture_output=True,
+        env={**os.environ, "LC_ALL": "C.UTF-8"},
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        b"Error: name: contains bytes that are not UTF-8 text; fix: save or type it again as "
+        b"UTF-8 text"
+    ]
