@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -108,8 +109,9 @@ def current_umask() -> int:
 
 def _unwritable(path: Path, error: OSError) -> InputError:
     reason = error.strerror or type(error).__name__
+    too_long = error.errno == errno.ENAMETOOLONG
     return InputError(
         f"cannot write {path} ({reason})",
         field="output",
-        fix="choose a file in a folder you can write to, with a shorter name",
+        fix="choose a shorter file name" if too_long else "choose a folder you can write to",
     )
