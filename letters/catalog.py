@@ -24,7 +24,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import denormalize, read_po, write_po
 
-from .errors import InputError, TranslationError
+from .errors import CampaignError, InputError, TranslationError
 from .i18n import DOMAIN, SOURCE_LANGUAGE
 from .resources import data_root, locales_dir, templates_dir
 
@@ -88,8 +88,16 @@ def extract_campaign(fileobj, keywords, comment_tags, options) -> Iterator[tuple
     text becomes that message's translator comment. Registered as the `letters_campaign`
     babel.extractors entry point, so `pybabel extract` works too.
     """
-    text = fileobj.read().decode("utf-8")
-    raw = tomllib.loads(text)
+    name = Path(getattr(fileobj, "name", "campaign.toml"))
+    try:
+        text = fileobj.read().decode("utf-8")
+        raw = tomllib.loads(text)
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise CampaignError(
+            f"{name.parent.name}/{name.name}: {error}",
+            field="campaign",
+            fix="fix the file (UTF-8 TOML); `letters campaigns` lists what loads",
+        ) from error
     lines = text.splitlines()
 
     def line_of(pattern: str, start: int = 0, stop_at_table: bool = False) -> int:
@@ -128,6 +136,17 @@ def extract_campaign(fileobj, keywords, comment_tags, options) -> Iterator[tuple
             if isinstance(value, str):
                 yield message(f"{key}.{index}", value, line_of_value(value, fallback))
 
+    try:
+        yield from _campaign_messages(raw, line_of, line_of_value, message, variants)
+    except (AttributeError, TypeError) as error:  # a table where a text belongs, and so on
+        raise CampaignError(
+            f"{name.parent.name}/{name.name} does not have a campaign's shape ({error})",
+            field="campaign",
+            fix="compare it with campaigns/end-ice-contracts/campaign.toml",
+        ) from error
+
+
+def _campaign_messages(raw: dict, line_of, line_of_value, message, variants) -> Iterator[tuple]:
     for key in CAMPAIGN_KEYS:
         if isinstance(raw.get(key), str):
             yield message(key, raw[key], line_of(rf"{key}\s*=", stop_at_table=True))

@@ -33,6 +33,7 @@ SEVERITY = {
     "obsolete": ERROR,
     "placeholders": ERROR,
     "markup": ERROR,
+    "characters": ERROR,
     "format": ERROR,
     "numbers": WARNING,
     "unchanged": WARNING,
@@ -46,10 +47,21 @@ SEVERITY = {
 # The errors that stop `letters i18n compile`: a message with one would break or corrupt a
 # letter. Untranslated, fuzzy and obsolete messages are work in progress: compile leaves them out
 # and a letter that needs one refuses to print (the translation gate).
-STOPS_COMPILE = frozenset({"placeholders", "markup", "format"})
+STOPS_COMPILE = frozenset({"placeholders", "markup", "characters", "format"})
 UNFINISHED = frozenset({"untranslated", "fuzzy", "obsolete"})
-# Checks an `allow:` comment can relax. Markup never: {% trans %} output is not escaped.
-RELAXABLE = frozenset(SEVERITY) - {"untranslated", "fuzzy", "obsolete", "markup", "format"}
+# Checks an `allow:` comment can relax. Markup never: a translation is text, and only markup the
+# English has is kept as markup when a letter is rendered (letters.render.text_gettext).
+RELAXABLE = frozenset(SEVERITY) - {
+    "untranslated",
+    "fuzzy",
+    "obsolete",
+    "markup",
+    "characters",
+    "format",
+}
+# What starts a tag, an entity or an attribute value: a translation has no more of each than
+# its English. Typographic quotes (« » “ ” ’) are what a translation uses instead.
+MARKUP_CHARACTERS = "<&\"'"
 # Translation length / English length for messages of LONG characters or more.
 LONG = 40
 RATIO = (0.7, 2.0)
@@ -141,6 +153,22 @@ def markup(english: str, translation: str, lang: str) -> list[str]:
     if missing:
         problems.append(f"markup of the English missing: {', '.join(missing.elements())}")
     return problems
+
+
+def markup_characters(english: str, translation: str, lang: str) -> list[str]:
+    """Every `<`, `&` or straight quote the English lacks: an unclosed tag (`<a href=x`), an
+    entity or an attribute opened in a translation, which the complete-tag check cannot see."""
+    extra = [
+        f"{char!r} ×{translation.count(char) - english.count(char)}"
+        for char in MARKUP_CHARACTERS
+        if translation.count(char) > english.count(char)
+    ]
+    if not extra:
+        return []
+    return [
+        f"characters not in the English: {', '.join(extra)} (translations are text; use « » "
+        "or ’ for quotes, « et » for &)"
+    ]
 
 
 def _numbers(text: str) -> Counter:
@@ -273,6 +301,7 @@ def _plain(text: str) -> str:
 
 CONTENT_CHECKS: dict[str, Callable[[str, str, str], list[str]]] = {
     "markup": markup,
+    "characters": markup_characters,
     "numbers": numbers,
     "unchanged": unchanged,
     "whitespace": whitespace,
@@ -406,7 +435,7 @@ def summary(findings: list[Finding], strict: bool = False) -> str:
     return (
         f"{len(findings)} problem(s): {errors} error(s), {len(findings) - errors} "
         f"warning(s){' (strict)' if strict else ''}; {stopping} of the errors stop "
-        f"`letters i18n compile` (placeholders, markup, format), {unfinished} are "
+        f"`letters i18n compile` (placeholders, markup, characters, format), {unfinished} are "
         "messages not translated yet or fuzzy, which compile leaves out"
     )
 

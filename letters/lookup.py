@@ -13,6 +13,7 @@ import errno
 import json
 import socket
 import sqlite3
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -72,6 +73,8 @@ def riding_unknown(
 def _failure(error: BaseException, timeout: float) -> str:
     """What went wrong on the way to Represent, in words an organiser can act on."""
     reason = getattr(error, "reason", error)
+    if isinstance(error, Redirected):
+        return str(reason)
     if isinstance(error, TimeoutError) or isinstance(reason, TimeoutError):
         return f"Represent did not answer within {timeout:g} s: timed out"
     if isinstance(reason, OSError) and reason.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
@@ -79,6 +82,10 @@ def _failure(error: BaseException, timeout: float) -> str:
     if isinstance(reason, socket.gaierror):
         return "Represent cannot be reached: its name does not resolve (no network?)"
     return f"Represent cannot be reached: {reason}"
+
+
+class BudgetSpent(InputError):
+    """The lookups allowed this minute are spent, and this lookup may not wait (the web page)."""
 
 
 class SpansRidings(ValueError):
@@ -118,8 +125,10 @@ def district_from_answer(answer: object) -> str | None:
 class RidingLookup:
     """Ask Represent for each postal code's riding, at most `per_minute` times a minute.
 
-    One instance per run, used from one thread (the batch routes rows before rendering them).
-    `clock` and `sleep` are there so a test can check the pace without waiting a minute.
+    Safe to share between threads: a lock guards the cache and the pace, but is never held
+    while waiting or asking the network. With `wait=False` (the web page) a spent budget is an
+    immediate `BudgetSpent` instead of a sleep. `clock` and `sleep` are there so a test can
+    check the pace without waiting a minute.
     """
 
     def __init__(
@@ -131,6 +140,7 @@ class RidingLookup:
         per_minute: int = PER_MINUTE,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        wait: bool = True,
     ) -> None:
         if not base_url.startswith(("https://", "http://")):
             raise InputError(
@@ -141,13 +151,13 @@ class RidingLookup:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.per_minute = per_minute
-        self.clock, self.sleep = clock, sleep
+        self.clock, self.sleep, self.wait = clock, sleep, wait
+        self._lock = threading.Lock()
         self.requests = 0  # made over the network by this instance
         self._sent: deque[float] = deque()
         self._not_before = 0.0
         self._failures = 0
         Path(cache).parent.mkdir(parents=True, exist_ok=True)
-        # Callers that share one instance between threads (the web page) hold a lock around it.
         self._db = sqlite3.connect(cache, check_same_thread=False)
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS postcodes "
@@ -163,50 +173,75 @@ class RidingLookup:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def riding(self, postal_code: str, row: int | None = None) -> str:
-        """The riding's name as Represent writes it, or a row-level InputError saying why not."""
+    def riding(
+        self,
+        postal_code: str,
+        row: int | None = None,
+        before_asking: Callable[[], None] | None = None,
+    ) -> str:
+        """The riding's name as Represent writes it, or a row-level InputError saying why not.
+
+        `before_asking` runs only when the network is about to be asked (not for a cached
+        code); it may raise to stop the lookup (the web page's per-client rate limit).
+        """
         code = normalise_postal_code(postal_code, row).replace(" ", "")
-        cached = self._db.execute(
-            "SELECT district, problem FROM postcodes WHERE code = ?", (code,)
-        ).fetchone()
+        with self._lock:
+            cached = self._db.execute(
+                "SELECT district, problem FROM postcodes WHERE code = ?", (code,)
+            ).fetchone()
         if cached is None:
             if self._failures >= GIVE_UP_AFTER:
                 why = f"Represent cannot be reached: gave up after {GIVE_UP_AFTER} failures in a row"
                 raise riding_unknown(postal_code, row, why, transient=True)
+            if before_asking is not None:
+                before_asking()
+            self._pace(postal_code, row)
             cached = self._ask(code, postal_code, row)
-            self._db.execute(
-                "INSERT OR REPLACE INTO postcodes VALUES (?, ?, ?, ?)", (code, *cached, time.time())
-            )
-            self._db.commit()
+            with self._lock:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO postcodes VALUES (?, ?, ?, ?)",
+                    (code, *cached, time.time()),
+                )
+                self._db.commit()
         district, problem = cached
         if district is None:
             raise riding_unknown(postal_code, row, problem)
         return district
 
-    def _pace(self) -> None:
-        """Wait so that no 60-second window holds more than `per_minute` requests."""
-        now = self.clock()
-        while self._sent and now - self._sent[0] >= 60:
-            self._sent.popleft()
-        wait = self._not_before - now
-        if len(self._sent) >= self.per_minute:
-            wait = max(wait, 60 - (now - self._sent[0]))
-        if wait > 0:
-            self.sleep(wait)
-        self._sent.append(self.clock())
+    def _pace(self, postal_code: str, row: int | None) -> None:
+        """Keep every 60-second window to `per_minute` requests: book a slot under the lock,
+        then wait for it outside the lock (or, with `wait=False`, refuse at once)."""
+        with self._lock:
+            now = self.clock()
+            while self._sent and now - self._sent[0] >= 60:
+                self._sent.popleft()
+            delay = self._not_before - now
+            if len(self._sent) >= self.per_minute:
+                delay = max(delay, 60 - (now - self._sent[-self.per_minute]))
+            if delay > 0 and not self.wait:
+                raise BudgetSpent(
+                    f"riding unknown for {postal_code} (the lookups allowed this minute are spent)",
+                    field="riding",
+                    row=row,
+                    fix="choose the riding from the list",
+                )
+            self._sent.append(now + max(delay, 0))
+        if delay > 0:
+            self.sleep(delay)
 
     def _ask(self, code: str, written: str, row: int | None) -> tuple[str | None, str | None]:
         """One request: (district, None) or (None, why) for a definite answer, which is cached;
         a row error for a passing failure (network, timeout, 429, garbled answer), which is not."""
-        self._pace()
         self.requests += 1
         request = urllib.request.Request(  # noqa: S310  (scheme checked in __init__)
             f"{self.base_url}/postcodes/{code}/",
             headers={"Accept": "application/json", "User-Agent": f"letters/{__version__}"},
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-                body = response.read(MAX_ANSWER)
+            body = self._fetch(request)
+        except Redirected as error:
+            self._failures += 1
+            raise riding_unknown(written, row, str(error)) from error
         except urllib.error.HTTPError as error:
             if error.code == 404:
                 self._failures = 0
@@ -233,6 +268,43 @@ class RidingLookup:
             why = "unexpected answer from Represent"
             raise riding_unknown(written, row, why, transient=True) from error
         return (district, None) if district else (None, "Represent lists no MP for this code")
+
+    def _fetch(self, request: urllib.request.Request) -> bytes:
+        """The answer's body, within `timeout` seconds in all (not per read: a server dripping
+        a byte at a time is cut off), following no redirect."""
+        deadline = self.clock() + self.timeout
+        with _OPENER.open(request, timeout=self.timeout) as response:
+            chunks, size = [], 0
+            while size < MAX_ANSWER:
+                left = deadline - self.clock()
+                if left <= 0:
+                    raise TimeoutError(f"no full answer within {self.timeout:g} s")
+                _read_timeout(response, left)
+                chunk = response.read1(min(65536, MAX_ANSWER - size))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+        return b"".join(chunks)
+
+
+class Redirected(urllib.error.URLError):
+    """The lookup service answered with a redirect; none is followed."""
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        raise Redirected(f"Represent redirected to {newurl} (redirects are not followed)")
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
+def _read_timeout(response, seconds: float) -> None:
+    """Shorten the socket's timeout to what is left of the lookup's deadline."""
+    sock = getattr(getattr(getattr(response, "fp", None), "raw", None), "_sock", None)
+    if sock is not None:
+        sock.settimeout(max(seconds, 0.01))
 
 
 def represent_lookup(

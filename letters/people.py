@@ -142,6 +142,42 @@ def _text(value: str | None, name: str, limit: int, row: int | None, required: b
     return value
 
 
+# Bidi embeddings, overrides and isolates: U+202E shows "Jane" as "enaJ" in the PDF.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def char_name(char: str) -> str:
+    """`U+202E RIGHT-TO-LEFT OVERRIDE`, `U+001B` (controls have no Unicode name)."""
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X} {name}".strip()
+
+
+def refuse_controls(value: str | None, name: str, row: int | None, allowed: str = "\t") -> None:
+    """Refuse C0/C1 control characters, bidi controls and undecodable bytes in a field.
+
+    They reach the PDF, `--format text` and the reports, where they hide or reorder what a
+    reader sees. Tabs are allowed everywhere, line breaks only where `allowed` says (the note).
+    """
+    for char in value or "":
+        if char in allowed:
+            continue
+        if 0xDC80 <= ord(char) <= 0xDCFF:  # how Python keeps a byte that is not UTF-8
+            raise InputError(
+                translatable("contains bytes that are not UTF-8 text"),
+                field=name,
+                row=row,
+                fix=translatable("save or type it again as UTF-8 text"),
+            )
+        if unicodedata.category(char) in ("Cc", "Cs") or char in BIDI_CONTROLS:
+            raise InputError(
+                translatable("contains the control character %(char)s"),
+                field=name,
+                row=row,
+                fix=translatable("remove it: only letters, digits, spaces and punctuation"),
+                values={"char": char_name(char)},
+            )
+
+
 EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
 
 
@@ -163,6 +199,13 @@ def make_sender(
     row: int | None = None,
 ) -> Sender:
     """Validate a sender's fields; each problem names the field and the fix."""
+    texts = {"name": name, "city": city, "province": province, "postal_code": postal_code}
+    texts |= {"lang": lang, "email": email, "phone": phone, "riding": riding}
+    for field_name, value in [*texts.items(), *(("street", x) for x in street)]:
+        refuse_controls(value, field_name, row)
+    refuse_controls(note, "note", row, allowed="\t\n\r")
+    for demand in demand_ids:
+        refuse_controls(demand, "demands", row)
     streets = tuple(s for s in (_text(x, "street", LINE_LIMIT, row, False) for x in street) if s)
     if not streets:
         raise InputError(

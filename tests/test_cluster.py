@@ -280,8 +280,9 @@ def test_store_reads_back_what_it_wrote_and_refuses_names_outside_it(s3):
     store.write("letters/b.pdf", b"%PDF-1.7 b")
     assert store.read("letters/a.pdf") == b"%PDF-1.7 a"
     assert store.names("letters") == ["letters/a.pdf", "letters/b.pdf"]
-    store.tidy("letters", {"a.pdf"}, ".pdf")
-    assert store.names("letters") == ["letters/a.pdf"]
+    store.write("letters/theirs.pdf", b"%PDF-1.7 not the batch's")
+    store.tidy("letters", {"a.pdf"}, ".pdf", owned={"letters/a.pdf", "letters/b.pdf"})
+    assert store.names("letters") == ["letters/a.pdf", "letters/theirs.pdf"]
     with pytest.raises(Exception, match="outside"):
         store.write("../escape.pdf", b"x")
 

@@ -50,7 +50,23 @@ Examples:
     show_default=True,
     help="Seconds one PDF may take before it is dropped.",
 )
-def serve(campaign_id, host, port, ridings, lookup_url, pdfs_per_minute, workers, threads, timeout):
+@click.option(
+    "--secure-cookie",
+    is_flag=True,
+    help="Mark the session cookie Secure: set it when a proxy serves the page over https.",
+)
+def serve(
+    campaign_id,
+    host,
+    port,
+    ridings,
+    lookup_url,
+    pdfs_per_minute,
+    workers,
+    threads,
+    timeout,
+    secure_cookie,
+):
     """Serve the campaign's bilingual letter page (nothing personal is stored or logged)."""
     import waitress
 
@@ -65,6 +81,7 @@ def serve(campaign_id, host, port, ridings, lookup_url, pdfs_per_minute, workers
         pdfs_per_minute=pdfs_per_minute,
         processes=workers,
         timeout=timeout,
+        secure_cookie=secure_cookie,
     )
     campaign = app.extensions["letters"].setting.campaign.id
     try:

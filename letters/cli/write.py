@@ -146,7 +146,15 @@ def write(
             raise InputError(
                 "give --note or --note-file, not both", field="note", fix="drop one of them"
             )
-        fields["note"] = read_input(note_file, "note", 64 * 1024).decode("utf-8", errors="strict")
+        try:
+            fields["note"] = read_input(note_file, "note", 64 * 1024).decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise InputError(
+                f"{note_file} is not UTF-8 text (byte 0x{error.object[error.start]:02x} "
+                f"at offset {error.start})",
+                field="note",
+                fix="save the note as UTF-8 text",
+            ) from error
     if (sign_with or envelope) and fmt not in ("pdf", "eml"):
         raise InputError(
             f"--sign-with and --envelope need a PDF, not --format {fmt}",

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from babel import Locale
@@ -37,6 +38,7 @@ from ..errors import LettersError
 from ..i18n import Language, languages, translations, typography
 from ..people import NOTE_LIMIT, PROVINCES, load_directory
 from ..pipeline import Setting
+from ..render import text_gettext
 from ..resources import templates_dir
 from .form import (
     LABELS,
@@ -115,8 +117,13 @@ def create_app(
     burst: int = 5,
     processes: int = 2,
     timeout: float = 20.0,
+    secure_cookie: bool = False,
 ) -> Flask:
-    """Build the app for one campaign (default: the only one installed)."""
+    """Build the app for one campaign (default: the only one installed).
+
+    `secure_cookie` marks the session cookie `Secure` (the page is served over https by a proxy:
+    the app itself sees plain http and cannot tell).
+    """
     campaign = campaign or _only_campaign()
     lookup = riding_lookup(lookup_url)
     directory = load_directory()
@@ -142,6 +149,7 @@ def create_app(
         SESSION_COOKIE_NAME="letters_csrf",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_SECURE=secure_cookie,
         SEND_FILE_MAX_AGE_DEFAULT=3600,
     )
     app.extensions["letters"] = site
@@ -171,15 +179,17 @@ def _install_gettext(app: Flask) -> None:
         return g.get("lang", "en")
 
     env.install_gettext_callables(
-        gettext=lambda message: tr(lang(), message),
-        ngettext=lambda one, many, n: typography(
-            translations(lang()).ungettext(one, many, n), lang()
-        ),
-        pgettext=lambda context, message: typography(
-            translations(lang()).upgettext(context, message), lang()
-        ),
-        npgettext=lambda context, one, many, n: typography(
-            translations(lang()).unpgettext(context, one, many, n), lang()
+        **text_gettext(  # translations are text: escaped, see letters.render.text_gettext
+            gettext=lambda message: tr(lang(), message),
+            ngettext=lambda one, many, n: typography(
+                translations(lang()).ungettext(one, many, n), lang()
+            ),
+            pgettext=lambda context, message: typography(
+                translations(lang()).upgettext(context, message), lang()
+            ),
+            npgettext=lambda context, one, many, n: typography(
+                translations(lang()).unpgettext(context, one, many, n), lang()
+            ),
         ),
         newstyle=True,
     )
@@ -245,7 +255,7 @@ def _register(app: Flask, site: Site) -> None:
             request.files.get("signature_file"),
             lang,
             date.today(),
-            site.lookup,
+            _rate_limited(site),
         )
         if reading.problems:
             site.count("problem")
@@ -296,6 +306,14 @@ def _expired(lang: str) -> Problem:
         tr(lang, "has expired or did not come from this page"),
         tr(lang, "check your details and send the form again"),
     )
+
+
+def _rate_limited(site: Site) -> Callable[[str], str | None] | None:
+    """The lookup, limited per client like downloads whenever it would ask the network."""
+    if site.lookup is None:
+        return None
+    client = request.remote_addr or "?"
+    return partial(site.lookup, allow=lambda: site.limit.take(client) == 0)
 
 
 def _download(site: Site, letter: Letter, draft: Draft | None = None) -> Response:

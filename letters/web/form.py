@@ -13,12 +13,14 @@ from babel.numbers import format_decimal
 from werkzeug.datastructures import FileStorage, ImmutableMultiDict
 
 from ..compose import Letter
+from ..email_draft import address
 from ..errors import InputError, LettersError, fill, translatable
 from ..i18n import Language, languages, translations, typography
 from ..people import Sender, make_sender, normalise_postal_code
 from ..pipeline import Setting, make_letter
 from ..signature import MAX_BYTES, prepare_signature
 from . import signing
+from .lookup import LookupUnavailable
 from .ridings import Riding, find_riding
 
 TEXT_FIELDS = (
@@ -191,6 +193,11 @@ def email_problems(letter: Letter, lang: str) -> list[Problem]:
                 tr(lang, "give your email address, or download the PDF"),
             )
         )
+    else:
+        try:
+            address(letter.sender_name, letter.sender_email, "email")
+        except InputError as error:  # the .eml's stricter rule (email-validator)
+            problems.append(problem(error, lang))
     if not letter.recipient_email:
         problems.append(
             Problem(
@@ -254,7 +261,18 @@ def _riding(reading: Reading, ridings: tuple[Riding, ...], lookup) -> Riding | N
         postal_code = normalise_postal_code(reading.values["postal_code"])
     except InputError:
         return None  # read_sender reports it
-    found = lookup(postal_code)
+    try:
+        found = lookup(postal_code)
+    except LookupUnavailable:
+        reading.problems.append(
+            Problem(
+                "riding",
+                label(reading.lang, "riding"),
+                tr(reading.lang, "cannot be found from the postal code right now"),
+                tr(reading.lang, "choose your riding from the list"),
+            )
+        )
+        return None
     return find_riding(ridings, found) if found else None
 
 

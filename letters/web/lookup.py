@@ -3,31 +3,44 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 
 from ..errors import LettersError
-from ..lookup import RidingLookup
+from ..lookup import BudgetSpent, RidingLookup
 
 log = logging.getLogger("letters.web")
 
 
-def riding_lookup(url: str | None) -> Callable[[str], str | None] | None:
-    """A function postal code -> riding name (or None), or None when no lookup is configured.
+class LookupUnavailable(LettersError):
+    """No lookup now (the server's budget for this minute is spent, or this client's previews
+    are over their rate): the page says so at once and offers the riding list."""
 
-    The page stores nothing personal, so its cache lives in memory (`:memory:`), never on disk;
-    one lookup is shared by the server's threads, behind a lock, so the 60-a-minute pace holds
-    for the whole server.
+
+def riding_lookup(url: str | None) -> Callable[..., str | None] | None:
+    """A function `(postal_code, allow=None) -> riding name or None`, or None when no lookup is
+    configured.
+
+    The page stores nothing personal, so its cache lives in memory (`:memory:`), never on disk.
+    One lookup is shared by the server's threads: the 60-a-minute pace holds for the whole
+    server, and when it is spent a request is told at once (`LookupUnavailable`), never kept
+    waiting. `allow()` is asked only before a network request (a cached code costs nothing):
+    the page passes the client's rate limit, so previews that ask Represent are limited like
+    downloads.
     """
     if not url:
         return None
-    finder = RidingLookup(":memory:", base_url=url)
-    lock = threading.Lock()
+    finder = RidingLookup(":memory:", base_url=url, wait=False)
 
-    def lookup(postal_code: str) -> str | None:
+    def lookup(postal_code: str, allow: Callable[[], bool] | None = None) -> str | None:
+        def gate() -> None:
+            if allow is not None and not allow():
+                raise LookupUnavailable("this client's lookups are over their rate")
+
         try:
-            with lock:
-                return finder.riding(postal_code)
+            return finder.riding(postal_code, before_asking=gate)
+        except (BudgetSpent, LookupUnavailable) as exc:
+            log.warning("riding lookup refused: %s", type(exc).__name__)
+            raise LookupUnavailable(str(exc)) from exc
         except LettersError as exc:  # an outage or unknown code falls back to the list
             log.warning("riding lookup failed: %s", exc.field or type(exc).__name__)
             return None
