@@ -357,8 +357,7 @@ class VacantSeat(DirectoryError):
             field=field,
             row=row,
             fix=translatable(
-                "write to the Prime Minister or to the minister responsible instead "
-                "(--to pm, or --to minister:<portfolio>; see `letters recipients`)"
+                "write to the Prime Minister or to the minister responsible instead"
             ),
             values={"riding": district.name_en, "as_of": as_of.isoformat()},
         )
@@ -658,3 +657,14 @@ def stale_warning(directory: Directory, today: date) -> str | None:
         "ministers may have changed; refresh it with `letters directory import` "
         "(see docs/directory.md)"
     )
+
+
+def directory_dates(directory: Directory) -> str:
+    """ "Directory as of …" with the House's own date when it differs (never the import day)."""
+    text = f"Directory as of {directory.as_of.isoformat()}"
+    if directory.house_as_of and directory.house_as_of != directory.as_of:
+        text += (
+            f" (Prime Minister and ministers); House of Commons as of "
+            f"{directory.house_as_of.isoformat()}"
+        )
+    return text

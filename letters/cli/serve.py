@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from . import main
+from .options import warn_if_stale
 
 
 @main.command(
@@ -27,7 +28,8 @@ Examples:
 @click.option(
     "--ridings",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="CSV of ridings (name, name_fr columns) to list; default: the directory's MPs.",
+    help="CSV of ridings (name, name_fr columns) to narrow the list to; default: every "
+    "district of the directory in use.",
 )
 @click.option("--lookup-url", help="Postal-code lookup service (needs the letters.lookup module).")
 @click.option(
@@ -64,6 +66,7 @@ def serve(campaign_id, host, port, ridings, lookup_url, pdfs_per_minute, workers
         processes=workers,
         timeout=timeout,
     )
+    warn_if_stale(app.extensions["letters"].setting.directory)
     campaign = app.extensions["letters"].setting.campaign.id
     click.echo(f"Serving {campaign} on http://{host}:{port}/ (Ctrl+C to stop)")
     # SIGTERM (a service manager, a test) stops like Ctrl+C: the PDF workers are shut down.
