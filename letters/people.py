@@ -47,7 +47,9 @@ PROVINCES = (
 
 
 def fold(text: str) -> str:
-    """Case-, accent-, dash-, apostrophe- and space-insensitive key for matching names."""
+    """Case-, accent-, ligature-, dash-, apostrophe- and space-insensitive key for names."""
+    for ligature, letters in {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"}.items():
+        text = text.replace(ligature, letters)
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = re.sub(r"[\u2010-\u2015\u2212-]+", "-", text)

@@ -221,7 +221,8 @@ def _register(app: Flask, site: Site) -> None:
                 if code != lang
             ],
             "csrf_token": _csrf_token,
-            "directory_date": long_date(site.setting.directory.oldest, lang),
+            # "September 27, 2026" / "27 septembre 2026" (the footer says "à jour au …")
+            "directory_date": long_date(site.setting.directory.oldest, lang).removeprefix("le "),
         }
 
     @app.get("/")
