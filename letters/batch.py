@@ -122,9 +122,7 @@ def own_mp(
     if not riding and lookup is not None:
         riding = lookup(sender.postal_code, row=row)
         district = setting.directory.district(riding)
-        sender = replace(
-            sender, riding=district.name_en if district else riding, district=district
-        )
+        sender = replace(sender, riding=district.name_en if district else riding, district=district)
     if not riding:
         raise riding_unknown(None, row)
     return setting.directory.mp_for(riding, row=row), sender

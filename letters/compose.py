@@ -9,9 +9,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from .campaign import Campaign, Demand
+from .districts import french_of, riding_phrase
 from .envelope import Envelope, canada_post_city_line, canada_post_line
 from .errors import InputError, translatable
-from .districts import french_of, riding_phrase
 from .i18n import Language, MessageRef, mark
 from .people import Office, Recipient, Sender
 from .variants import MAIN_WORDING, Wording

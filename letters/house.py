@@ -634,7 +634,9 @@ def import_house(
     house = House(as_of=date.min) if replace_all else previous
     sources = [read_source(Path(path)) for path in files]
     if districts:
-        known = Districts(tuple(read_districts_csv(Path(districts), _checked_text(Path(districts)))))
+        known = Districts(
+            tuple(read_districts_csv(Path(districts), _checked_text(Path(districts))))
+        )
     elif previous.districts:
         known = Districts(previous.districts)
     else:
@@ -656,7 +658,7 @@ def import_house(
             fix="add --as-of YYYY-MM-DD: the date the House's export was taken",
         )
     as_of = max(dates, default=house.as_of)
-    for source, when in sorted(zip(members_sources, dates), key=lambda pair: pair[1]):
+    for source, when in sorted(zip(members_sources, dates, strict=True), key=lambda p: p[1]):
         label = f"{source.name} ({when.isoformat()})"
         house = house.merge(source.members, label, when)
     for source in (s for s in sources if s.kind == "emails"):

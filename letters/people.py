@@ -11,8 +11,13 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
-from .districts import District, Districts, default_districts, districts_from_toml
-from .districts import shipped_house_path
+from .districts import (
+    District,
+    Districts,
+    default_districts,
+    districts_from_toml,
+    shipped_house_path,
+)
 from .errors import DirectoryError, InputError, translatable
 from .resources import imported_directory_path, package_data
 
@@ -358,9 +363,7 @@ class VacantSeat(DirectoryError):
             translatable("the seat for %(riding)s is vacant (House of Commons as of %(as_of)s)"),
             field=field,
             row=row,
-            fix=translatable(
-                "write to the Prime Minister or to the minister responsible instead"
-            ),
+            fix=translatable("write to the Prime Minister or to the minister responsible instead"),
             values={"riding": district.name_en, "as_of": as_of.isoformat()},
         )
         self.district = district

@@ -45,7 +45,7 @@ EVERY_KIND = (
     + ",,,,,,,,,\n"  # 14: blank, not a supporter
     + '"=HYPERLINK(""http://x.example"")",1 Main St,Edmonton,AB,T6E 2A1,,en,'
     "Edmonton Strathcona,,\n"  # 15
-    + "No Street,,Edmonton,AB,T6E 1Z8,,en,Edmonton Strathcona,,\n"  # 16
+     + "No Street,,Edmonton,AB,T6E 1Z8,,en,Edmonton Strathcona,,\n"  # 16
 )
 BAD_ROWS = {4: "name", 5: "postal_code", 6: "province", 7: "email", 8: "language"}
 BAD_ROWS |= {9: "riding", 10: "riding", 11: "demand", 12: "note", 16: "street"}

@@ -7,12 +7,11 @@ import json
 import re
 import tomllib
 from datetime import date
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from letters import Setting, load_directory, make_letter, make_sender
+from letters import load_directory, make_letter, make_sender
 from letters.batch import run_batch
 from letters.cli import main
 from letters.districts import FRENCH_OF, default_districts, fold, french_of
@@ -393,7 +392,12 @@ def test_batch_rows_in_any_spelling_and_a_renamed_district(tmp_path, setting):
         encoding="utf-8",
     )
     run_batch(
-        "end-ice-contracts", source, ["mp"], day=DAY, out=tmp_path / "o", dry_run=True,
+        "end-ice-contracts",
+        source,
+        ["mp"],
+        day=DAY,
+        out=tmp_path / "o",
+        dry_run=True,
         setting=setting,
     )
     with (tmp_path / "o" / "manifest.csv").open(encoding="utf-8-sig") as manifest:

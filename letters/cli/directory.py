@@ -6,14 +6,13 @@ from pathlib import Path
 
 import click
 
+from ..districts import shipped_house_path
 from ..house import import_house, read_house
 from ..lookup import REPRESENT, RidingLookup, default_cache
-from ..districts import shipped_house_path
 from ..people import load_directory
 from ..resources import imported_directory_path
-from .options import warn_if_stale
 from . import main
-from .options import parse_date
+from .options import parse_date, warn_if_stale
 
 
 @main.group(

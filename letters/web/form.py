@@ -290,7 +290,9 @@ def _recipient(setting: Setting, reading: Reading, riding: Riding | None) -> str
             error = problem(vacancy, reading.lang)
             name = riding.name(reading.lang)
             reading.problems.append(
-                replace(error, input_id="riding", message=error.message.replace(riding.name_en, name))
+                replace(
+                    error, input_id="riding", message=error.message.replace(riding.name_en, name)
+                )
             )
             return None
         except LettersError:
