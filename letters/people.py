@@ -462,6 +462,14 @@ class Directory:
                 row=row,
                 fix="write the riding's name rather than the MP's",
             )
+        if district:  # a known district that this (partial) directory has no member for
+            raise DirectoryError(
+                f"no member of Parliament is known for {district.name_en} in this directory",
+                field=field_name,
+                row=row,
+                fix="import the whole House with `letters directory import … --replace` "
+                "(see docs/directory.md), or remove directory/house.toml to use the shipped one",
+            )
         raise DirectoryError(
             f"unknown riding {riding!r}",
             field=field_name,

@@ -448,3 +448,18 @@ def test_web_page_lists_every_district_and_names_the_vacancy(tmp_path):
         assert "Roman Baber" in html
     finally:
         app.extensions["letters"].workers.close()
+
+
+def test_a_partial_import_names_the_missing_member_not_the_same_district(tmp_path, monkeypatch):
+    target = tmp_path / "house.toml"
+    mps = tmp_path / "mps.csv"
+    mps.write_text("riding,name\nCarleton,Bruce Fanjoy\n", encoding="utf-8")
+    import_house([mps], target, day=date(2026, 11, 1))
+    monkeypatch.setenv("LETTERS_DIRECTORY", str(target))
+    with pytest.raises(DirectoryError) as caught:
+        load_directory().mp_for("Ville-Marie–Le Sud-Ouest–Île-des-Sœurs", row=5)
+    error = caught.value
+    assert "no member of Parliament is known for Ville-Marie—Le Sud-Ouest—Île-des-Sœurs" in str(
+        error
+    )
+    assert "did you mean" not in str(error) and "letters directory import" in error.fix
