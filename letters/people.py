@@ -544,6 +544,7 @@ class Directory:
                                 r.riding,
                                 r.portfolio and r.portfolio.title_en,
                                 r.portfolio and r.portfolio.title_fr,
+                                *(r.district.names if r.district else ()),
                             ),
                         )
                     )
