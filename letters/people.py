@@ -267,15 +267,18 @@ def make_sender(
             row=row,
             fix="drop --typed-signature or --signature",
         )
+    # In the order of the address: name, city, province, postal code (and their agreement).
+    sender_name = _text(name, "name", NAME_LIMIT, row, True)
+    sender_city = _text(city, "city", LINE_LIMIT, row, True)
     sender_province = find_province(province or "", row)
     sender_postal_code = normalise_postal_code(postal_code or "", row)
     check_postal_province(sender_postal_code, sender_province, row)
     riding = _text(riding, "riding", LINE_LIMIT, row, False)
     district = find_district(riding, row)
     return Sender(
-        name=_text(name, "name", NAME_LIMIT, row, True),
+        name=sender_name,
         street=streets,
-        city=_text(city, "city", LINE_LIMIT, row, True),
+        city=sender_city,
         province=sender_province,
         postal_code=sender_postal_code,
         lang=lang,
