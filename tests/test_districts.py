@@ -20,7 +20,7 @@ from letters.house import import_house, read_house
 from letters.people import VacantSeat, stale_warning
 from letters.resources import package_data
 
-from .conftest import DAY, ROOT, SHARED, sender
+from .conftest import DAY, ROOT, SHARED, pdf_text, sender
 
 DATA = SHARED / "data"
 ROSTER = DATA / "house-of-commons-members-45th-2026-09-27.csv"
@@ -463,3 +463,64 @@ def test_a_partial_import_names_the_missing_member_not_the_same_district(tmp_pat
         error
     )
     assert "did you mean" not in str(error) and "letters directory import" in error.fix
+
+
+@pytest.mark.parametrize(
+    ("lang", "to", "riding", "recipient", "sentence"),
+    [
+        (
+            "fr",
+            "mp:York Centre",
+            "york-centre",
+            "Roman Baber",
+            "J’habite la circonscription de North York.",
+        ),
+        (
+            "en",
+            "mp:York Centre",
+            "York Centre",
+            "Roman Baber",
+            "I live in the riding of North York.",
+        ),
+        (
+            "fr",
+            "mp:Northwest Territories",
+            "northwest territories",
+            "Rebecca Alty",
+            "J’habite la circonscription des Territoires du Nord-Ouest.",
+        ),
+        (
+            "fr",
+            "mp:les pays d'en haut",
+            "Les Pays-d'en-Haut",
+            "Tim Watchorn",
+            "J’habite la circonscription des Pays-d’en-Haut.",
+        ),
+        (
+            "fr",
+            "mp:carleton",
+            "Carleton",
+            "Bruce Fanjoy",
+            "J’habite la circonscription de Carleton.",
+        ),
+        ("en", "mp:papineau", "Papineau", "Marjorie Michel", "I live in the riding of Papineau."),
+    ],
+)
+def test_the_pdf_names_the_member_and_the_riding_officially(
+    letter_pdf, lang, to, riding, recipient, sentence
+):
+    province, postal_code = {
+        "york-centre": ("ON", "M3H 1A1"),
+        "York Centre": ("ON", "M3H 1A1"),
+        "northwest territories": ("NT", "X1A 3T1"),
+        "Les Pays-d'en-Haut": ("QC", "J0T 1A0"),
+        "Carleton": ("ON", "K2S 1A1"),
+        "Papineau": ("QC", "H2R 1A1"),
+    }[riding]
+    text = " ".join(
+        pdf_text(
+            letter_pdf(lang, to, riding=riding, province=province, postal_code=postal_code)
+        ).split()
+    )
+    assert recipient in text
+    assert sentence in text
