@@ -7,7 +7,7 @@ DEMO := --campaign end-ice-contracts --date 2026-02-01 --name "Heather Lim" \
 	--street "10234 82 Avenue NW" --city Edmonton --province AB --postal-code "T6E 1Z8" \
 	--riding "Edmonton Strathcona" --email heather.lim@example.ca
 
-.PHONY: demo test test-latest lock lint review system-deps browser-deps proof-deps serve bench-serve screenshots clean house batch-demo
+.PHONY: demo test test-latest lock lint review system-deps browser-deps proof-deps serve bench-serve screenshots clean house house-data batch-demo
 
 # WeasyPrint needs Pango; HarfBuzz's subsetter makes each PDF about 7x faster than fontTools.
 system-deps:
@@ -109,19 +109,27 @@ demo: $(VENV)/.runtime
 	@$(LETTERS) write $(DEMO) --to pm --lang fr -o output/demo/pm-fr.pdf
 	@$(LETTERS) write $(DEMO) --to mp:"Edmonton Strathcona" --lang en -o output/demo/mp-en.pdf
 
-# The whole House (44th Parliament) from the House's own exports, into directory/house.toml,
-# so `--to mp` and a riding column reach every MP. Merges: running it again changes nothing.
+# The whole House (45th Parliament) as it sits: the House's roster, the MPs' emails and the
+# districts' official names, into directory/house.toml (replacing the House shipped with letters),
+# so `--to mp` and a riding column reach every sitting MP. Running it again changes nothing.
 SHARED_DATA ?= ../shared/data
+HOUSE_FILES = $(SHARED_DATA)/house-of-commons-members-45th-2026-09-27.csv \
+  $(SHARED_DATA)/house-of-commons-45th-emails-2026-01-22.json \
+  --districts $(SHARED_DATA)/ca_federal_electoral_districts-2023.csv
 house: $(VENV)/.runtime
-	@$(LETTERS) directory import $(SHARED_DATA)/house-of-commons-members-44th.xml \
-	  $(SHARED_DATA)/house-of-commons-legislators-44th.json \
-	  --districts $(SHARED_DATA)/ca_federal_electoral_districts-2023.csv
+	@$(LETTERS) directory import $(HOUSE_FILES) --replace
+
+# Maintainers: refresh the House shipped in the package (letters/data/house.toml) from the same
+# files, so that a fresh install reaches the sitting members without ../shared/data.
+house-data: $(VENV)/.runtime
+	@$(LETTERS) directory import $(HOUSE_FILES) --replace --output letters/data/house.toml
 
 # The batch on examples/supporters.csv: a letter to the PM and to each supporter's own MP, print
 # packs, manifest.csv and errors.csv in output/end-ice-contracts/supporters-2026-02-01/. With
-# ../shared/data present it first imports the whole House, so every riding finds its MP.
+# ../shared/data present it first imports the House as it sits (45th Parliament); without it the
+# House shipped with letters (the same data) is used.
 batch-demo: $(VENV)/.runtime
-	@if [ ! -f directory/house.toml ] && [ -f $(SHARED_DATA)/house-of-commons-members-44th.xml ]; then \
+	@if [ ! -f directory/house.toml ] && [ -f $(SHARED_DATA)/house-of-commons-members-45th-2026-09-27.csv ]; then \
 	  $(MAKE) --no-print-directory house; fi
 	@$(LETTERS) batch --campaign end-ice-contracts --input examples/supporters.csv \
 	  --to pm --to mp --date 2026-02-01

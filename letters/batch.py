@@ -31,7 +31,7 @@ from .lookup import riding_unknown
 from .output import safe_name
 from .packs import PackLetter, pack_volumes, write_volume
 from .pdf import document, document_pdf
-from .people import Recipient, Sender, make_sender
+from .people import Recipient, Sender, directory_dates, make_sender
 from .pipeline import Setting, require_translated
 from .render import render_envelope, render_html
 from .reports import Done, Journal, ManifestEntry, RowError, report_bytes, shorten
@@ -124,7 +124,8 @@ def own_mp(
     riding = sender.riding
     if not riding and lookup is not None:
         riding = lookup(sender.postal_code, row=row)
-        sender = replace(sender, riding=riding)
+        district = setting.directory.district(riding)
+        sender = replace(sender, riding=district.name_en if district else riding, district=district)
     if not riding:
         raise riding_unknown(None, row)
     return setting.directory.mp_for(riding, row=row), sender
@@ -414,6 +415,7 @@ class Summary:
     packs: tuple[Path | str, ...]
     ignored_columns: tuple[str, ...]
     dry_run: bool
+    directory: str = ""  # "Directory as of …": the date of the data the letters went to
 
     @property
     def accounted(self) -> bool:
@@ -521,6 +523,7 @@ def run_batch(
         packs=tuple(store.location(name) for name in packs),
         ignored_columns=supporters.ignored,
         dry_run=dry_run,
+        directory=directory_dates(setting.directory),
     )
 
 

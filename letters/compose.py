@@ -9,9 +9,10 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from .campaign import Campaign, Demand
+from .districts import french_of, riding_phrase
 from .envelope import Envelope, canada_post_city_line, canada_post_line
 from .errors import InputError, translatable
-from .i18n import Language, MessageRef, mark, starts_with_vowel_sound
+from .i18n import Language, MessageRef, mark
 from .people import Office, Recipient, Sender
 from .variants import MAIN_WORDING, Wording
 
@@ -338,24 +339,23 @@ def complimentary_close(recipient: Recipient, lang: Language) -> str:
 
 
 def opening(campaign: Campaign, sender: Sender, lang: Language, variant: int = 0) -> str:
-    """The campaign's opening, after a sentence naming the sender's riding when known."""
+    """The campaign's opening, after a sentence naming the sender's riding when known: its
+    official name in the letter's language ("Ottawa Centre", « d’Ottawa-Centre »)."""
     text = lang.gettext(_nth(campaign.openings, variant))
     if not sender.riding:
         return text
-    if starts_with_vowel_sound(sender.riding):
-        # TRANSLATORS: French elides "de" before a vowel: "la circonscription d’Edmonton Strathcona".
-        riding = lang.pgettext(
-            "opening, riding name starts with a vowel",
-            "I live in the riding of %(riding)s.",
-            riding=sender.riding,
-        )
-    else:
-        riding = lang.pgettext(
-            "opening, riding name starts with a consonant",
-            "I live in the riding of %(riding)s.",
-            riding=sender.riding,
-        )
-    return f"{riding} {text}"
+    if sender.district:
+        riding = riding_phrase(sender.district, lang.code)
+    else:  # no districts data: the name as given
+        riding = french_of(sender.riding) if lang.code == "fr" else sender.riding
+    # TRANSLATORS: %(riding)s is the district's official name in the letter's language; in
+    # French it already carries "de", contracted as a reviser would (du Yukon, des
+    # Territoires du Nord-Ouest, d’Ottawa-Centre, de La Pointe-de-l’Île): « J’habite la
+    # circonscription %(riding)s. » Rules: letters/districts.py, FRENCH_OF.
+    sentence = lang.pgettext(
+        "opening, names the sender's riding", "I live in the riding of %(riding)s.", riding=riding
+    )
+    return f"{sentence} {text}"
 
 
 def note_paragraphs(note: str | None) -> tuple[str, ...]:

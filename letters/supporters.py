@@ -235,18 +235,20 @@ def _delimiter(first_line: str) -> str:
 
 
 def _csv_records(path: Path, encoding: str) -> Iterator[tuple[int, list[str]]]:
-    """(line where the record starts, cells), quoted newlines included."""
+    """(spreadsheet row number, cells), quoted newlines included."""
     lines = _decoded_lines(path, encoding)
     first = next(lines, None)
     if first is None:
         return
     # strict: a stray quote must not silently swallow the rows after it into one field.
     reader = csv.reader(_chain(first, lines), delimiter=_delimiter(first), strict=True)
+    # Rows as a spreadsheet numbers them: the header is row 1, and a quoted cell with line
+    # breaks is still one row (a blank line is a blank row).
     start = 1
     try:
         for cells in reader:
             yield start, cells
-            start = reader.line_num + 1
+            start += 1
     except csv.Error as error:
         raise InputError(
             f"{path.name} cannot be read as CSV: {error}",

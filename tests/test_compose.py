@@ -153,15 +153,27 @@ def test_minister_with_none_of_the_chosen_demands_is_an_error(setting):
 
 
 @pytest.mark.parametrize(
-    ("riding", "expected"),
+    ("riding", "french", "english"),
     [
-        ("Edmonton Strathcona", "J’habite dans la circonscription d’Edmonton Strathcona."),
-        ("Hull—Aylmer", "J’habite dans la circonscription de Hull—Aylmer."),
+        ("Edmonton Strathcona", "d’Edmonton Strathcona", "Edmonton Strathcona"),
+        ("hull aylmer", "de Hull—Aylmer", "Hull—Aylmer"),
+        ("Northwest Territories", "des Territoires du Nord-Ouest", "Northwest Territories"),
+        ("Ottawa Centre", "d’Ottawa-Centre", "Ottawa Centre"),
+        ("ottawa-sud", "d’Ottawa-Sud", "Ottawa South"),
+        ("yukon", "du Yukon", "Yukon"),
+        ("Nunavut", "du Nunavut", "Nunavut"),
+        ("Les Pays-d'en-Haut", "des Pays-d’en-Haut", "Les Pays-d’en-Haut"),
+        ("la pointe de l ile", "de La Pointe-de-l’Île", "La Pointe-de-l’Île"),
+        ("York Centre", "de North York", "North York"),  # renamed in 2026: the name now
     ],
 )
-def test_french_opening_names_the_riding_with_elision(setting, riding, expected):
+def test_opening_names_the_riding_officially_in_the_letters_language(
+    setting, riding, french, english
+):
     letter = make_letter(setting, sender("fr", riding=riding), "pm", DAY)
-    assert letter.opening.startswith(expected)
+    assert letter.opening.startswith(f"J’habite la circonscription {french}. ")
+    letter = make_letter(setting, sender("en", riding=riding), "pm", DAY)
+    assert letter.opening.startswith(f"I live in the riding of {english}. ")
 
 
 def test_french_typography_in_our_words(setting):

@@ -12,6 +12,7 @@ import click
 
 from ..errors import InputError
 from . import main
+from .options import warn_if_stale
 
 
 @main.command(
@@ -29,7 +30,8 @@ Examples:
 @click.option(
     "--ridings",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="CSV of ridings (name, name_fr columns) to list; default: the directory's MPs.",
+    help="CSV of ridings (name, name_fr columns) to narrow the list to; default: every "
+    "district of the directory in use.",
 )
 @click.option("--lookup-url", help="Postal-code lookup service (needs the letters.lookup module).")
 @click.option(
@@ -83,6 +85,7 @@ def serve(
         timeout=timeout,
         secure_cookie=secure_cookie,
     )
+    warn_if_stale(app.extensions["letters"].setting.directory)
     campaign = app.extensions["letters"].setting.campaign.id
     try:
         server = waitress.create_server(

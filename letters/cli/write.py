@@ -12,11 +12,11 @@ from ..email_draft import Draft, attachment_name, email_message
 from ..errors import InputError
 from ..i18n import languages
 from ..output import default_path, write_atomic
-from ..people import ROLES, load_directory, make_sender
+from ..people import ROLES, directory_dates, load_directory, make_sender
 from ..pipeline import Setting, letter_bytes, make_letter
 from ..signature import read_signature
 from . import main
-from .options import campaign_option, parse_date, read_input
+from .options import campaign_option, parse_date, read_input, warn_if_stale
 from .signing import open_identity, passphrase_options
 
 REQUIRED = {
@@ -177,6 +177,7 @@ def write(
         typed_signature=typed_signature,
     )
     setting = Setting.load(campaign_id)
+    warn_if_stale(setting.directory)
     letter = make_letter(
         setting, sender, to, when, allow_incomplete=allow_incomplete, envelope=envelope
     )
@@ -242,7 +243,7 @@ Examples:
 def recipients(role, search) -> None:
     """List the directory: who can receive a letter, with the id to pass to --to."""
     directory = load_directory()
-    click.echo(f"Directory as of {directory.as_of.isoformat()}")
+    click.echo(directory_dates(directory))
     for recipient in directory.search(role, search):
         what = (
             recipient.portfolio.title_en

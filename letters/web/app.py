@@ -35,7 +35,7 @@ from ..campaign import campaign_ids, default_campaign_id
 from ..compose import Letter
 from ..email_draft import Draft, attachment_name, email_message
 from ..errors import LettersError
-from ..i18n import Language, languages, translations, typography
+from ..i18n import Language, languages, long_date, translations, typography
 from ..people import NOTE_LIMIT, PROVINCES, load_directory
 from ..pipeline import Setting
 from ..render import text_gettext
@@ -130,7 +130,7 @@ def create_app(
     setting = Setting.load(campaign, directory)
     site = Site(
         setting=setting,
-        ridings=load_ridings(ridings_csv) if ridings_csv else directory_ridings(directory),
+        ridings=directory_ridings(directory, load_ridings(ridings_csv) if ridings_csv else None),
         limit=TokenBucket(pdfs_per_minute, burst),
         workers=PdfWorkers(processes, timeout),
         lookup=lookup,
@@ -231,6 +231,8 @@ def _register(app: Flask, site: Site) -> None:
                 if code != lang
             ],
             "csrf_token": _csrf_token,
+            # "September 27, 2026" / "27 septembre 2026" (the footer says "à jour au …")
+            "directory_date": long_date(site.setting.directory.oldest, lang).removeprefix("le "),
         }
 
     @app.get("/")

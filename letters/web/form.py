@@ -16,7 +16,7 @@ from ..compose import Letter
 from ..email_draft import address
 from ..errors import InputError, LettersError, fill, translatable
 from ..i18n import Language, languages, translations, typography
-from ..people import Sender, make_sender, normalise_postal_code
+from ..people import Sender, VacantSeat, make_sender, normalise_postal_code
 from ..pipeline import Setting, make_letter
 from ..signature import MAX_BYTES, prepare_signature
 from . import signing
@@ -236,6 +236,8 @@ def read_sender(reading: Reading, riding: Riding | None) -> Sender | None:
                 return None
             fields[error.field] = STAND_INS[error.field]
             missing.add(error.field)
+            if error.field == "postal_code":  # the stand-in code must agree with the province
+                fields["province"] = STAND_INS["province"]
             continue
         return None if missing else sender
     return None
@@ -300,10 +302,19 @@ def _recipient(setting: Setting, reading: Reading, riding: Riding | None) -> str
         return reading.to
     mp = None
     if riding is not None:
-        mp = next(
-            (r for r in setting.directory.search("mp") if find_riding((riding,), r.riding or "")),
-            None,
-        )
+        try:
+            mp = setting.directory.mp_for(riding.name_en)
+        except VacantSeat as vacancy:
+            error = problem(vacancy, reading.lang)
+            name = riding.name(reading.lang)
+            reading.problems.append(
+                replace(
+                    error, input_id="riding", message=error.message.replace(riding.name_en, name)
+                )
+            )
+            return None
+        except LettersError:
+            mp = None
     if mp is None:
         reading.problems.append(
             Problem(
