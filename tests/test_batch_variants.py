@@ -27,6 +27,7 @@ def letter_text(setting, who, lang="en", to="pm", wording=None):
         day=DAY,
         lang=Language(lang),
         wording=wording or choose_wording(setting.campaign, who),
+        offices=setting.directory,
     )
     return (letter.opening, tuple(d.text for d in letter.demands), letter.closing_request)
 

@@ -76,25 +76,38 @@ def test_forms_of_address(setting, lang, to):
         (
             "u",
             "fr",
-            "Heather McPherson",
-            "Bonjour,",
+            "Heather McPherson, député ou députée",
+            "Bonjour Heather McPherson,",
             "Veuillez agréer l’expression de mes sentiments distingués.",
         ),
     ],
 )
 def test_mp_forms_by_gender(setting, gender, lang, line, salutation, close):
     mp = replace(setting.directory.find("mp:Edmonton Strathcona"), gender=gender)
-    letter = compose(setting.campaign, sender(lang), mp, day=DAY, lang=Language(lang))
+    letter = compose(
+        setting.campaign, sender(lang), mp, day=DAY, lang=Language(lang), offices=setting.directory
+    )
     assert letter.recipient_lines[0] == line
     assert letter.salutation == salutation
     assert letter.complimentary_close == close
 
 
-def test_french_mp_of_unknown_gender_is_never_called_depute(setting):
+def test_french_mp_of_unknown_gender_keeps_the_office_as_a_complete_doublet(setting):
+    """Translation Bureau, inclusive writing: no courtesy title; « député ou députée » rather
+    than a truncated form (« député·e »), so the office the letter is written to stays."""
     mp = replace(setting.directory.find("mp:Edmonton Strathcona"), gender="u")
-    letter = compose(setting.campaign, sender("fr"), mp, day=DAY, lang=Language("fr"))
-    assert letter.recipient_lines[:2] == ("Heather McPherson", "Chambre des communes")
-    assert not any("député" in line for line in letter.recipient_lines)
+    letter = compose(
+        setting.campaign, sender("fr"), mp, day=DAY, lang=Language("fr"), offices=setting.directory
+    )
+    assert letter.recipient_lines[:2] == (
+        "Heather McPherson, député ou députée",
+        "Chambre des communes",
+    )
+    assert not any(
+        word in line
+        for line in letter.recipient_lines
+        for word in ("Madame", "Monsieur", "·", "(e)")
+    )
 
 
 @pytest.mark.parametrize(

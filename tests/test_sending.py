@@ -197,7 +197,13 @@ def test_envelope_page_lines_in_canada_post_format(envelope_pdf, letter_pdf, lan
 def test_no_postage_notice_for_a_recipient_outside_parliament(setting):
     recipient = replace(setting.directory.find("pm"), member_of_parliament=False)
     letter = compose(
-        setting.campaign, sender("en"), recipient, day=DAY, lang=Language("en"), envelope=True
+        setting.campaign,
+        sender("en"),
+        recipient,
+        day=DAY,
+        lang=Language("en"),
+        envelope=True,
+        offices=setting.directory,
     )
     assert not letter.envelope.postage_free and letter.envelope.postage_notice is None
 
