@@ -224,8 +224,7 @@ def envelope_for(sender: Sender, recipient: Recipient, lang: Language) -> Envelo
         # TRANSLATORS: small print under it. Keep the asterisks: the Act's title is set in
         # italics. The space in "s. 35(2)" is a no-break space (keep one in French: « par. 35(2) »).
         postage_source=lang.gettext(
-            "Mail to a Member of Parliament, free of postage: *Canada Post Corporation Act*, "
-            "s.\u00a035(2)"
+            "Mail to a Member of Parliament (*Canada Post Corporation Act*, s.\u00a035(2))"
         )
         if free
         else None,

@@ -23,12 +23,12 @@ from .conftest import DAY, ROOT, sender
 
 DEMAND = "campaigns/end-ice-contracts/campaign.toml"
 OLD_TEXT = (
-    "Cancel every federal government contract with companies that hold contracts with ICE or DHS."
+    "Cancel every federal government contract with a company that holds a contract with ICE or DHS."
 )
 NEW_TEXT = "Cancel every federal contract with companies that hold contracts with ICE, DHS or CBP."
 FRENCH_OLD = (
-    "Annuler tous les contrats du gouvernement fédéral conclus avec des entreprises liées par "
-    "contrat à l’ICE ou au DHS."
+    "Annuler tout contrat du gouvernement fédéral conclu avec une entreprise liée par contrat à "
+    "l’ICE ou au DHS."
 )
 POT_DATE = re.compile(rb'^"POT-Creation-Date: .*\\n"\n', re.MULTILINE)
 

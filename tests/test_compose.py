@@ -180,20 +180,20 @@ def test_french_opening_names_the_riding_with_elision(setting, riding, expected)
 def test_french_typography_in_our_words(setting):
     letter = make_letter(setting, sender("fr"), "pm", DAY)
     text = " ".join([letter.demands_intro, *letter.context, *(d.text for d in letter.demands)])
-    assert "\u00a0:" in text and "1\u00a0million de dollars" in text
-    assert "«\u00a0Finies les failles\u00a0»" in text
+    assert "\u00a0:" in text and "d’un million de dollars" in text
+    assert "«\u00a0Plus d’échappatoires\u00a0»" in text
     assert " ;" not in text and " :" not in text
 
 
 @pytest.mark.parametrize(
     ("lang", "intro"),
     [
-        ("en", "I urge you to take the following step without delay:"),
-        ("fr", "Je vous exhorte à prendre sans tarder la mesure suivante\u00a0:"),
+        ("en", "I ask you to take the following step without delay:"),
+        ("fr", "Je vous demande de prendre sans tarder la mesure suivante\u00a0:"),
     ],
 )
 def test_single_demand_gets_a_singular_lead_in(setting, lang, intro):
     letter = make_letter(setting, sender(lang), "minister:immigration", DAY)
     assert len(letter.demands) == 1 and letter.demands_intro == intro
-    several = make_letter(setting, sender(lang), "pm", DAY)
-    assert several.demands_intro != intro
+    several = make_letter(setting, sender(lang), "minister:foreign-affairs", DAY)
+    assert len(several.demands) == 3 and several.demands_intro != intro
