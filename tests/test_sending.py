@@ -62,10 +62,13 @@ def test_write_format_eml_is_a_draft_with_the_pdf_attached(tmp_path, lang, greet
     assert f'lang="{lang}-CA"' in html and sentence in html
     (attachment,) = list(message.iter_attachments())
     assert attachment.get_content_type() == "application/pdf"
-    assert attachment.get_filename() == {
-        "en": "letter-to-heather-mcpherson-from-heather-lim.pdf",
-        "fr": "lettre-a-heather-mcpherson-de-heather-lim.pdf",
-    }[lang]
+    assert (
+        attachment.get_filename()
+        == {
+            "en": "letter-to-heather-mcpherson-from-heather-lim.pdf",
+            "fr": "lettre-a-heather-mcpherson-de-heather-lim.pdf",
+        }[lang]
+    )
     pdf = attachment.get_content()
     assert pdf.startswith(b"%PDF-") and len(PdfReader(io.BytesIO(pdf)).pages) >= 1
 
