@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from letters import Language, compose, make_letter
-from letters.errors import InputError
+from letters.errors import DirectoryError, InputError
 
 from .conftest import DAY, sender
 
@@ -197,3 +197,65 @@ def test_single_demand_gets_a_singular_lead_in(setting, lang, intro):
     assert len(letter.demands) == 1 and letter.demands_intro == intro
     several = make_letter(setting, sender(lang), "minister:foreign-affairs", DAY)
     assert len(several.demands) == 3 and several.demands_intro != intro
+
+
+@pytest.mark.parametrize("to", ["pm", "right-honourable-mp"])
+def test_prime_minister_or_right_honourable_of_unknown_gender_is_refused(setting, to):
+    if to == "pm":
+        recipient = replace(setting.directory.find("pm"), gender="u")
+    else:
+        mp = setting.directory.find("mp:edmonton-strathcona")
+        recipient = replace(mp, gender="u", honorific="right-honourable")
+    with pytest.raises(DirectoryError) as error:
+        compose(setting.campaign, sender("fr"), recipient, day=DAY, lang=Language("fr"))
+    assert error.value.field == "gender" and 'gender = "f" or "m"' in error.value.fix
+    assert recipient.id in str(error.value)
+
+
+def test_office_is_named_in_the_letters_language_and_by_the_holders_gender(setting):
+    minister = setting.directory.find("minister:digital-innovation")
+    for gender, article in (("m", "le"), ("f", "la"), ("u", "le ou la")):
+        directory = replace(
+            setting.directory,
+            recipients=tuple(
+                replace(r, gender=gender) if r.id == minister.id else r
+                for r in setting.directory.recipients
+            ),
+        )
+        letter = compose(
+            setting.campaign,
+            sender("fr"),
+            setting.directory.find("pm"),
+            day=DAY,
+            lang=Language("fr"),
+            offices=directory,
+        )
+        assert f"par {article} ministre de l’Intelligence artificielle" in letter.context[1]
+
+
+def test_envelope_leaves_off_a_title_it_cannot_print_unambiguously(setting):
+    for to, titled in (
+        ("minister:foreign-affairs", True),
+        ("minister:immigration", False),  # "…, Refugees and Citizenship" loses its comma
+        ("minister:digital-innovation", False),  # longer than Canada Post's 40 characters
+    ):
+        letter = make_letter(setting, sender("en"), to, DAY, envelope=True)
+        lines = letter.envelope.address_lines
+        assert any(line.startswith("MINISTER OF") for line in lines) is titled, lines
+        assert all(len(line) <= 40 for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "Mail to a Member of Parliament (*Canada Post Corporation Act*, s.\u00a035(2))"),
+        (
+            "fr",
+            "Courrier adressé à un député ou à une députée (*Loi sur la Société canadienne des postes*, par.\u00a035(2))",
+        ),
+    ],
+)
+def test_postage_notice_cites_mail_to_members_under_the_act(setting, lang, words):
+    letter = make_letter(setting, sender(lang), "mp:edmonton-strathcona", DAY, envelope=True)
+    assert letter.envelope.postage_source == words
+    assert "Government Mail" not in words

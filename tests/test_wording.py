@@ -7,11 +7,13 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from letters import letter_bytes
+from letters.i18n import emphasis, plain
 from letters.pipeline import letter_for
 
 from .conftest import DAY, sender
@@ -189,3 +191,31 @@ def test_one_demand_letter_to_a_minister_never_leaves_the_closing_alone(read_let
             start = " ".join(letter.closing_request.split()[:4])
             before = last.split(start, 1)[0]
             assert start in last and len(before.split()) >= 5, f"{minister}: closing alone"
+
+
+def test_campaign_markup_is_escaped_and_only_asterisks_become_italics():
+    html = str(emphasis("Under the *Act <b>&</b> Co* & <script>x</script>"))
+    assert html == (
+        "Under the <em>Act &lt;b&gt;&amp;&lt;/b&gt; Co</em> &amp; &lt;script&gt;x&lt;/script&gt;"
+    )
+    assert plain("the *Arms Trade Treaty*.") == "the Arms Trade Treaty."
+
+
+def test_cover_sheet_raises_the_french_first_of_the_month(setting):
+    from collections import Counter
+    from datetime import date
+
+    from letters.packs import cover
+    from letters.render import environment
+
+    sheet = cover(setting.campaign, setting.directory.find("pm"), Counter(fr=2), date(2026, 3, 1))
+    html = environment("en").get_template("cover.html.j2").render(cover=sheet)
+    assert "Date\u00a0: 1<sup>er</sup> mars 2026" in html
+
+
+def test_web_preview_styles_the_letter_as_the_pdf_prints_it():
+    """Two spaces before the postal code survive (pre-wrap) and the sender block is on the left."""
+    css = (Path(__file__).resolve().parent.parent / "letters/web/static/letters.css").read_text()
+    rules = dict(re.findall(r"(\.letter[^{]*)\{([^}]*)\}", css))
+    assert "white-space: pre-wrap" in rules[".letter .line "]
+    assert not any("text-align: right" in body for sel, body in rules.items() if "sender" in sel)
