@@ -138,7 +138,7 @@ PLANTED = [
         "typography",
         STCA,
         None,
-        lambda fr: replace_in(fr, STCA, None, "sûrs.", "sûrs le 1 février 2026."),
+        lambda fr: replace_in(fr, STCA, None, "l’Entente.", "l’Entente le 1 février 2026."),
     ),
     ("terms", TITLE, None, lambda fr: plant(fr, TITLE, None, "Refuser les permis d’exportation")),
 ]
