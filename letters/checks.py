@@ -360,6 +360,9 @@ def check_catalog(
         if not _singular(message.string):
             add(message, source, "untranslated", "no translation yet")
             continue
+        if not isinstance(message.string, str) and not all(message.string):
+            add(message, source, "untranslated", "a plural form (msgstr[n]) is empty")
+            continue
         if message.fuzzy:
             add(message, source, "fuzzy", "marked fuzzy: the English changed; check and unmark")
             continue

@@ -69,6 +69,7 @@ def replace_in(french, msgid, context, old, new):
 PLANTED = [
     ("untranslated", TITLE, None, lambda fr: plant(fr, TITLE, None, "")),
     ("fuzzy", TITLE, None, lambda fr: fr.get(TITLE).flags.add("fuzzy")),
+    ("untranslated", INTRO, None, lambda fr: plant(fr, INTRO, None, (fr.get(INTRO).string[0], ""))),
     ("placeholders", SUBJECT, None, lambda fr: replace_in(fr, SUBJECT, None, " %(subject)s", "")),
     ("placeholders", EMAIL, None, lambda fr: replace_in(fr, EMAIL, None, "(email)", "(courriel)")),
     (
