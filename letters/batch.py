@@ -175,6 +175,7 @@ def compose_letter(
         lang=Language(sender.lang),
         wording=wording,
         envelope=options.envelopes,
+        offices=setting.directory,
     )
     return require_translated(letter, allow_incomplete=options.allow_incomplete)
 

@@ -69,7 +69,8 @@ UNCHANGED_MIN = 25
 
 NAMED = re.compile(r"%\((\w+)\)[#0+-]?\d*(?:\.\d+)?[diouxXeEfFgGcrsa]")
 POSITIONAL = re.compile(r"%[#0+-]?\d*(?:\.\d+)?[sdif]")
-BRACED = re.compile(r"\{(\w+)\}")
+BRACED = re.compile(r"\{([\w:-]+)\}")  # also a campaign's office: {minister:foreign-affairs}
+EMPHASIS = re.compile(r"\*[^*\n]+\*")  # a campaign's italics: *Title of an Act*
 TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 ENTITY = re.compile(r"&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);")
 NUMBER = re.compile(r"\d+(?:[,.\u00a0\u202f ]\d{3})*(?:\.\d+)?")
@@ -141,7 +142,8 @@ def placeholders(english: str, translation: str, lang: str, allowed: frozenset) 
 
 def markup(english: str, translation: str, lang: str) -> list[str]:
     def found(text: str) -> Counter:
-        return Counter(TAG.findall(text) + ENTITY.findall(text))
+        italics = ["*…*"] * len(EMPHASIS.findall(text))
+        return Counter(TAG.findall(text) + ENTITY.findall(text) + italics)
 
     source, target = found(english), found(translation)
     extra, missing = target - source, source - target
@@ -296,7 +298,7 @@ def _plain(text: str) -> str:
     ";"), tags and entities are gone."""
     text = NAMED.sub("x", text.replace("%%", "%"))
     text = BRACED.sub("x", text)
-    return ENTITY.sub("", TAG.sub("", text))
+    return EMPHASIS.sub(lambda m: m[0][1:-1], ENTITY.sub("", TAG.sub("", text)))
 
 
 CONTENT_CHECKS: dict[str, Callable[[str, str, str], list[str]]] = {
@@ -337,14 +339,26 @@ def _locations(message: Message | None) -> tuple[str, ...]:
 def message_findings(
     message: Message, lang: str, allowed: frozenset[str] = frozenset()
 ) -> Iterator[tuple[str, str]]:
-    """(check, detail) for one translated message; the core every report is built on."""
-    english, translation = _singular(message.id), _singular(message.string)
-    for detail in placeholders(english, translation, lang, allowed):
-        yield "placeholders", detail
-    for name, check in CONTENT_CHECKS.items():
-        if name not in allowed:
-            for detail in check(english, translation, lang):
-                yield name, detail
+    """(check, detail) for one translated message; the core every report is built on.
+
+    A plural message is checked form by form: the first against the English singular, the
+    others against the English plural.
+    """
+    for english, translation in _forms(message):
+        for detail in placeholders(english, translation, lang, allowed):
+            yield "placeholders", detail
+        for name, check in CONTENT_CHECKS.items():
+            if name not in allowed:
+                for detail in check(english, translation, lang):
+                    yield name, detail
+
+
+def _forms(message: Message) -> list[tuple[str, str]]:
+    if isinstance(message.id, str):
+        return [(message.id, _singular(message.string))]
+    strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+    pairs = [(message.id[0 if index == 0 else 1], form) for index, form in enumerate(strings)]
+    return list(dict.fromkeys(pair for pair in pairs if pair[1]))
 
 
 def _singular(value) -> str:
@@ -389,6 +403,9 @@ def check_catalog(
             continue
         if not _singular(message.string):
             add(message, source, "untranslated", "no translation yet")
+            continue
+        if not isinstance(message.string, str) and not all(message.string):
+            add(message, source, "untranslated", "a plural form (msgstr[n]) is empty")
             continue
         if message.fuzzy:
             add(message, source, "fuzzy", "marked fuzzy: the English changed; check and unmark")

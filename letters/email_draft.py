@@ -88,10 +88,16 @@ def address(name: str, email: str, field: str) -> Address:
 
 
 def attachment_name(letter: Letter) -> str:
-    """`letter-<recipient>-<lang>-<sender>.pdf`: ASCII, no separators, safe in any mail program."""
-    return (
-        f"letter-{safe_name(letter.recipient_id)}-{letter.lang}-{safe_name(letter.sender_name)}.pdf"
+    """The attachment's name in the letter's language, ASCII and safe in any mail program:
+    `letter-to-heather-mcpherson-from-heather-lim.pdf`, `lettre-a-heather-mcpherson-de-….pdf`."""
+    words = Language(letter.lang).pgettext(
+        # TRANSLATORS: the name of the attached PDF, made ASCII with hyphens (lettre-a-…-de-…).
+        "file name of the attached letter",
+        "letter to %(recipient)s from %(sender)s",
+        recipient=letter.recipient_name,
+        sender=letter.sender_name,
     )
+    return f"{safe_name(words)}.pdf"
 
 
 def body_text(draft: Draft) -> str:
@@ -100,7 +106,9 @@ def body_text(draft: Draft) -> str:
         [
             " ".join(draft.greeting.split()),
             lang.gettext(
-                "Please find attached my letter “%(subject)s”.",
+                # TRANSLATORS: English puts the period inside the closing quotes (The Canadian
+                # Style); French puts it after the closing guillemet.
+                "Please find attached my letter “%(subject)s.”",
                 subject=" ".join(draft.subject.split()),
             ),
             lang.gettext("Thank you for reading it."),

@@ -58,10 +58,9 @@ def riding_unknown(
     """The row error when no riding is given and none could be found, with the fix that fits:
     no lookup asked, the lookup failed for now, or it answered that it knows no riding."""
     detail = f" for {postal_code}" if postal_code else ""
+    fix = FIX_TRY_LATER if transient else FIX_CHECK_CODE
     if not why:
         fix = FIX_NO_LOOKUP
-    else:
-        fix = FIX_TRY_LATER if transient else FIX_CHECK_CODE
     return RidingNotFound(
         f"riding unknown{detail}{f' ({why})' if why else ''}",
         row=row,
@@ -191,7 +190,9 @@ class RidingLookup:
             ).fetchone()
         if cached is None:
             if self._failures >= GIVE_UP_AFTER:
-                why = f"Represent cannot be reached: gave up after {GIVE_UP_AFTER} failures in a row"
+                why = (
+                    f"Represent cannot be reached: gave up after {GIVE_UP_AFTER} failures in a row"
+                )
                 raise riding_unknown(postal_code, row, why, transient=True)
             if before_asking is not None:
                 before_asking()

@@ -16,7 +16,7 @@ from jinja2 import (
 from markupsafe import Markup, escape
 
 from .compose import Letter
-from .i18n import is_translated, translations, typography
+from .i18n import emphasis, is_translated, plain, translations, typography
 from .resources import templates_dir
 
 
@@ -37,6 +37,8 @@ def _environment(lang: str, catalog) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["ordinal"] = superscript_ordinals
+    env.filters["emphasis"] = emphasis  # campaign texts: *Title of an Act* in italics
+    env.filters["plain"] = plain
 
     def finish(text: str, context: str | None, message: str) -> str:
         # Our typography applies to translations only; an English fallback stays English.

@@ -36,6 +36,9 @@ from .render import render_html
 from .resources import templates_dir
 
 GENDERS = (("f", "woman"), ("m", "man"), ("u", "gender unknown"))
+# Invented people for the samples: a real office holder shown with the other gender ("Monsieur
+# Heather McPherson") would read as a mistake. "u" gets a name worn by women and men alike.
+SAMPLE_NAMES = {"f": ("Claire", "Bouchard"), "m": ("Marc", "Lavoie"), "u": ("Dominique", "Gagnon")}
 ROLES = (("pm", "Prime Minister"), ("minister", "Minister"), ("mp", "Member of Parliament"))
 # A two-page sheet (points): two US-letter pages side by side under a band for the label.
 PAGE_W, PAGE_H = 612, 792
@@ -190,7 +193,17 @@ def _recipients(setting: Setting) -> list[tuple[str, Recipient]]:
         if bases[role] is None:
             continue
         for gender, gender_name in GENDERS:
-            found.append((f"{role_name}, {gender_name}", replace(bases[role], gender=gender)))
+            if gender == "u" and role == "pm":
+                continue  # no neutral form of address: compose refuses (see require_gender)
+            first, last = SAMPLE_NAMES[gender]
+            sample = replace(
+                bases[role],
+                gender=gender,
+                first_name=first,
+                last_name=last,
+                email=f"{first}.{last}@example.ca".lower() if bases[role].email else None,
+            )
+            found.append((f"{role_name}, {gender_name}", sample))
     return found
 
 

@@ -23,12 +23,12 @@ from .conftest import DAY, ROOT, sender
 
 DEMAND = "campaigns/end-ice-contracts/campaign.toml"
 OLD_TEXT = (
-    "Cancel every federal government contract with companies that hold contracts with ICE or DHS."
+    "Cancel every federal government contract with a company that holds a contract with ICE or DHS."
 )
 NEW_TEXT = "Cancel every federal contract with companies that hold contracts with ICE, DHS or CBP."
 FRENCH_OLD = (
-    "Annuler tous les contrats du gouvernement fédéral conclus avec des entreprises liées par "
-    "contrat à l’ICE ou au DHS."
+    "Annuler tout contrat du gouvernement fédéral conclu avec une entreprise liée par contrat à "
+    "l’ICE ou au DHS."
 )
 POT_DATE = re.compile(rb'^"POT-Creation-Date: .*\\n"\n', re.MULTILINE)
 
@@ -252,3 +252,66 @@ def test_campaign_extractor_gives_key_paths_and_translator_comments():
         ("demands.one.title", "One", []),
         ("demands.one.text", "Do one thing.", []),
     ]
+
+
+def test_campaign_extractor_gives_plurals_and_a_context_per_role_and_office():
+    toml = (
+        'id = "x"\ndemands_intro = { one = "Take this step:", other = "Take these steps:" }\n'
+        'context = [{ text = "By {pm}.", to_holder = "By you." }]\n'
+        '[roles.mp]\nclosing_request = { one = "Press for it.", other = "Press for them." }\n'
+        '[demands.one]\ntitle = "One"\ntext = "Do it."\n'
+        '[demands.one.roles.mp]\ntext = "Ask them to do it."\n'
+    )
+    found = list(catalog.extract_campaign(io.BytesIO(toml.encode()), {}, ["TRANSLATORS:"], {}))
+    assert [(f"{line}", keyword, message) for line, keyword, message, _ in found] == [
+        ("demands_intro", "ngettext", ("Take this step:", "Take these steps:")),
+        ("context.0", None, "By {pm}."),
+        (
+            "context.0.to_holder",
+            "pgettext",
+            ("campaign text, paragraph said to the holder of pm (second person)", "By you."),
+        ),
+        (
+            "roles.mp.closing_request",
+            "npgettext",
+            ("campaign text, letter to an MP", "Press for it.", "Press for them."),
+        ),
+        ("demands.one.title", None, "One"),
+        ("demands.one.text", None, "Do it."),
+        (
+            "demands.one.roles.mp.text",
+            "pgettext",
+            ("campaign text, letter to an MP", "Ask them to do it."),
+        ),
+    ]
+
+
+def test_the_shipped_pot_has_each_roles_text_as_its_own_plural_message():
+    template = catalog.extract()
+    mp = template.get(
+        "I ask you to press the government, in the House, in committee and with the "
+        "ministers concerned, to take the following step without delay:",
+        "campaign text, letter to an MP",
+    )
+    assert mp is not None and mp.pluralizable
+    assert template.get(mp.id, "campaign text, letter to the Prime Minister") is None
+
+
+def test_a_long_old_english_survives_updates_without_stray_comments(locales_copy):
+    """Babel re-wraps a long `#| msgid` at spaces inside its quotes; read back naively, the pieces
+    became translator comments (`# company`, `# "`) that stayed in the catalog for good."""
+    french = catalog.load_po("fr")
+    message = french.get("Refuse export permits")
+    old = " ".join(["A long English text that Babel wraps inside its quoted pieces."] * 4)
+    message.flags.add("fuzzy")
+    message.previous_id = [old]
+    for _ in range(3):
+        catalog.po_path("fr").write_bytes(catalog._po_bytes(french, include_previous=True))
+        french = catalog.load_po("fr")
+    message = french.get("Refuse export permits")
+    assert message.previous_id == [old]
+    assert all(
+        not comment.strip() or comment.startswith("allow:")
+        for m in french
+        for comment in m.user_comments
+    )

@@ -198,8 +198,9 @@ def test_french_letter_to_mp_imported_without_gender_says_bonjour(tmp_path, monk
     monkeypatch.setenv("LETTERS_DIRECTORY", str(target))
     setting = Setting.load("end-ice-contracts", load_directory())
     letter = make_letter(setting, sender("fr"), "mp:hull--aylmer", DAY)
-    assert letter.salutation == "Bonjour,"
-    assert "député" not in " ".join(letter.recipient_lines)
+    # Translation Bureau, inclusive writing: « Bonjour » + name; the office as a full doublet.
+    assert letter.salutation == "Bonjour Greg Fergus,"
+    assert letter.recipient_lines[0] == "Greg Fergus, député ou députée"
     english = make_letter(setting, sender("en"), "mp:Hull-Aylmer", DAY)
     assert english.salutation == "Dear Greg Fergus:"
 

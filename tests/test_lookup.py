@@ -260,7 +260,10 @@ def test_batch_without_lookup_suggests_the_lookup(tmp_path):
     from letters.lookup import riding_unknown
 
     error = riding_unknown(None, 3)
-    assert error.fix == "add a riding column, or rerun with --lookup represent to find it by postal code"
+    assert (
+        error.fix
+        == "add a riding column, or rerun with --lookup represent to find it by postal code"
+    )
 
 
 def test_represent_lookup_is_a_riding_function_cached_beside_the_directory(

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..errors import InputError
 from ..districts import shipped_house_path
+from ..errors import InputError
 from ..house import import_house, read_house
 from ..lookup import REPRESENT, RidingLookup, RidingNotFound, default_cache
 from ..people import load_directory

@@ -32,13 +32,13 @@ from flask import (
 from werkzeug.exceptions import HTTPException
 
 from ..campaign import campaign_ids, default_campaign_id
-from ..compose import Letter
+from ..compose import Letter, context_paragraphs
 from ..email_draft import Draft, attachment_name, email_message
 from ..errors import LettersError
-from ..i18n import Language, languages, long_date, translations, typography
+from ..i18n import Language, emphasis, languages, long_date, translations, typography
 from ..people import NOTE_LIMIT, PROVINCES, load_directory
 from ..pipeline import Setting
-from ..render import text_gettext
+from ..render import superscript_ordinals, text_gettext
 from ..resources import templates_dir
 from .form import (
     LABELS,
@@ -174,6 +174,8 @@ def _install_gettext(app: Flask) -> None:
     env = app.jinja_env
     env.add_extension("jinja2.ext.i18n")
     env.policies["ext.i18n.trimmed"] = True  # as `letters i18n extract` reads them
+    env.filters["emphasis"] = emphasis  # campaign texts: *Title of an Act* in italics
+    env.filters["ordinal"] = superscript_ordinals  # the preview's date, as the PDF prints it
 
     def lang() -> str:
         return g.get("lang", "en")
@@ -382,7 +384,7 @@ def _page(site: Site, reading: Reading, preview: Letter | None = None) -> str:
         demand_input=f"demand-{campaign.demands[0].id}",
         labels={key: tr(reading.lang, text) for key, text in LABELS.items()},
         title=language.gettext(campaign.title),
-        context=[language.gettext(p) for p in campaign.context],
+        context=context_paragraphs(campaign, None, language, site.setting.directory),
         demands=[(d.id, language.gettext(d.title), d.id in chosen) for d in campaign.demands],
         recipients=_recipient_choices(site, reading.lang),
         provinces=[(p.code, p.name_fr if reading.lang == "fr" else p.name_en) for p in PROVINCES],
