@@ -44,7 +44,8 @@ from .resources import package_data
 GRAMMALECTE = "grammalecte-cli"
 # Grammalecte's rule types that are typography rather than grammar: a warning, not an error.
 TYPOGRAPHIC = frozenset({"nbsp", "esp", "typo", "apos", "num", "unit", "maj", "notype"})
-BRACED = re.compile(r"\{(\w*)\}")
+# {count}, and the campaign's office placeholders ({pm}, {minister:digital-innovation}).
+BRACED = re.compile(r"\{(\w*)(?::[\w-]+)?\}")
 ENTITY = re.compile(r"&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);")
 # Code in a message: `a command`, --an-option, a path, a file name, a URL or an email address.
 CODE = re.compile(
@@ -443,12 +444,13 @@ def data_names(recipient, riding: str | None) -> frozenset[str]:
 
 
 def letter_kinds(setting) -> list[tuple[str, object]]:
-    """(label, Recipient): the PM and an MP as a woman, a man and of unknown gender, and the
+    """(label, Recipient): the PM as a woman and a man (a PM of unknown gender is refused: there
+    is no neutral protocol form), an MP as a woman, a man and of unknown gender, and the
     minister of each portfolio the campaign writes to."""
     directory = setting.directory
     pm, mp = directory.find("pm"), directory.search("mp")[0]
     genders = (("f", "woman"), ("m", "man"), ("u", "unknown"))
-    kinds = [(f"pm-{name}", replace(pm, gender=g)) for g, name in genders]
+    kinds = [(f"pm-{name}", replace(pm, gender=g)) for g, name in genders if g != "u"]
     kinds += [
         (f"minister-{p}", directory.find(f"minister:{p}")) for p in setting.campaign.portfolios()
     ]
