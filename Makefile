@@ -7,7 +7,7 @@ DEMO := --campaign end-ice-contracts --date 2026-02-01 --name "Heather Lim" \
 	--street "10234 82 Avenue NW" --city Edmonton --province AB --postal-code "T6E 1Z8" \
 	--riding "Edmonton Strathcona" --email heather.lim@example.ca
 
-.PHONY: demo test test-latest lock lint review system-deps browser-deps serve bench-serve screenshots webfonts clean house batch-demo
+.PHONY: demo test test-latest lock lint review system-deps browser-deps proof-deps serve bench-serve screenshots webfonts clean house house-data batch-demo
 
 # WeasyPrint needs Pango; HarfBuzz's subsetter makes each PDF about 7x faster than fontTools.
 system-deps:
@@ -42,13 +42,30 @@ browser-deps: node_modules/axe-core/axe.min.js
 	  fi; \
 	fi
 
+# Proofreading (`letters i18n check --proof`, part of `make test`): Grammalecte for French grammar
+# (its command line, run by Debian's own Python), Hunspell's Canadian dictionaries through Enchant
+# (pyenchant, from the lock). Without them proofing runs and says what it could not check.
+PROOF_PACKAGES := grammalecte-cli python3-grammalecte hunspell-en-ca hunspell-fr-comprehensive libenchant-2-2
+proof-deps:
+	@if ! command -v grammalecte-cli >/dev/null || [ ! -f /usr/share/hunspell/en_CA.dic ] || \
+	    [ ! -f /usr/share/hunspell/fr_CA.dic ] || ! ldconfig -p | grep -q libenchant-2.so.2; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Grammalecte, Hunspell en_CA and fr_CA, and Enchant for proofreading"; \
+	    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PROOF_PACKAGES) >/dev/null 2>&1 || \
+	     (apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PROOF_PACKAGES) >/dev/null)); \
+	  else \
+	    echo "Proofreading will say what it could not check. Install its tools with:"; \
+	    echo "  sudo apt-get install $(PROOF_PACKAGES)"; \
+	  fi; \
+	fi
+
 node_modules/axe-core/axe.min.js:
 	@command -v npm >/dev/null && npm install --no-save --no-package-lock --no-audit --no-fund -s axe-core@4 \
 	  || echo "No npm: the accessibility check will be skipped"
 
 # Installs come from the lock files in requirements/ (exact versions with hashes, made by
 # `make lock`), never from whatever PyPI has today. `make demo` needs only the runtime lock;
-# `make test` adds the test, cluster and s3 extras from requirements/dev.txt. The project itself
+# `make test` adds the test, cluster, s3 and proof extras from requirements/dev.txt. The project itself
 # goes in last with --no-deps and --no-build-isolation (its build backend is in the lock too).
 INSTALL_SELF = $(PIP) install -q --no-deps --no-build-isolation -e .
 
@@ -72,19 +89,19 @@ LOCK_OPTS := --quiet --generate-hashes --universal --python-version 3.11 $(if $(
 lock:
 	test -x $(LOCK_UV) || (python3 -m venv .venv-lock && .venv-lock/bin/pip install -q uv)
 	$(LOCK_UV) pip compile $(LOCK_OPTS) pyproject.toml requirements/build.in \
-	  --extra test --extra cluster --extra s3 -o requirements/dev.txt
+	  --extra test --extra cluster --extra s3 --extra proof -o requirements/dev.txt
 	$(LOCK_UV) pip compile $(LOCK_OPTS) pyproject.toml requirements/build.in \
 	  -c requirements/dev.txt -o requirements/runtime.txt
 
 # The suite against the newest releases pyproject.toml allows, in a throwaway venv: drift shows
 # here before a lock refresh ships it. Not part of CI; a failure is news, not a broken build.
-test-latest: | system-deps browser-deps
+test-latest: | system-deps browser-deps proof-deps
 	rm -rf .venv-latest && python3 -m venv .venv-latest
 	.venv-latest/bin/pip install -q --upgrade pip
-	.venv-latest/bin/pip install -q --upgrade --upgrade-strategy eager -e '.[test,cluster,s3]'
+	.venv-latest/bin/pip install -q --upgrade --upgrade-strategy eager -e '.[test,cluster,s3,proof]'
 	.venv-latest/bin/pip freeze --exclude-editable > .venv-latest/versions.txt
 	.venv-latest/bin/python -m pytest -q -p no:cacheprovider
-	.venv-latest/bin/letters i18n check --strict
+	.venv-latest/bin/letters i18n check --strict --proof
 
 demo: $(VENV)/.runtime
 	@mkdir -p output/demo
@@ -92,28 +109,36 @@ demo: $(VENV)/.runtime
 	@$(LETTERS) write $(DEMO) --to pm --lang fr -o output/demo/pm-fr.pdf
 	@$(LETTERS) write $(DEMO) --to mp:"Edmonton Strathcona" --lang en -o output/demo/mp-en.pdf
 
-# The whole House (44th Parliament) from the House's own exports, into directory/house.toml,
-# so `--to mp` and a riding column reach every MP. Merges: running it again changes nothing.
+# The whole House (45th Parliament) as it sits: the House's roster, the MPs' emails and the
+# districts' official names, into directory/house.toml (replacing the House shipped with letters),
+# so `--to mp` and a riding column reach every sitting MP. Running it again changes nothing.
 SHARED_DATA ?= ../shared/data
+HOUSE_FILES = $(SHARED_DATA)/house-of-commons-members-45th-2026-09-27.csv \
+  $(SHARED_DATA)/house-of-commons-45th-emails-2026-01-22.json \
+  --districts $(SHARED_DATA)/ca_federal_electoral_districts-2023.csv
 house: $(VENV)/.runtime
-	@$(LETTERS) directory import $(SHARED_DATA)/house-of-commons-members-44th.xml \
-	  $(SHARED_DATA)/house-of-commons-legislators-44th.json \
-	  --districts $(SHARED_DATA)/ca_federal_electoral_districts-2023.csv
+	@$(LETTERS) directory import $(HOUSE_FILES) --replace
+
+# Maintainers: refresh the House shipped in the package (letters/data/house.toml) from the same
+# files, so that a fresh install reaches the sitting members without ../shared/data.
+house-data: $(VENV)/.runtime
+	@$(LETTERS) directory import $(HOUSE_FILES) --replace --output letters/data/house.toml
 
 # The batch on examples/supporters.csv: a letter to the PM and to each supporter's own MP, print
 # packs, manifest.csv and errors.csv in output/end-ice-contracts/supporters-2026-02-01/. With
-# ../shared/data present it first imports the whole House, so every riding finds its MP.
+# ../shared/data present it first imports the House as it sits (45th Parliament); without it the
+# House shipped with letters (the same data) is used.
 batch-demo: $(VENV)/.runtime
-	@if [ ! -f directory/house.toml ] && [ -f $(SHARED_DATA)/house-of-commons-members-44th.xml ]; then \
+	@if [ ! -f directory/house.toml ] && [ -f $(SHARED_DATA)/house-of-commons-members-45th-2026-09-27.csv ]; then \
 	  $(MAKE) --no-print-directory house; fi
 	@$(LETTERS) batch --campaign end-ice-contracts --input examples/supporters.csv \
 	  --to pm --to mp --date 2026-02-01
 
-# The project's own catalogs must pass every translation check, warnings included (CI fails on a
-# bad translation).
-test: $(VENV)/.installed browser-deps
+# The project's own catalogs must pass every translation check, warnings included, and the
+# proofreading of catalogs and composed letters (CI fails on a bad translation or a typo).
+test: $(VENV)/.installed browser-deps proof-deps
 	$(PY) -m pytest -q
-	$(LETTERS) i18n check --strict
+	$(LETTERS) i18n check --strict --proof
 
 # The translation review a reviewer reads: messages English | French, then the letters side by side.
 review: $(VENV)/.runtime

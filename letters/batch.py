@@ -31,12 +31,12 @@ from .lookup import riding_unknown
 from .output import safe_name
 from .packs import PackLetter, pack_volumes, write_volume
 from .pdf import document, document_pdf
-from .people import Recipient, Sender, make_sender
+from .people import Recipient, Sender, directory_dates, make_sender
 from .pipeline import Setting, require_translated
 from .render import render_envelope, render_html
 from .reports import Done, Journal, ManifestEntry, RowError, report_bytes, shorten
 from .signature import signature_from_folder
-from .storage import SegmentJournal, Store, open_store, store_at
+from .storage import SegmentJournal, Store, is_ours, open_store, store_at
 from .supporters import SupporterRow, open_supporters, supporter_to_sender_fields
 from .variants import Wording, choose_wording, supporter_identity
 
@@ -51,6 +51,9 @@ PACKS_DIR = "packs"
 JOURNAL = ".journal.csv"
 MANIFEST = "manifest.csv"
 ERRORS = "errors.csv"
+# Every file a batch has written (or is about to write) in its folder, one name a line: the
+# only files a later run may replace or remove.
+WRITTEN = ".written"
 
 # `riding(postal_code, row=None) -> str`, e.g. `letters.lookup.represent_lookup()`; raises a
 # row-level LettersError when no riding can be found for the code.
@@ -121,7 +124,8 @@ def own_mp(
     riding = sender.riding
     if not riding and lookup is not None:
         riding = lookup(sender.postal_code, row=row)
-        sender = replace(sender, riding=riding)
+        district = setting.directory.district(riding)
+        sender = replace(sender, riding=district.name_en if district else riding, district=district)
     if not riding:
         raise riding_unknown(None, row)
     return setting.directory.mp_for(riding, row=row), sender
@@ -171,6 +175,7 @@ def compose_letter(
         lang=Language(sender.lang),
         wording=wording,
         envelope=options.envelopes,
+        offices=setting.directory,
     )
     return require_translated(letter, allow_incomplete=options.allow_incomplete)
 
@@ -411,6 +416,7 @@ class Summary:
     packs: tuple[Path | str, ...]
     ignored_columns: tuple[str, ...]
     dry_run: bool
+    directory: str = ""  # "Directory as of …": the date of the data the letters went to
 
     @property
     def accounted(self) -> bool:
@@ -474,6 +480,8 @@ def run_batch(
     store = open_store(
         out or default_out(Path("output"), setting.campaign.id, Path(input_path), day)
     )
+    owned = Ownership.read(store, force)
+    owned.claim([MANIFEST, ERRORS])
     plan = Plan()
     try:
         plan_letters(
@@ -490,6 +498,7 @@ def run_batch(
         store.write(ERRORS, report_bytes(RowError, plan.errors))
         raise
     journal = store.journal(JOURNAL)
+    owned.claim([p.file for p in plan.letters])
     done = {} if force or dry_run else journal.read()
     kept = _still_done(store, plan.letters, done)
     kept_files = {p.file for p in kept}
@@ -497,10 +506,10 @@ def run_batch(
     finished: dict[str, Done] = {p.file: done[p.file] for p in kept}
     packs: list[str] = []
     if not dry_run:
-        store.tidy(LETTERS_DIR, {Path(p.file).name for p in plan.letters}, ".pdf")
+        store.tidy(LETTERS_DIR, {Path(p.file).name for p in plan.letters}, ".pdf", owned.names)
         tasks = _chunks(setting, store.url, todo, day, chunk_letters, options)
         _render(tasks, todo, finished, journal, jobs or os.cpu_count() or 1, progress, executor)
-        packs = _write_packs(setting, store, plan, day, executor)
+        packs = _write_packs(setting, store, plan, day, executor, owned)
     store.write(MANIFEST, report_bytes(ManifestEntry, _manifest(plan, finished, dry_run)))
     store.write(ERRORS, report_bytes(RowError, plan.errors))
     return Summary(
@@ -515,7 +524,64 @@ def run_batch(
         packs=tuple(store.location(name) for name in packs),
         ignored_columns=supporters.ignored,
         dry_run=dry_run,
+        directory=directory_dates(setting.directory),
     )
+
+
+class Ownership:
+    """Which files in the batch folder are the batch's own (`WRITTEN`), and the guard that no
+    other file is ever replaced or removed.
+
+    A folder holding files no batch wrote is refused before any work; with `force` the run
+    goes on beside them, but still refuses to write over one of them. Names are recorded
+    before their files are written, so a killed run's files are still known as ours.
+    """
+
+    def __init__(self, store: Store, names: set[str], foreign: set[str]) -> None:
+        self.store, self.names, self.foreign = store, names, foreign
+
+    @classmethod
+    def read(cls, store: Store, force: bool) -> Ownership:
+        try:
+            names = set(store.read(WRITTEN).decode("utf-8").splitlines())
+        except (OSError, UnicodeDecodeError):
+            names = set()
+        if not names:  # a folder from before WRITTEN: its journal's letters and the reports
+            names = set(store.journal(JOURNAL).read())
+            if names:
+                names |= {MANIFEST, ERRORS, *store.names(PACKS_DIR)}
+        names |= {JOURNAL, WRITTEN}  # and their temporary files, if a kill left one
+        present = [n for f in ("", LETTERS_DIR, PACKS_DIR) for n in store.names(f)]
+        foreign = {n for n in present if not is_ours(n, names)}
+        if foreign and not force:
+            raise InputError(
+                "%(folder)s holds %(count)s file(s) no batch wrote, such as %(name)s",
+                field="out",
+                fix="choose a new or empty folder, or pass --force to write beside them "
+                "(they are never replaced or removed)",
+                values={
+                    "folder": str(store.location()),
+                    "count": len(foreign),
+                    "name": sorted(foreign)[0],
+                },
+            )
+        return cls(store, names, foreign)
+
+    def claim(self, names: Iterable[str]) -> None:
+        """Record `names` as ours before writing them; refuse any that is someone else's."""
+        names = set(names)
+        taken = sorted(names & self.foreign)
+        if taken:
+            raise InputError(
+                "%(name)s is in the way: this batch would write over a file it did not write",
+                field="out",
+                fix="move that file away, or choose another --out folder",
+                values={"name": taken[0]},
+            )
+        if names <= self.names:
+            return
+        self.names |= names
+        self.store.write(WRITTEN, "\n".join(sorted(self.names)).encode("utf-8") + b"\n")
 
 
 def _render(
@@ -570,7 +636,12 @@ def _manifest(plan: Plan, finished: dict[str, Done], dry_run: bool) -> list[Mani
 
 
 def _write_packs(
-    setting: Setting, store: Store, plan: Plan, day: date, executor: Executor | None
+    setting: Setting,
+    store: Store,
+    plan: Plan,
+    day: date,
+    executor: Executor | None,
+    owned: Ownership,
 ) -> list[str]:
     by_recipient: dict[str, tuple[Recipient, list[PackLetter]]] = {}
     for p in plan.letters:
@@ -581,12 +652,13 @@ def _write_packs(
         for recipient, letters in by_recipient.values()
         for volume in pack_volumes(store.url, PACKS_DIR, setting.campaign, recipient, letters, day)
     ]
+    owned.claim([volume.name for volume in volumes])
     if executor is None:
         written = [write_volume(volume) for volume in volumes]
     else:  # a worker beside the store reads the letters, not this client
         written = [volume.name for volume in volumes]
         executor(write_volume, volumes, lambda name: None)
-    store.tidy(PACKS_DIR, {Path(name).name for name in written}, ".pdf")
+    store.tidy(PACKS_DIR, {Path(name).name for name in written}, ".pdf", owned.names)
     return written
 
 

@@ -24,7 +24,8 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import denormalize, read_po, write_po
 
-from .errors import InputError, TranslationError
+from .campaign import HOLDER_CONTEXT, OFFICE, ROLE_CONTEXTS
+from .errors import CampaignError, InputError, TranslationError
 from .i18n import DOMAIN, SOURCE_LANGUAGE
 from .resources import data_root, locales_dir, templates_dir
 
@@ -88,8 +89,16 @@ def extract_campaign(fileobj, keywords, comment_tags, options) -> Iterator[tuple
     text becomes that message's translator comment. Registered as the `letters_campaign`
     babel.extractors entry point, so `pybabel extract` works too.
     """
-    text = fileobj.read().decode("utf-8")
-    raw = tomllib.loads(text)
+    name = Path(getattr(fileobj, "name", "campaign.toml"))
+    try:
+        text = fileobj.read().decode("utf-8")
+        raw = tomllib.loads(text)
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise CampaignError(
+            f"{name.parent.name}/{name.name}: {error}",
+            field="campaign",
+            fix="fix the file (UTF-8 TOML); `letters campaigns` lists what loads",
+        ) from error
     lines = text.splitlines()
 
     def line_of(pattern: str, start: int = 0, stop_at_table: bool = False) -> int:
@@ -120,17 +129,46 @@ def extract_campaign(fileobj, keywords, comment_tags, options) -> Iterator[tuple
                 return found[start:]
         return []
 
-    def message(key: str, value: str, number: int) -> tuple:
-        return (KeyPath(number, key), None, " ".join(value.split()), comments_above(number))
+    def message(
+        key: str, value: object, number: int, context: str | None = None
+    ) -> Iterator[tuple]:
+        """One message: a string, or { one, other } (a plural: ngettext), with a context."""
+        comments = comments_above(number)
+        if isinstance(value, dict) and isinstance(value.get("one"), str):
+            forms = (" ".join(value["one"].split()), " ".join(str(value.get("other")).split()))
+            if context:
+                yield (KeyPath(number, key), "npgettext", (context, *forms), comments)
+            else:
+                yield (KeyPath(number, key), "ngettext", forms, comments)
+        elif isinstance(value, str):
+            text = " ".join(value.split())
+            if context:
+                yield (KeyPath(number, key), "pgettext", (context, text), comments)
+            else:
+                yield (KeyPath(number, key), None, text, comments)
 
-    def variants(key: str, values: object, fallback: int) -> Iterator[tuple]:
+    def variants(
+        key: str, values: object, fallback: int, context: str | None = None
+    ) -> Iterator[tuple]:
         for index, value in enumerate(values if isinstance(values, list) else []):
-            if isinstance(value, str):
-                yield message(f"{key}.{index}", value, line_of_value(value, fallback))
+            probe = value.get("one", "") if isinstance(value, dict) else value
+            if isinstance(probe, str):
+                yield from message(f"{key}.{index}", value, line_of_value(probe, fallback), context)
 
+    try:
+        yield from _campaign_messages(raw, line_of, line_of_value, message, variants)
+    except (AttributeError, TypeError) as error:  # a table where a text belongs, and so on
+        raise CampaignError(
+            f"{name.parent.name}/{name.name} does not have a campaign's shape ({error})",
+            field="campaign",
+            fix="compare it with campaigns/end-ice-contracts/campaign.toml",
+        ) from error
+
+
+def _campaign_messages(raw: dict, line_of, line_of_value, message, variants) -> Iterator[tuple]:
     for key in CAMPAIGN_KEYS:
-        if isinstance(raw.get(key), str):
-            yield message(key, raw[key], line_of(rf"{key}\s*=", stop_at_table=True))
+        if key in raw:
+            yield from message(key, raw[key], line_of(rf"{key}\s*=", stop_at_table=True))
         yield from variants(
             f"{key}_variants",
             raw.get(f"{key}_variants"),
@@ -138,17 +176,65 @@ def extract_campaign(fileobj, keywords, comment_tags, options) -> Iterator[tuple
         )
     context_line = line_of(r"context\s*=", stop_at_table=True)
     for index, paragraph in enumerate(raw.get("context", [])):
-        yield message(f"context.{index}", paragraph, line_of_value(paragraph, context_line))
+        text = paragraph.get("text") if isinstance(paragraph, dict) else paragraph
+        if not isinstance(text, str):
+            continue
+        yield from message(f"context.{index}", text, line_of_value(text, context_line))
+        holder = paragraph.get("to_holder") if isinstance(paragraph, dict) else None
+        offices = OFFICE.findall(text)
+        if isinstance(holder, str) and offices:
+            yield from message(
+                f"context.{index}.to_holder",
+                holder,
+                line_of_value(holder, context_line),
+                HOLDER_CONTEXT.format(office=offices[0]),
+            )
+    roles = raw.get("roles", {}) if isinstance(raw.get("roles"), dict) else {}
+    for role, table in roles.items():
+        if role not in ROLE_CONTEXTS or not isinstance(table, dict):
+            continue
+        start = line_of(rf"\[\s*roles\.{re.escape(role)}\s*\]")
+        for key in ("demands_intro", "closing_request"):
+            if key in table:
+                yield from message(
+                    f"roles.{role}.{key}",
+                    table[key],
+                    line_of(rf"{key}\s*=", start),
+                    ROLE_CONTEXTS[role],
+                )
+        yield from variants(
+            f"roles.{role}.closing_request_variants",
+            table.get("closing_request_variants"),
+            line_of(r"closing_request_variants\s*=", start),
+            ROLE_CONTEXTS[role],
+        )
     for demand_id, body in raw.get("demands", {}).items():
         table = line_of(rf"\[\s*demands\.\"?{re.escape(demand_id)}\"?\s*\]")
         for key in ("title", "text"):
             if isinstance(body.get(key), str):
-                yield message(
+                yield from message(
                     f"demands.{demand_id}.{key}", body[key], line_of(rf"{key}\s*=", table)
                 )
         yield from variants(
             f"demands.{demand_id}.variants", body.get("variants"), line_of(r"variants\s*=", table)
         )
+        for role, own in (body.get("roles") or {}).items():
+            if role not in ROLE_CONTEXTS or not isinstance(own, dict):
+                continue
+            start = line_of(rf"\[\s*demands\.\"?{re.escape(demand_id)}\"?\.roles\.{role}\s*\]")
+            if isinstance(own.get("text"), str):
+                yield from message(
+                    f"demands.{demand_id}.roles.{role}.text",
+                    own["text"],
+                    line_of(r"text\s*=", start),
+                    ROLE_CONTEXTS[role],
+                )
+            yield from variants(
+                f"demands.{demand_id}.roles.{role}.variants",
+                own.get("variants"),
+                line_of(r"variants\s*=", start),
+                ROLE_CONTEXTS[role],
+            )
 
 
 def _mapping(root: Path) -> tuple[list, dict]:
@@ -218,15 +304,23 @@ def load_po(lang: str) -> Catalog:
 
 
 def _restore_previous_id(message: Message) -> None:
-    """Babel writes the old English of a fuzzy message as `#| msgid …` but reads it back as a
-    user comment; turn it back into `previous_id` (kept while fuzzy) so updates stay stable."""
-    previous = [c for c in message.user_comments if c.startswith("|")]
+    """Babel writes the old English of a fuzzy message as `#| msgid …` but reads it back as user
+    comments; turn them back into `previous_id` (kept while fuzzy) so updates stay stable.
+
+    Babel re-wraps a long `#| msgid` at spaces, even inside its quoted pieces, so the lines are
+    joined again with one space and the quoted pieces read back in order. Every `#|` line is
+    dropped from the user comments: a fragment left behind there (`# company`, `# "`) would
+    stay in the catalog for good as a stray translator comment.
+    """
+    previous = [c[1:].strip() for c in message.user_comments if c.startswith("|")]
     if not previous:
         return
     message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
-    lines = [c[1:].strip() for c in previous]
-    if message.fuzzy and lines[0].startswith("msgid "):
-        message.previous_id = [denormalize("\n".join([lines[0][6:], *lines[1:]]))]
+    joined = " ".join(previous)
+    if message.fuzzy and joined.startswith("msgid "):
+        singular = joined[6:].split(" msgid_plural ", 1)[0]
+        pieces = re.findall(r'"((?:[^"\\]|\\.)*)"', singular)
+        message.previous_id = [denormalize("\n".join(f'"{p}"' for p in pieces))]
 
 
 def _po_bytes(catalog: Catalog, **options) -> bytes:
@@ -235,14 +329,27 @@ def _po_bytes(catalog: Catalog, **options) -> bytes:
     return out.getvalue()
 
 
+def messages_part(po: bytes) -> bytes:
+    """A PO/POT file without its header entry (comments, `msgid ""`, metadata), which ends at
+    the first blank line. The header says which Babel wrote the file and when; only what
+    follows it is the catalog's content."""
+    return po.split(b"\n\n", 1)[1] if b"\n\n" in po else b""
+
+
+def _write_if_changed(path: Path, new: bytes) -> bool:
+    """Write unless only the header would change: a newer Babel's `Generated-By` or a new date
+    is not a change, and rewriting a tracked file for it would dirty every checkout."""
+    if path.is_file() and messages_part(path.read_bytes()) == messages_part(new):
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(new)
+    return True
+
+
 def write_pot(catalog: Catalog, path: Path | None = None) -> Path:
     path = path or pot_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(_po_bytes(catalog, sort_output=False, omit_header=False))
+    _write_if_changed(path, _po_bytes(catalog, sort_output=False, omit_header=False))
     return path
-
-
-_POT_DATE = re.compile(rb'^"POT-Creation-Date: .*\\n"\n', re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -257,7 +364,8 @@ def update(lang: str, template: Catalog) -> Updated:
     """Merge new messages; changed ones become fuzzy; vanished ones stay as obsolete (#~).
 
     A catalog whose messages did not change is left byte for byte as it was (not even the
-    POT-Creation-Date moves), so `extract` + `update` on a clean checkout dirties nothing.
+    header moves: dates, Babel's version), so `extract` + `update` on a clean checkout dirties
+    nothing, whichever Babel is installed.
     """
     path = po_path(lang)
     catalog = load_po(lang)
@@ -271,11 +379,7 @@ def update(lang: str, template: Catalog) -> Updated:
     for message in catalog:  # Babel forgets the old English of a message already fuzzy
         if message.fuzzy and not message.previous_id:
             message.previous_id = previous.get((message.id, message.context), [])
-    new = _po_bytes(catalog, include_previous=True)
-    old = path.read_bytes()
-    changed = _POT_DATE.sub(b"", new) != _POT_DATE.sub(b"", old)
-    if changed:
-        path.write_bytes(new)
+    changed = _write_if_changed(path, _po_bytes(catalog, include_previous=True))
     fuzzy = tuple(m.id for m in catalog if m.id and m.fuzzy and m.id not in was_fuzzy)
     return Updated(path, changed, fuzzy, tuple(m.id for m in catalog.obsolete.values()))
 
@@ -344,7 +448,8 @@ def compile_catalog(lang: str, force: bool = False) -> tuple[Path, tuple]:
         names = "; ".join(f"{f.check}: {f.message_label}" for f in errors[:5])
         more = f" and {len(errors) - 5} more" if len(errors) > 5 else ""
         raise TranslationError(
-            f"{po_path(lang)} has {len(errors)} error(s): {names}{more}",
+            f"{po_path(lang)} has {len({(f.msgid, f.context) for f in errors})} message(s) that "
+            f"would break a letter: {names}{more}",
             field="locale",
             fix=f"run `letters i18n check --locale {lang}` and fix them, or pass --force to leave those messages out",
         )

@@ -33,6 +33,7 @@ SEVERITY = {
     "obsolete": ERROR,
     "placeholders": ERROR,
     "markup": ERROR,
+    "characters": ERROR,
     "format": ERROR,
     "numbers": WARNING,
     "unchanged": WARNING,
@@ -43,8 +44,24 @@ SEVERITY = {
     "typography": WARNING,
     "terms": WARNING,
 }
-# Checks an `allow:` comment can relax. Markup never: {% trans %} output is not escaped.
-RELAXABLE = frozenset(SEVERITY) - {"untranslated", "fuzzy", "obsolete", "markup", "format"}
+# The errors that stop `letters i18n compile`: a message with one would break or corrupt a
+# letter. Untranslated, fuzzy and obsolete messages are work in progress: compile leaves them out
+# and a letter that needs one refuses to print (the translation gate).
+STOPS_COMPILE = frozenset({"placeholders", "markup", "characters", "format"})
+UNFINISHED = frozenset({"untranslated", "fuzzy", "obsolete"})
+# Checks an `allow:` comment can relax. Markup never: a translation is text, and only markup the
+# English has is kept as markup when a letter is rendered (letters.render.text_gettext).
+RELAXABLE = frozenset(SEVERITY) - {
+    "untranslated",
+    "fuzzy",
+    "obsolete",
+    "markup",
+    "characters",
+    "format",
+}
+# What starts a tag, an entity or an attribute value: a translation has no more of each than
+# its English. Typographic quotes (« » “ ” ’) are what a translation uses instead.
+MARKUP_CHARACTERS = "<&\"'"
 # Translation length / English length for messages of LONG characters or more.
 LONG = 40
 RATIO = (0.7, 2.0)
@@ -52,7 +69,8 @@ UNCHANGED_MIN = 25
 
 NAMED = re.compile(r"%\((\w+)\)[#0+-]?\d*(?:\.\d+)?[diouxXeEfFgGcrsa]")
 POSITIONAL = re.compile(r"%[#0+-]?\d*(?:\.\d+)?[sdif]")
-BRACED = re.compile(r"\{(\w+)\}")
+BRACED = re.compile(r"\{([\w:-]+)\}")  # also a campaign's office: {minister:foreign-affairs}
+EMPHASIS = re.compile(r"\*[^*\n]+\*")  # a campaign's italics: *Title of an Act*
 TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 ENTITY = re.compile(r"&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);")
 NUMBER = re.compile(r"\d+(?:[,.\u00a0\u202f ]\d{3})*(?:\.\d+)?")
@@ -73,6 +91,9 @@ class Finding:
     check: str
     severity: str
     detail: str
+    # Proofreading (letters.proofing) names the tool's rule and its suggested corrections.
+    rule: str = ""
+    suggestions: tuple[str, ...] = ()
 
     @property
     def message_label(self) -> str:
@@ -80,7 +101,14 @@ class Finding:
 
     def line(self) -> str:
         where = self.locations[0] if self.locations else "(no location)"
-        return f"{self.catalog}: {where}: {self.severity} [{self.check}] {self.message_label}: {self.detail}"
+        if not self.rule:
+            return f"{self.catalog}: {where}: {self.severity} [{self.check}] {self.message_label}: {self.detail}"
+        more = f" (and {len(self.locations) - 1} more)" if len(self.locations) > 1 else ""
+        fixes = f"; suggested: {' | '.join(self.suggestions)}" if self.suggestions else ""
+        return (
+            f"{self.catalog}: {where}{more}: {self.severity} [{self.check} {self.rule}] "
+            f"{self.message_label}: {self.detail}{fixes}"
+        )
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -114,7 +142,8 @@ def placeholders(english: str, translation: str, lang: str, allowed: frozenset) 
 
 def markup(english: str, translation: str, lang: str) -> list[str]:
     def found(text: str) -> Counter:
-        return Counter(TAG.findall(text) + ENTITY.findall(text))
+        italics = ["*…*"] * len(EMPHASIS.findall(text))
+        return Counter(TAG.findall(text) + ENTITY.findall(text) + italics)
 
     source, target = found(english), found(translation)
     extra, missing = target - source, source - target
@@ -126,6 +155,22 @@ def markup(english: str, translation: str, lang: str) -> list[str]:
     if missing:
         problems.append(f"markup of the English missing: {', '.join(missing.elements())}")
     return problems
+
+
+def markup_characters(english: str, translation: str, lang: str) -> list[str]:
+    """Every `<`, `&` or straight quote the English lacks: an unclosed tag (`<a href=x`), an
+    entity or an attribute opened in a translation, which the complete-tag check cannot see."""
+    extra = [
+        f"{char!r} ×{translation.count(char) - english.count(char)}"
+        for char in MARKUP_CHARACTERS
+        if translation.count(char) > english.count(char)
+    ]
+    if not extra:
+        return []
+    return [
+        f"characters not in the English: {', '.join(extra)} (translations are text; use « » "
+        "or ’ for quotes, « et » for &)"
+    ]
 
 
 def _numbers(text: str) -> Counter:
@@ -253,11 +298,12 @@ def _plain(text: str) -> str:
     ";"), tags and entities are gone."""
     text = NAMED.sub("x", text.replace("%%", "%"))
     text = BRACED.sub("x", text)
-    return ENTITY.sub("", TAG.sub("", text))
+    return EMPHASIS.sub(lambda m: m[0][1:-1], ENTITY.sub("", TAG.sub("", text)))
 
 
 CONTENT_CHECKS: dict[str, Callable[[str, str, str], list[str]]] = {
     "markup": markup,
+    "characters": markup_characters,
     "numbers": numbers,
     "unchanged": unchanged,
     "whitespace": whitespace,
@@ -293,14 +339,26 @@ def _locations(message: Message | None) -> tuple[str, ...]:
 def message_findings(
     message: Message, lang: str, allowed: frozenset[str] = frozenset()
 ) -> Iterator[tuple[str, str]]:
-    """(check, detail) for one translated message; the core every report is built on."""
-    english, translation = _singular(message.id), _singular(message.string)
-    for detail in placeholders(english, translation, lang, allowed):
-        yield "placeholders", detail
-    for name, check in CONTENT_CHECKS.items():
-        if name not in allowed:
-            for detail in check(english, translation, lang):
-                yield name, detail
+    """(check, detail) for one translated message; the core every report is built on.
+
+    A plural message is checked form by form: the first against the English singular, the
+    others against the English plural.
+    """
+    for english, translation in _forms(message):
+        for detail in placeholders(english, translation, lang, allowed):
+            yield "placeholders", detail
+        for name, check in CONTENT_CHECKS.items():
+            if name not in allowed:
+                for detail in check(english, translation, lang):
+                    yield name, detail
+
+
+def _forms(message: Message) -> list[tuple[str, str]]:
+    if isinstance(message.id, str):
+        return [(message.id, _singular(message.string))]
+    strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+    pairs = [(message.id[0 if index == 0 else 1], form) for index, form in enumerate(strings)]
+    return list(dict.fromkeys(pair for pair in pairs if pair[1]))
 
 
 def _singular(value) -> str:
@@ -346,6 +404,9 @@ def check_catalog(
         if not _singular(message.string):
             add(message, source, "untranslated", "no translation yet")
             continue
+        if not isinstance(message.string, str) and not all(message.string):
+            add(message, source, "untranslated", "a plural form (msgstr[n]) is empty")
+            continue
         if message.fuzzy:
             add(message, source, "fuzzy", "marked fuzzy: the English changed; check and unmark")
             continue
@@ -365,7 +426,7 @@ def blocking_findings(catalog: Catalog, path: Path | str) -> list[Finding]:
         details = [
             (check, detail)
             for check, detail in message_findings(message, lang, allowed)
-            if SEVERITY[check] == ERROR
+            if check in STOPS_COMPILE
         ]
         details += [("format", str(error)) for error in message.check(catalog)]
         for check, detail in details:
@@ -381,6 +442,19 @@ def blocking_findings(catalog: Catalog, path: Path | str) -> list[Finding]:
                 )
             )
     return findings
+
+
+def summary(findings: list[Finding], strict: bool = False) -> str:
+    """The last line of `check`: how many problems, and which of them stop `compile`."""
+    errors = sum(f.severity == ERROR for f in findings)
+    stopping = sum(f.check in STOPS_COMPILE for f in findings)
+    unfinished = sum(f.check in UNFINISHED for f in findings)
+    return (
+        f"{len(findings)} problem(s): {errors} error(s), {len(findings) - errors} "
+        f"warning(s){' (strict)' if strict else ''}; {stopping} of the errors stop "
+        f"`letters i18n compile` (placeholders, markup, characters, format), {unfinished} are "
+        "messages not translated yet or fuzzy, which compile leaves out"
+    )
 
 
 def failing(findings: list[Finding], strict: bool = False) -> list[Finding]:

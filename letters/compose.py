@@ -8,11 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from .campaign import Campaign, Demand
-from .envelope import Envelope, canada_post_city_line, canada_post_line
-from .errors import InputError, translatable
-from .i18n import Language, MessageRef, mark, starts_with_vowel_sound
-from .people import Office, Recipient, Sender
+from .campaign import HOLDER_CONTEXT, OFFICE, ROLE_CONTEXTS, Campaign, Demand, Text
+from .districts import french_of, riding_phrase
+from .envelope import Envelope, canada_post_city_line, canada_post_line, fits_envelope
+from .errors import DirectoryError, InputError, translatable
+from .i18n import Language, MessageRef, mark
+from .people import Directory, Office, Recipient, Sender
 from .variants import MAIN_WORDING, Wording
 
 
@@ -39,7 +40,7 @@ class Letter:
     opening: str
     context: tuple[str, ...]
     demands_intro: str
-    demands: tuple[DemandText, ...]
+    demands: tuple[DemandText, ...]  # campaign texts carry *…* (italics): render with `emphasis`
     note_paragraphs: tuple[str, ...]
     closing_request: str
     complimentary_close: str
@@ -53,6 +54,11 @@ class Letter:
     recipient_name: str = ""
     envelope: Envelope | None = None  # a #10 envelope page follows the letter when set
 
+    @property
+    def demands_numbered(self) -> bool:
+        """A single demand is a paragraph, not a list of one numbered "1."."""
+        return len(self.demands) > 1
+
 
 def compose(
     campaign: Campaign,
@@ -63,14 +69,19 @@ def compose(
     lang: Language,
     wording: Wording = MAIN_WORDING,
     envelope: bool = False,
+    offices: Directory | None = None,
 ) -> Letter:
     """Decide the whole letter from the campaign, the sender and the recipient.
 
     `wording` picks among the campaign's alternative wordings (see `letters.variants`); the
     default is the campaign's main text everywhere. With `envelope`, the letter carries the
-    lines of a #10 envelope to print after it.
+    lines of a #10 envelope to print after it. `offices` is the directory that names the
+    holders of the offices the campaign's text names ({pm}, {minister:<id>}).
     """
+    require_gender(recipient)
     demands = chosen_demands(campaign, sender, recipient)
+    count = len(demands)
+    role = campaign.wording_for(recipient.role)
     lang = lang.fresh()  # records this letter's untranslated messages, and only this letter's
     letter = Letter(
         campaign_id=campaign.id,
@@ -85,20 +96,20 @@ def compose(
         subject=lang.gettext(campaign.subject),
         salutation=salutation(recipient, lang),
         opening=opening(campaign, sender, lang, wording.opening),
-        context=tuple(lang.gettext(p) for p in campaign.context),
-        demands_intro=lang.gettext(
-            campaign.demands_intro_one
-            if len(demands) == 1 and campaign.demands_intro_one
-            else campaign.demands_intro
-        ),
+        context=context_paragraphs(campaign, recipient, lang, offices),
+        demands_intro=say(role.demands_intro or campaign.demands_intro, count, lang),
         demands=tuple(
             DemandText(
-                d.id, lang.gettext(d.title), lang.gettext(_nth(d.texts, wording.demand(d.id)))
+                d.id, lang.gettext(d.title), demand_text(campaign, d, recipient, wording, lang)
             )
             for d in demands
         ),
         note_paragraphs=note_paragraphs(sender.note),
-        closing_request=lang.gettext(_nth(campaign.closing_requests, wording.closing_request)),
+        closing_request=say(
+            _nth(role.closing_requests or campaign.closing_requests, wording.closing_request),
+            count,
+            lang,
+        ),
         complimentary_close=complimentary_close(recipient, lang),
         signature_png=sender.signature_png,
         signer_name=sender.name,
@@ -110,6 +121,83 @@ def compose(
     return replace(letter, untranslated=tuple(dict.fromkeys(lang.untranslated)))
 
 
+def require_gender(recipient: Recipient) -> None:
+    """The Prime Minister and a Right Honourable have no neutral form of address in French
+    (« Le très honorable … député », « Monsieur le Premier Ministre »): refuse to guess."""
+    if recipient.gender == "u" and (
+        recipient.role == "pm" or recipient.honorific == "right-honourable"
+    ):
+        raise DirectoryError(
+            f"{recipient.id} ({recipient.full_name}) has no gender in the directory",
+            field="gender",
+            fix=f'give gender = "f" or "m" for {recipient.id} in the directory: the forms of '
+            "address of a Prime Minister or a Right Honourable have no neutral form",
+        )
+
+
+def say(text: Text, count: int, lang: Language) -> str:
+    """A campaign text in the letter's language, agreeing with the number of demands."""
+    if text.other is None:
+        return lang.pgettext(text.context, text.one) if text.context else lang.gettext(text.one)
+    return lang.npgettext(text.context, text.one, text.other, count)
+
+
+def demand_text(
+    campaign: Campaign, demand: Demand, recipient: Recipient, wording: Wording, lang: Language
+) -> str:
+    """The demand as worded for the recipient's role (an MP presses the government), or as
+    worded for everyone."""
+    own = campaign.wording_for(recipient.role).demand(demand.id)
+    index = wording.demand(demand.id)
+    if own:
+        return lang.pgettext(ROLE_CONTEXTS[recipient.role], _nth(own, index))
+    return lang.gettext(_nth(demand.texts, index))
+
+
+def context_paragraphs(
+    campaign: Campaign, recipient: Recipient | None, lang: Language, offices: Directory | None
+) -> tuple[str, ...]:
+    """The context, said to the office it names in the second person ("which you announced")
+    and naming that office by its title in the letter's language to everyone else (and on the
+    campaign's page, where `recipient` is None)."""
+    found = []
+    for paragraph in campaign.paragraphs:
+        office = paragraph.offices[0] if paragraph.offices else None
+        if recipient is not None and office == recipient.id:
+            text = lang.pgettext(HOLDER_CONTEXT.format(office=office), paragraph.to_holder)
+        else:
+            text = lang.gettext(paragraph.text)
+        found.append(name_offices(text, recipient, lang, offices))
+    return tuple(found)
+
+
+def name_offices(text: str, recipient: Recipient, lang: Language, offices: Directory | None) -> str:
+    """Replace each {pm} / {minister:<id>} by the office's title in running text."""
+
+    def title(match) -> str:
+        office = match[1]
+        holder = recipient if recipient is not None and recipient.id == office else None
+        if holder is None:
+            if offices is None:
+                raise DirectoryError(
+                    f"the campaign names {{{office}}} but no directory was given to name it",
+                    field="directory",
+                    fix="pass the directory to compose (offices=...)",
+                )
+            holder = offices.find(office)
+        return running_title(holder, lang)
+
+    return OFFICE.sub(title, text)
+
+
+def running_title(holder: Recipient, lang: Language) -> str:
+    """ "the Minister of Foreign Affairs" / « la ministre des Affaires étrangères »."""
+    if holder.role == "pm":
+        return form("office", "pm", holder, lang)
+    title = holder.portfolio.title_fr if lang.code == "fr" else holder.portfolio.title_en
+    return form("office", "minister", holder, lang, title=title)
+
+
 def envelope_for(sender: Sender, recipient: Recipient, lang: Language) -> Envelope:
     """The envelope in Canada Post's format, in the letter's language (names as in the letter)."""
     return_lines = (
@@ -119,7 +207,10 @@ def envelope_for(sender: Sender, recipient: Recipient, lang: Language) -> Envelo
     office = recipient.office
     address_lines = [canada_post_line(name_line(recipient, lang))]
     title = role_title(recipient, lang)
-    if title:
+    # Canada Post drops the punctuation, so a title with a comma ("…, Refugees and Citizenship")
+    # would read ambiguously, and a long one wraps: such a title is left off (name and address
+    # reach the office).
+    if title and fits_envelope(title):
         address_lines.append(canada_post_line(title))
     address_lines += [
         canada_post_line(office_lines(office, lang)[0]),
@@ -131,8 +222,10 @@ def envelope_for(sender: Sender, recipient: Recipient, lang: Language) -> Envelo
         address_lines=tuple(address_lines),
         postage_free=free,
         postage_notice=lang.gettext("POSTAGE FREE") if free else None,
+        # TRANSLATORS: small print under it. Keep the asterisks: the Act's title is set in
+        # italics. The space in "s. 35(2)" is a no-break space (keep one in French: « par. 35(2) »).
         postage_source=lang.gettext(
-            "Government Mail Free of Postage, Canada Post Corporation Act, s. 35(2)"
+            "Mail to a Member of Parliament (*Canada Post Corporation Act*, s.\u00a035(2))"
         )
         if free
         else None,
@@ -202,7 +295,12 @@ def recipient_lines(recipient: Recipient, lang: Language) -> tuple[str, ...]:
 
 
 # Forms of address (Canadian protocol), one message per gender (f, m, u = unknown) so that
-# translators see every variant; French genders them, English mostly does not.
+# translators see every variant; French genders them, English mostly does not. The Prime Minister
+# and Right Honourables have no "u": there is no neutral protocol form (see require_gender).
+# Unknown gender follows the Translation Bureau's inclusive-writing recommendation for
+# correspondence: no courtesy title (Mr., Madame) and "Dear"/« Bonjour » + given name + last
+# name; the office stays, as a complete doublet in French (« député ou députée »), which the
+# Bureau prefers to truncated forms (« député·e », « député(e) »).
 FORMS: dict[tuple[str, str], dict[str, tuple[str, str]]] = {
     ("name", "right-honourable"): {
         "m": mark(
@@ -210,10 +308,6 @@ FORMS: dict[tuple[str, str], dict[str, tuple[str, str]]] = {
         ),
         "f": mark(
             "address line, woman privy councillor and MP",
-            "The Right Honourable %(name)s, P.C., M.P.",
-        ),
-        "u": mark(
-            "address line, privy councillor and MP, gender unknown",
             "The Right Honourable %(name)s, P.C., M.P.",
         ),
     },
@@ -227,10 +321,22 @@ FORMS: dict[tuple[str, str], dict[str, tuple[str, str]]] = {
         "f": mark("address line, woman MP", "Ms. %(name)s, M.P."),
         "u": mark("address line, MP, gender unknown", "%(name)s, M.P."),
     },
+    # The office in running text, where the campaign names it ({pm}, {minister:<id>}).
+    ("office", "pm"): {
+        "m": mark("the office in running text, man prime minister", "the Prime Minister"),
+        "f": mark("the office in running text, woman prime minister", "the Prime Minister"),
+    },
+    ("office", "minister"): {
+        # TRANSLATORS: %(title)s is the portfolio in lower case: « ministre des Affaires étrangères ».
+        "m": mark("the office in running text, man minister", "the %(title)s"),
+        # TRANSLATORS: %(title)s is the portfolio in lower case: « ministre des Affaires étrangères ».
+        "f": mark("the office in running text, woman minister", "the %(title)s"),
+        # TRANSLATORS: %(title)s is the portfolio in lower case; gender unknown: a complete doublet.
+        "u": mark("the office in running text, minister, gender unknown", "the %(title)s"),
+    },
     ("title", "pm"): {
         "m": mark("title line, man prime minister", "Prime Minister of Canada"),
         "f": mark("title line, woman prime minister", "Prime Minister of Canada"),
-        "u": mark("title line, prime minister, gender unknown", "Prime Minister of Canada"),
     },
     ("salutation", "pm"): {
         # TRANSLATORS: the appel; French names the office and ends with a comma.
@@ -239,9 +345,6 @@ FORMS: dict[tuple[str, str], dict[str, tuple[str, str]]] = {
         # TRANSLATORS: the appel; French names the office and ends with a comma.
         # allow: punctuation
         "f": mark("salutation, woman prime minister", "Dear Prime Minister:"),
-        # TRANSLATORS: appel, gender unknown; Canadian Heritage recommends "Bonjour,".
-        # allow: punctuation, terms
-        "u": mark("salutation, prime minister, gender unknown", "Dear Prime Minister:"),
     },
     ("salutation", "minister"): {
         # TRANSLATORS: the appel; French names the office and ends with a comma.
@@ -273,9 +376,6 @@ FORMS: dict[tuple[str, str], dict[str, tuple[str, str]]] = {
         # TRANSLATORS: French closes with a full formula ending in a period.
         # allow: punctuation
         "f": mark("complimentary close, woman prime minister", "Yours sincerely,"),
-        # TRANSLATORS: French closes with a full formula ending in a period.
-        # allow: punctuation
-        "u": mark("complimentary close, prime minister, gender unknown", "Yours sincerely,"),
     },
     ("close", "minister"): {
         # TRANSLATORS: French closes with a full formula ending in a period.
@@ -338,24 +438,23 @@ def complimentary_close(recipient: Recipient, lang: Language) -> str:
 
 
 def opening(campaign: Campaign, sender: Sender, lang: Language, variant: int = 0) -> str:
-    """The campaign's opening, after a sentence naming the sender's riding when known."""
+    """The campaign's opening, after a sentence naming the sender's riding when known: its
+    official name in the letter's language ("Ottawa Centre", « d’Ottawa-Centre »)."""
     text = lang.gettext(_nth(campaign.openings, variant))
     if not sender.riding:
         return text
-    if starts_with_vowel_sound(sender.riding):
-        # TRANSLATORS: French elides "de" before a vowel: "la circonscription d’Edmonton Strathcona".
-        riding = lang.pgettext(
-            "opening, riding name starts with a vowel",
-            "I live in the riding of %(riding)s.",
-            riding=sender.riding,
-        )
-    else:
-        riding = lang.pgettext(
-            "opening, riding name starts with a consonant",
-            "I live in the riding of %(riding)s.",
-            riding=sender.riding,
-        )
-    return f"{riding} {text}"
+    if sender.district:
+        riding = riding_phrase(sender.district, lang.code)
+    else:  # no districts data: the name as given
+        riding = french_of(sender.riding) if lang.code == "fr" else sender.riding
+    # TRANSLATORS: %(riding)s is the district's official name in the letter's language; in
+    # French it already carries "de", contracted as a reviser would (du Yukon, des
+    # Territoires du Nord-Ouest, d’Ottawa-Centre, de La Pointe-de-l’Île): « J’habite la
+    # circonscription %(riding)s. » Rules: letters/districts.py, FRENCH_OF.
+    sentence = lang.pgettext(
+        "opening, names the sender's riding", "I live in the riding of %(riding)s.", riding=riding
+    )
+    return f"{sentence} {text}"
 
 
 def note_paragraphs(note: str | None) -> tuple[str, ...]:

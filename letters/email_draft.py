@@ -16,11 +16,12 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 
+from email_validator import EmailNotValidError, validate_email
+
 from .compose import Letter
-from .errors import InputError
+from .errors import InputError, translatable
 from .i18n import Language
 from .output import safe_name
-from .people import EMAIL
 
 
 @dataclass(frozen=True)
@@ -66,23 +67,37 @@ def _one_line(text: str) -> str:
     return " ".join(text.split()).replace("=?", "=" + WORD_JOINER + "?")
 
 
-def _address(name: str, email: str, field: str) -> Address:
-    if not EMAIL.match(email or ""):
-        raise InputError(f"invalid email {email!r}", field=field, fix="write it as name@example.ca")
-    local, _, domain = email.rpartition("@")
+def address(name: str, email: str, field: str) -> Address:
+    """A validated address (email-validator, no DNS): what it refuses, or what Python's own
+    parser would rewrite (`a@[127.0.0.1].x`, `a@b.c)`, a non-ASCII local part sent as raw
+    8-bit), never reaches a header."""
     try:
-        return Address(display_name=_one_line(name), username=local, domain=domain)
-    except (ValueError, IndexError) as exc:
+        found = validate_email(
+            email or "", check_deliverability=False, allow_smtputf8=False, allow_quoted_local=False
+        )
+        return Address(
+            display_name=_one_line(name), username=found.local_part, domain=found.ascii_domain
+        )
+    except (EmailNotValidError, ValueError, IndexError) as exc:
         raise InputError(
-            f"invalid email {email!r}", field=field, fix="write it as name@example.ca"
+            translatable("invalid email %(value)s"),
+            field=field,
+            fix=translatable("write it as name@example.ca"),
+            values={"value": repr(email)},
         ) from exc
 
 
 def attachment_name(letter: Letter) -> str:
-    """`letter-<recipient>-<lang>-<sender>.pdf`: ASCII, no separators, safe in any mail program."""
-    return (
-        f"letter-{safe_name(letter.recipient_id)}-{letter.lang}-{safe_name(letter.sender_name)}.pdf"
+    """The attachment's name in the letter's language, ASCII and safe in any mail program:
+    `letter-to-heather-mcpherson-from-heather-lim.pdf`, `lettre-a-heather-mcpherson-de-….pdf`."""
+    words = Language(letter.lang).pgettext(
+        # TRANSLATORS: the name of the attached PDF, made ASCII with hyphens (lettre-a-…-de-…).
+        "file name of the attached letter",
+        "letter to %(recipient)s from %(sender)s",
+        recipient=letter.recipient_name,
+        sender=letter.sender_name,
     )
+    return f"{safe_name(words)}.pdf"
 
 
 def body_text(draft: Draft) -> str:
@@ -91,7 +106,9 @@ def body_text(draft: Draft) -> str:
         [
             " ".join(draft.greeting.split()),
             lang.gettext(
-                "Please find attached my letter “%(subject)s”.",
+                # TRANSLATORS: English puts the period inside the closing quotes (The Canadian
+                # Style); French puts it after the closing guillemet.
+                "Please find attached my letter “%(subject)s.”",
                 subject=" ".join(draft.subject.split()),
             ),
             lang.gettext("Thank you for reading it."),
@@ -103,8 +120,8 @@ def body_text(draft: Draft) -> str:
 def email_message(draft: Draft, pdf: bytes, filename: str) -> bytes:
     """The draft as .eml bytes: plain text and HTML bodies, the PDF attached as `filename`."""
     message = EmailMessage(policy=SMTP)
-    message["From"] = _address(draft.from_name, draft.from_email, "email")
-    message["To"] = _address(draft.to_name, draft.to_email, "to")
+    message["From"] = address(draft.from_name, draft.from_email, "email")
+    message["To"] = address(draft.to_name, draft.to_email, "to")
     message["Subject"] = _one_line(draft.subject)
     # Opens as an unsent draft in Outlook; other mail programs ignore it.
     message["X-Unsent"] = "1"

@@ -2,9 +2,10 @@
 
 Canada Post (Canada Postal Guide, Addressing Guidelines): upper case, no punctuation, the province
 or territory symbol, two spaces before the postal code, the return address in the upper left
-corner. Mail to a member of the House of Commons (the Prime Minister and ministers included) is
-free of postage (Canada Post Corporation Act, s. 35(2); Canada Post's "Government Mail Free of
-Postage"), so that notice goes where a stamp would.
+corner, at most 40 characters a line. Mail to a member of the House of Commons (the Prime
+Minister and ministers included), addressed in Canada, is free of postage under the Canada Post
+Corporation Act, s. 35(2)(b) and (4) (Canada Post's "Mail to Members of Parliament"; a citizen's
+letter is not the government's mail), so that notice goes where a stamp would.
 """
 
 from __future__ import annotations
@@ -34,3 +35,13 @@ def canada_post_line(text: str) -> str:
 def canada_post_city_line(city: str, province_code: str, postal_code: str) -> str:
     """ "OTTAWA ON  K1A 0A6": municipality, symbol, two spaces, postal code."""
     return f"{canada_post_line(city)} {province_code}  {postal_code}"
+
+
+# Canada Post's addressing guidelines: at most 40 characters a line.
+LINE_LENGTH = 40
+
+
+def fits_envelope(line: str) -> bool:
+    """Whether a line prints on one envelope line without losing its sense: short enough, and
+    no comma that Canada Post's unpunctuated capitals would drop."""
+    return "," not in line and len(canada_post_line(line)) <= LINE_LENGTH

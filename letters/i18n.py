@@ -11,6 +11,7 @@ from pathlib import Path
 from babel import Locale
 from babel.dates import format_date
 from babel.support import NullTranslations, Translations
+from markupsafe import Markup, escape
 
 from .errors import InputError
 from .resources import locales_dir
@@ -63,9 +64,12 @@ class MessageRef:
 
 
 def is_translated(catalog: NullTranslations, context: str | None, message: str) -> bool:
-    """Whether the compiled catalog has a translation (fuzzy and empty ones are never compiled)."""
+    """Whether the compiled catalog has a translation (fuzzy and empty ones are never compiled).
+
+    `message` is the msgid (the singular of a plural message, stored as (msgid, form) keys)."""
     key = f"{context}\x04{message}" if context else message
-    return key in getattr(catalog, "_catalog", {})
+    compiled = getattr(catalog, "_catalog", {})
+    return key in compiled or (key, 0) in compiled
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,25 @@ class Language:
 
     def pgettext(self, context: str, message: str, **values: str) -> str:
         return self.lookup(context, message, values)
+
+    def npgettext(
+        self, context: str | None, one: str, other: str, count: int, **values: str
+    ) -> str:
+        """The plural form for `count` in this language (`one`/`other` are the English)."""
+        catalog = translations(self.code)
+        if self.code == SOURCE_LANGUAGE:
+            text = one if count == 1 else other
+        elif is_translated(catalog, context, one):
+            found = (
+                catalog.unpgettext(context, one, other, count)
+                if context
+                else catalog.ungettext(one, other, count)
+            )
+            text = typography(found, self.code)
+        else:
+            self.untranslated.append(MessageRef(one, context))
+            text = one if count == 1 else other
+        return text % values if values else text
 
     def lookup(self, context: str | None, message: str, values: dict[str, str]) -> str:
         """Translate, or fall back to the English and record it in `untranslated`."""
@@ -136,6 +159,24 @@ def mark(context: str, message: str) -> tuple[str, str]:
 
 
 NBSP = "\u00a0"
+
+# The campaign's one piece of markup: *Title of a Statute* in italics. Translators keep the
+# asterisks (`letters i18n check` flags a translation that drops or adds a pair).
+EMPHASIS = re.compile(r"\*([^*\n]+)\*")
+
+
+def emphasis(text: str) -> Markup:
+    """HTML for a campaign text: everything escaped, then only *…* becomes <em>…</em>."""
+    parts = EMPHASIS.split(text)  # plain, emphasised, plain, …
+    return Markup("").join(
+        Markup("<em>%s</em>") % part if index % 2 else escape(part)
+        for index, part in enumerate(parts)
+    )
+
+
+def plain(text: str) -> str:
+    """A campaign text without its markup, for plain text (the asterisks go, the words stay)."""
+    return EMPHASIS.sub(r"\1", text)
 
 
 def typography(text: str, lang: str) -> str:

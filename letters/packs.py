@@ -74,7 +74,7 @@ def cover(
         # After a label the date takes no article: "Date : 1er février 2026".
         when = long_date(day, code).removeprefix("le ")
         facts.append(lang.gettext("Date: %(date)s", date=when))
-        facts.append(lang.gettext("Sorted by the senders' postal codes."))
+        facts.append(lang.gettext("Sorted by the senders’ postal codes."))
         if parts > 1:
             facts.append(
                 lang.gettext("Part %(part)s of %(parts)s", part=str(part), parts=str(parts))

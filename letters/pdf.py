@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
+import tempfile
 from functools import cache
+from multiprocessing.util import Finalize
+from pathlib import Path
 
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -51,10 +56,46 @@ def _content_type(name: str) -> str:
     return ASSET_TYPES[name[name.rfind(".") :].lower()]
 
 
+# WeasyPrint copies each @font-face into a `weasyprint-*` temporary folder and removes it only
+# when the FontConfiguration is garbage-collected, which a cached one in a worker process never
+# is. Ours carry the process id, are removed when the process ends (multiprocessing runs its
+# finalizers in workers, atexit in the main process), and a later process removes those whose
+# process is gone (killed).
+FONT_FOLDER_PREFIX = "weasyprint-letters-"
+
+
+def font_folder() -> Path:
+    """A fresh folder for this process's font copies, removed when the process exits."""
+    sweep_font_folders()
+    folder = Path(tempfile.mkdtemp(prefix=f"{FONT_FOLDER_PREFIX}{os.getpid()}-"))
+    Finalize(None, shutil.rmtree, args=(folder, True), exitpriority=0)
+    return folder
+
+
+def sweep_font_folders(root: Path | None = None) -> None:
+    """Remove font folders left by processes that no longer run (a killed batch or server)."""
+    root = Path(root or tempfile.gettempdir())
+    for folder in root.glob(f"{FONT_FOLDER_PREFIX}*"):
+        pid = folder.name[len(FONT_FOLDER_PREFIX) :].split("-", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
 @cache
 def _stylesheet() -> tuple[CSS, FontConfiguration]:
     """Parse the print stylesheet once per process; fonts load through the same locked fetcher."""
     fonts = FontConfiguration()
+    fonts._folder = font_folder()  # noqa: SLF001 (WeasyPrint 70 makes it lazily, see above)
     css = CSS(
         string=_asset("letter.css").decode("utf-8"),
         url_fetcher=LockedFetcher(),

@@ -59,7 +59,13 @@ def letter_for(
 ) -> Letter:
     """The same, to a Recipient already in hand (the review's woman/man/unknown variants)."""
     letter = compose(
-        setting.campaign, sender, recipient, day=day, lang=Language(sender.lang), envelope=envelope
+        setting.campaign,
+        sender,
+        recipient,
+        day=day,
+        lang=Language(sender.lang),
+        envelope=envelope,
+        offices=setting.directory,
     )
     return require_translated(letter, allow_incomplete=allow_incomplete)
 

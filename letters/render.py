@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    pass_eval_context,
+    select_autoescape,
+)
 from markupsafe import Markup, escape
 
 from .compose import Letter
-from .i18n import is_translated, translations, typography
+from .i18n import emphasis, is_translated, plain, translations, typography
 from .resources import templates_dir
 
 
@@ -30,23 +37,64 @@ def _environment(lang: str, catalog) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["ordinal"] = superscript_ordinals
+    env.filters["emphasis"] = emphasis  # campaign texts: *Title of an Act* in italics
+    env.filters["plain"] = plain
 
     def finish(text: str, context: str | None, message: str) -> str:
         # Our typography applies to translations only; an English fallback stays English.
         return typography(text, lang) if is_translated(catalog, context, message) else text
 
     env.install_gettext_callables(
-        gettext=lambda message: finish(catalog.ugettext(message), None, message),
-        ngettext=lambda one, many, n: finish(catalog.ungettext(one, many, n), None, one),
-        pgettext=lambda context, message: finish(
-            catalog.upgettext(context, message), context, message
-        ),
-        npgettext=lambda context, one, many, n: finish(
-            catalog.unpgettext(context, one, many, n), context, one
+        **text_gettext(
+            gettext=lambda message: finish(catalog.ugettext(message), None, message),
+            ngettext=lambda one, many, n: finish(catalog.ungettext(one, many, n), None, one),
+            pgettext=lambda context, message: finish(
+                catalog.upgettext(context, message), context, message
+            ),
+            npgettext=lambda context, one, many, n: finish(
+                catalog.unpgettext(context, one, many, n), context, one
+            ),
         ),
         newstyle=True,
     )
     return env
+
+
+# The markup a template's own message may carry: tags and character references.
+SOURCE_MARKUP = re.compile(r"</?[A-Za-z][^<>]*>|&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);")
+# Where the English (source) text is among each gettext function's arguments.
+SOURCE_ARGS = {"gettext": (0,), "ngettext": (0, 1), "pgettext": (1,), "npgettext": (1, 2)}
+
+
+def translated_markup(sources: tuple[str, ...], translation: str) -> Markup:
+    """A translation as HTML: escaped like any text, except the tags and entities the template's
+    own message (`sources`) has. A translator can move the template's markup, never add any."""
+    html = str(escape(translation))
+    for piece in sorted({m for s in sources for m in SOURCE_MARKUP.findall(s)}, key=len)[::-1]:
+        html = html.replace(str(escape(piece)), piece)
+    return Markup(html)  # noqa: S704 (escaped above; only the source's own markup is restored)
+
+
+def text_gettext(**callables: Callable[..., str]) -> dict[str, Callable[..., str]]:
+    """Wrap gettext callables for `install_gettext_callables(newstyle=True)` so that in an
+    autoescaped template their output is text (`translated_markup`), not trusted markup.
+
+    Jinja marks whatever gettext returns as safe markup in an HTML template, `{% trans %}`
+    blocks included; a French `msgstr` could then add links, attachments or styles to every
+    letter. In a text template the translation is returned as it is.
+    """
+
+    def wrap(name: str, translate: Callable[..., str]) -> Callable[..., str]:
+        @pass_eval_context
+        def call(eval_ctx, *args):
+            text = translate(*args)
+            if not eval_ctx.autoescape:
+                return text
+            return translated_markup(tuple(args[i] for i in SOURCE_ARGS[name]), text)
+
+        return call
+
+    return {name: wrap(name, translate) for name, translate in callables.items()}
 
 
 def superscript_ordinals(text: str) -> Markup:

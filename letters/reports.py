@@ -1,21 +1,28 @@
 """Reports an organiser opens in a spreadsheet: manifest.csv, errors.csv, and the run's journal.
 
 Both reports are UTF-8 with a BOM (so Excel reads the accents) and neutralise spreadsheet
-formulas: a cell that begins with = + - @, a tab or a carriage return gets a leading apostrophe
-(OWASP "CSV injection"), since supporters' names and notes come from a public web form.
+formulas: a cell that begins with = + - @ |, their full-width forms, a tab or a carriage return
+(after any spaces), or with an invisible character (zero-width space, BOM), gets a leading
+apostrophe (OWASP "CSV injection"), since supporters' names and notes come from a public web
+form.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
 from .output import write_atomic
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "|", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# Invisible at the start of a cell, so a formula behind them would not be seen: zero-width
+# space, joiners, word joiner, BOM.
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 VALUE_LIMIT = 200
 
 
@@ -41,9 +48,14 @@ class RowError:
 
 
 def safe_cell(value: object) -> str:
-    """The cell as text a spreadsheet shows and never evaluates."""
+    """The cell as text a spreadsheet shows and never evaluates; control characters (a refused
+    cell is quoted in errors.csv) are written as `U+0000`, never raw."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    text = CONTROLS.sub(lambda m: f"U+{ord(m.group()):04X}", text)
+    stripped = text.lstrip(" \u00a0\u3000" + INVISIBLE)
+    if text.startswith(tuple(INVISIBLE)) or stripped.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
 
 
 def csv_bytes(header: Iterable[str], rows: Iterable[tuple]) -> bytes:

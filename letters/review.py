@@ -24,7 +24,7 @@ from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 from weasyprint import HTML
 
-from . import catalog
+from . import catalog, proofing
 from .checks import ERROR, Finding, check_catalog
 from .compose import Letter
 from .errors import InputError
@@ -36,6 +36,9 @@ from .render import render_html
 from .resources import templates_dir
 
 GENDERS = (("f", "woman"), ("m", "man"), ("u", "gender unknown"))
+# Invented people for the samples: a real office holder shown with the other gender ("Monsieur
+# Heather McPherson") would read as a mistake. "u" gets a name worn by women and men alike.
+SAMPLE_NAMES = {"f": ("Claire", "Bouchard"), "m": ("Marc", "Lavoie"), "u": ("Dominique", "Gagnon")}
 ROLES = (("pm", "Prime Minister"), ("minister", "Minister"), ("mp", "Member of Parliament"))
 # A two-page sheet (points): two US-letter pages side by side under a band for the label.
 PAGE_W, PAGE_H = 612, 792
@@ -50,7 +53,8 @@ class Row:
     source: Message  # the English, from a fresh extract (locations, context, comments)
     translation: str
     status: str  # translated, fuzzy, untranslated
-    findings: tuple[Finding, ...]
+    findings: tuple[Finding, ...]  # the translation's: checks and proofreading
+    english_findings: tuple[Finding, ...] = ()  # the English's proofreading (spelling)
 
     @property
     def locations(self) -> list[str]:
@@ -74,6 +78,8 @@ class Pair:
     label: str
     english: Letter
     translated: Letter
+    findings: tuple[Finding, ...] = ()  # proofreading of both letters' text (not the note)
+    names: frozenset[str] = frozenset()  # the recipient's and the riding's: not spell-checked
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,7 @@ class Review:
     groups: dict[str, list[Row]]
     findings: tuple[Finding, ...]
     pairs: tuple[Pair, ...]
+    unchecked: tuple[str, ...] = ()  # what proofreading could not check (a missing tool)
 
     def count(self, status: str | None = None) -> int:
         return sum(1 for rows in self.groups.values() for r in rows if status in (None, r.status))
@@ -107,26 +114,60 @@ def build_review(campaign_id: str, lang: str, day: date | None = None) -> Review
     template = catalog.extract()
     po = catalog.load_po(lang)
     findings = check_catalog(po, template, catalog.po_path(lang), lang)
+    pairs = _pairs(setting, lang, day)
+    proof = proofing.proofread(
+        proofing.source_texts(template)
+        + proofing.translation_texts(po, template, str(catalog.po_path(lang)), lang)
+        + [text for pair in pairs for text in _pair_texts(pair)]
+    )
+    english = [f for f in proof.findings if f.catalog == proofing.TEMPLATE_LABEL]
+    findings += [f for f in proof.findings if f.catalog == str(catalog.po_path(lang))]
     campaign_file = setting.campaign.path.resolve()
     groups: dict[str, list[Row]] = {source: [] for source in catalog.SOURCES}
     for message in template:
         if not message.id or not _belongs(message, campaign_file):
             continue
         translated = po.get(message.id, message.context)
-        mine = tuple(f for f in findings if f.msgid == message.id and f.context == message.context)
+        key = (_msgid(message), message.context)
+        mine = tuple(f for f in findings if (f.msgid, f.context) == key)
         groups[catalog.source_of(message)].append(
-            Row(message, translated.string if translated else "", catalog.status(translated), mine)
+            Row(
+                message,
+                translated.string if translated else "",
+                catalog.status(translated),
+                mine,
+                tuple(f for f in english if (f.msgid, f.context) == key),
+            )
         )
-    shown = {(r.source.id, r.source.context) for rows in groups.values() for r in rows}
+    shown = {(_msgid(r.source), r.source.context) for rows in groups.values() for r in rows}
     return Review(
         campaign_id=setting.campaign.id,
         campaign_title=setting.campaign.title,
         lang=lang,
         day=day,
         groups=groups,
-        findings=tuple(f for f in findings if (f.msgid, f.context) in shown),
-        pairs=tuple(_pairs(setting, lang, day)),
+        findings=tuple(f for f in [*findings, *english] if (f.msgid, f.context) in shown),
+        pairs=tuple(
+            replace(pair, findings=tuple(f for f in proof.findings if f.catalog == pair.label))
+            for pair in pairs
+        ),
+        unchecked=tuple(proof.unchecked),
     )
+
+
+def _msgid(message: Message) -> str:
+    return message.id if isinstance(message.id, str) else message.id[0]
+
+
+def _pair_texts(pair: Pair) -> list[proofing.Text]:
+    """The text of both letters, as proofreading reads a composed letter (no sender's note)."""
+    return [
+        proofing.Text(
+            letter.lang, text, pair.label, text, None, (f"{letter.lang}:{name}",), pair.names
+        )
+        for letter in (pair.english, pair.translated)
+        for name, text in proofing.letter_segments(letter)
+    ]
 
 
 def _belongs(message: Message, campaign_file) -> bool:
@@ -152,8 +193,22 @@ def _recipients(setting: Setting) -> list[tuple[str, Recipient]]:
         if bases[role] is None:
             continue
         for gender, gender_name in GENDERS:
-            found.append((f"{role_name}, {gender_name}", replace(bases[role], gender=gender)))
+            if gender == "u" and role == "pm":
+                continue  # no neutral form of address: compose refuses (see require_gender)
+            first, last = SAMPLE_NAMES[gender]
+            sample = replace(
+                bases[role],
+                gender=gender,
+                first_name=first,
+                last_name=last,
+                email=f"{first}.{last}@example.ca".lower() if bases[role].email else None,
+            )
+            found.append((f"{role_name}, {gender_name}", sample))
     return found
+
+
+def _sample_riding(recipient: Recipient) -> str:
+    return recipient.riding if recipient.role == "mp" else "Hull—Aylmer"
 
 
 def _sample_sender(recipient: Recipient, lang: str):
@@ -164,7 +219,7 @@ def _sample_sender(recipient: Recipient, lang: str):
         city="Gatineau",
         province="QC",
         postal_code="J8X 1A1",
-        riding=recipient.riding if recipient.role == "mp" else "Hull—Aylmer",
+        riding=_sample_riding(recipient),
         email="jeanne.tremblay@example.ca",
         lang=lang,
     )
@@ -181,6 +236,7 @@ def _pairs(setting: Setting, lang: str, day: date) -> list[Pair]:
                 )
                 for code in (SOURCE_LANGUAGE, lang)
             ),
+            names=proofing.data_names(recipient, _sample_riding(recipient)),
         )
         for label, recipient in _recipients(setting)
     ]

@@ -36,7 +36,7 @@ from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, SimpleSigner
 from pyhanko.sign.timestamps import TimeStamper
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.status import ModificationLevel, SignatureCoverageLevel
+from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko.stamp import TextStamp, TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
@@ -403,18 +403,115 @@ class SignatureReport:
         return self.intact and self.changed_after is None
 
 
-def _changes(status) -> str | None:
+def _changes(reader: PdfFileReader, size: int, signature, status) -> str | None:
+    """What was added to the file after the signed bytes, or None when nothing was.
+
+    "Unchanged" means the signature covers the whole file, byte for byte. Anything after it is
+    a change, whatever pyHanko's modification policy would tolerate (a form filled in, a second
+    signature field, long-term-validation data): any of them can paint over the letter.
+    """
     if status.coverage == SignatureCoverageLevel.ENTIRE_FILE:
         return None
-    level = status.modification_level
-    if level in (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES):
-        return None
-    if level == ModificationLevel.FORM_FILLING:
-        # Later signatures are form filling too: say so, but they do not alter the letter.
-        return None
-    if level == ModificationLevel.ANNOTATIONS:
-        return "annotations added or changed"
-    return "content changed"
+    if status.coverage < SignatureCoverageLevel.ENTIRE_REVISION:
+        return "the signature does not cover its whole revision"
+    signed = signature.signed_revision
+    if reader.xrefs.total_revisions - 1 <= signed:
+        _, len1, _, len2 = signature.byte_range
+        extra = size - (len1 + len2 + len(signature.pkcs7_content) * 2 + 2)
+        return f"{extra} bytes appended after the signed end of file"
+    try:
+        added = _added_since(reader, signed)
+    except (PdfError, KeyError, TypeError, ValueError, AttributeError, IndexError):
+        added = []
+    later = reader.xrefs.total_revisions - 1 - signed
+    updates = f"{later} update{'s' if later > 1 else ''} after signing"
+    return f"{updates}: {'; '.join(added)}" if added else updates
+
+
+def _added_since(reader: PdfFileReader, revision: int) -> list[str]:
+    """The visible things the later revisions add: fields, annotations, page content."""
+    before, now = reader.get_historical_root(revision), reader.root
+    rewritten = {
+        ref
+        for later in range(revision + 1, reader.xrefs.total_revisions)
+        for ref in reader.xrefs.explicit_refs_in_revision(later)
+    }
+    added = [f"form field {name!r}" for name in sorted(_fields(now) - _fields(before))]
+    old_pages, new_pages = _pages(before), _pages(now)
+    if len(old_pages) != len(new_pages):
+        added.append(f"page count {len(old_pages)} -> {len(new_pages)}")
+    for number, (old, new) in enumerate(zip(old_pages, new_pages, strict=False), 1):
+        for subtype in _new_annotations(old, new):
+            added.append(f"{subtype} annotation on page {number}")
+        if _content_refs(old) != _content_refs(new) or _content_refs(new) & rewritten:
+            added.append(f"content of page {number}")
+    if not added and rewritten:
+        added.append(f"{len(rewritten)} PDF object(s) added or rewritten")
+    return added
+
+
+def _fields(root) -> set[str]:
+    names: set[str] = set()
+
+    def walk(fields, prefix: str, depth: int = 0) -> None:
+        for field in fields or ():
+            field = field.get_object()
+            name = f"{prefix}{field.get('/T', '')}"
+            names.add(name)
+            if "/Kids" in field and depth < 16:
+                walk(field["/Kids"], f"{name}.", depth + 1)
+
+    if "/AcroForm" in root:
+        walk(root["/AcroForm"].get("/Fields"), "")
+    return names
+
+
+def _pages(root) -> list:
+    pages: list = []
+
+    def walk(node, depth: int = 0) -> None:
+        if "/Kids" in node and depth < 32:
+            for kid in node["/Kids"]:
+                walk(kid.get_object(), depth + 1)
+        else:
+            pages.append(node)
+
+    walk(root["/Pages"])
+    return pages
+
+
+def _raw(dictionary, key: str):
+    return dictionary.raw_get(key) if key in dictionary else None
+
+
+def _refs(array) -> list:
+    if array is None:
+        return []
+    items = array.get_object()
+    if not isinstance(items, generic.ArrayObject):
+        return [array.reference] if isinstance(array, generic.IndirectObject) else []
+    return [items.raw_get(i) for i in range(len(items))]
+
+
+def _new_annotations(old, new) -> list[str]:
+    before = {getattr(ref, "reference", ref) for ref in _refs(_raw(old, "/Annots"))}
+    subtypes = []
+    for ref in _refs(_raw(new, "/Annots")):
+        if getattr(ref, "reference", ref) not in before:
+            annotation = ref.get_object() if hasattr(ref, "get_object") else ref
+            subtypes.append(str(annotation.get("/Subtype", "/unknown")).lstrip("/"))
+    return subtypes
+
+
+def _content_refs(page) -> set:
+    contents = _raw(page, "/Contents")
+    if isinstance(contents, generic.IndirectObject):
+        target = contents.get_object()
+        refs = {contents.reference}
+        if isinstance(target, generic.ArrayObject):
+            refs |= {getattr(r, "reference", r) for r in _refs(contents)}
+        return refs
+    return {getattr(r, "reference", r) for r in _refs(contents)}
 
 
 def verify_pdf(pdf: bytes, trust: tuple[bytes, ...] = ()) -> list[SignatureReport]:
@@ -449,7 +546,7 @@ def verify_pdf(pdf: bytes, trust: tuple[bytes, ...] = ()) -> list[SignatureRepor
                 if status.timestamp_validity
                 else None,
                 intact=bool(status.intact and status.valid),
-                changed_after=_changes(status),
+                changed_after=_changes(reader, len(pdf), signature, status),
                 self_signed=cert.self_signed != "no",
                 trusted=bool(status.trusted) and bool(roots),
                 fingerprint=fingerprint(cert.dump()),

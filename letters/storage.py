@@ -29,7 +29,7 @@ from functools import cache
 from pathlib import Path, PurePosixPath
 
 from .errors import InputError
-from .output import inside, write_atomic
+from .output import inside, part_prefix, write_atomic
 from .reports import Done, Journal
 
 OBJECT_STORES = frozenset({"s3", "s3a", "gs", "gcs", "az", "abfs", "abfss", "oss"})
@@ -74,16 +74,33 @@ class Store:
         """Where `name` is, to show a person: a path, or a URL."""
         return f"{self.url}/{name}" if name else self.url
 
-    def tidy(self, folder: str, keep: set[str], suffix: str) -> None:
-        """Remove from `folder` what a killed or older run left: temporary files, and files
-        ending in `suffix` that this run did not plan."""
+    def tidy(self, folder: str, keep: set[str], suffix: str, owned: set[str]) -> None:
+        """Remove from `folder` what a killed or older run left: its temporary files, and files
+        ending in `suffix` that this run did not plan. Only names in `owned` (what a batch
+        recorded writing here) are ever removed: anyone else's file stays."""
         stale = [
             name
             for name in self.names(folder)
-            if name.endswith(PART_SUFFIX)
-            or (name.endswith(suffix) and PurePosixPath(name).name not in keep)
+            if is_ours(name, owned)
+            and (
+                name.endswith(PART_SUFFIX)
+                or (name.endswith(suffix) and PurePosixPath(name).name not in keep)
+            )
         ]
         self.remove(stale)
+
+
+def is_ours(name: str, owned: set[str]) -> bool:
+    """Whether `name` is one of `owned`, or the temporary file of one (`.NAME.xxxx.part`)."""
+    if name in owned:
+        return True
+    folder, _, base = name.rpartition("/")
+    if not (base.startswith(".") and base.endswith(PART_SUFFIX)):
+        return False
+    return any(
+        o.rpartition("/")[0] == folder and base.startswith(part_prefix(o.rpartition("/")[2]))
+        for o in owned
+    )
 
 
 class LocalStore(Store):
@@ -117,10 +134,11 @@ class LocalStore(Store):
         return self.path(name).read_bytes()
 
     def names(self, folder: str) -> list[str]:
-        where = self.path(folder)
+        where = self.path(folder) if folder else self.root
         if not where.is_dir():
             return []
-        return [f"{folder}/{p.name}" for p in sorted(where.iterdir()) if p.is_file()]
+        prefix = f"{folder}/" if folder else ""
+        return [f"{prefix}{p.name}" for p in sorted(where.iterdir()) if p.is_file()]
 
     def remove(self, names: Iterable[str]) -> None:
         for name in names:
@@ -182,6 +200,8 @@ class RemoteStore(Store):
             )
 
     def key(self, name: str) -> str:
+        if not name:
+            return self.root
         parts = PurePosixPath(name).parts
         if not parts or name.startswith("/") or ".." in parts:
             raise InputError(

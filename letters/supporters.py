@@ -95,6 +95,19 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
 REQUIRED_FIELDS = ("street", "city", "province", "postal_code")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 SNIFF_BYTES = 64 * 1024
+# An .xlsx is a zip of XML parts. Each part's declared uncompressed size is checked before
+# anything is parsed (Python's zipfile never inflates past it): at most XLSX_RATIO times the
+# file's size (real workbooks compress 5-20 times) and never more than XLSX_PART_LIMIT.
+XLSX_RATIO = 50
+XLSX_PART_FLOOR = 1024 * 1024
+XLSX_PART_LIMIT = 128 * 1024 * 1024
+XLSX_TOTAL_LIMIT = 256 * 1024 * 1024
+XLSX_PARTS = 10_000
+# Cells read, per row and in all: far beyond any supporters' list, well short of a bomb. The
+# rows are streamed, but openpyxl holds every shared string in memory: they are counted first.
+ROW_CELLS = 1_000
+TOTAL_CELLS = 20_000_000
+SHARED_STRINGS = 2_000_000
 
 
 def header_key(text: str) -> str:
@@ -222,18 +235,20 @@ def _delimiter(first_line: str) -> str:
 
 
 def _csv_records(path: Path, encoding: str) -> Iterator[tuple[int, list[str]]]:
-    """(line where the record starts, cells), quoted newlines included."""
+    """(spreadsheet row number, cells), quoted newlines included."""
     lines = _decoded_lines(path, encoding)
     first = next(lines, None)
     if first is None:
         return
     # strict: a stray quote must not silently swallow the rows after it into one field.
     reader = csv.reader(_chain(first, lines), delimiter=_delimiter(first), strict=True)
+    # Rows as a spreadsheet numbers them: the header is row 1, and a quoted cell with line
+    # breaks is still one row (a blank line is a blank row).
     start = 1
     try:
         for cells in reader:
             yield start, cells
-            start = reader.line_num + 1
+            start += 1
     except csv.Error as error:
         raise InputError(
             f"{path.name} cannot be read as CSV: {error}",
@@ -251,9 +266,77 @@ def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
 # --- XLSX ----------------------------------------------------------------------------------
 
 
+def check_xlsx_parts(path: Path) -> None:
+    """Refuse a zip bomb before parsing: too many parts, or a part (or all of them) that would
+    inflate far beyond the file's size."""
+    import zipfile
+
+    size = path.stat().st_size
+    limit = min(max(XLSX_RATIO * size, XLSX_PART_FLOOR), XLSX_PART_LIMIT)
+    fix = "open it in a spreadsheet and save it again as .xlsx, or as CSV UTF-8"
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise InputError(
+            f"{path.name} cannot be read as an Excel workbook ({error.__class__.__name__})",
+            field="file",
+            fix=fix,
+        ) from error
+    if len(parts) > XLSX_PARTS:
+        raise InputError(
+            f"{path.name} holds {len(parts):,} parts (at most {XLSX_PARTS:,})",
+            field="input",
+            fix=fix,
+        )
+    for part in parts:
+        if part.file_size > limit:
+            raise InputError(
+                f"{path.name}: part {part.filename[:80]} would inflate to "
+                f"{part.file_size / 1048576:,.0f} MB (at most {limit / 1048576:,.0f} MB for a "
+                f"{size / 1048576:,.1f} MB file): not a supporters' list",
+                field="input",
+                fix=fix,
+            )
+    for part in parts:
+        if part.filename.lower().endswith("sharedstrings.xml"):
+            _count_shared_strings(path, part)
+    total = sum(part.file_size for part in parts)
+    if total > XLSX_TOTAL_LIMIT:
+        raise InputError(
+            f"{path.name} would inflate to {total / 1048576:,.0f} MB "
+            f"(at most {XLSX_TOTAL_LIMIT / 1048576:,.0f} MB)",
+            field="input",
+            fix=fix,
+        )
+
+
+def _count_shared_strings(path: Path, part) -> None:
+    """Refuse more than SHARED_STRINGS strings, counted while streaming the part (no parsing)."""
+    import zipfile
+
+    found, tail = 0, b""
+    with zipfile.ZipFile(path) as archive, archive.open(part) as stream:
+        while chunk := stream.read(1024 * 1024):
+            window = tail + chunk
+            found += window.count(b"<si>") + window.count(b"<si ")  # a 3-byte tail holds none
+            tail = window[-3:]
+            if found > SHARED_STRINGS:
+                raise _too_many_cells(path, "of text (shared strings)", SHARED_STRINGS)
+
+
+def _too_many_cells(path: Path, where: str, limit: int) -> InputError:
+    return InputError(
+        f"{path.name} has more than {limit:,} cells {where}",
+        field="input",
+        fix="keep only the supporters' columns and rows, or split the file",
+    )
+
+
 def _xlsx_records(path: Path) -> Iterator[tuple[int, list[str]]]:
     from openpyxl import load_workbook  # imported here: CSV-only runs never pay for it
 
+    check_xlsx_parts(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged or foreign file
@@ -264,7 +347,16 @@ def _xlsx_records(path: Path) -> Iterator[tuple[int, list[str]]]:
         ) from error
     try:
         sheet = workbook.worksheets[0]
+        # The sheet's own <dimension> may claim A1:XFD1048576: rows would be padded to 16,384
+        # cells. Read only the cells that are there.
+        sheet.reset_dimensions()
+        cells_read = 0
         for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if len(cells) > ROW_CELLS:
+                raise _too_many_cells(path, f"in row {number}", ROW_CELLS)
+            cells_read += len(cells)
+            if cells_read > TOTAL_CELLS:
+                raise _too_many_cells(path, "in all", TOTAL_CELLS)
             yield number, [_cell_text(c) for c in cells]
     finally:
         workbook.close()

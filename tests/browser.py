@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -314,7 +315,7 @@ def server_with_lookup():
         mps = Path(folder) / "mps.csv"
         mps.write_text(OTHER_MPS, encoding="utf-8")
         house = Path(folder) / "house.toml"
-        import_house([mps], house)
+        import_house([mps], house, day=date(2026, 9, 27))  # the shipped House's date
         with serve_represent() as represent, running_server(
             "--pdfs-per-minute", "0", "--workers", "1", "--lookup-url", represent,
             env={"LETTERS_DIRECTORY": str(house)},

@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from letters import Setting, letter_bytes, make_letter, make_sender
+from letters.people import POSTAL_PROVINCES
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -35,7 +36,14 @@ def sender_fields() -> dict:
     return dict(SENDER_FIELDS)
 
 
+def province_of(postal_code: str) -> str:
+    """The province a postal code is in (its first letter): test rows must agree with it."""
+    return POSTAL_PROVINCES[postal_code.strip()[0].upper()][0]
+
+
 def sender(lang: str = "en", **changes):
+    if "postal_code" in changes and "province" not in changes:
+        changes["province"] = province_of(changes["postal_code"])
     return make_sender(**{**SENDER_FIELDS, "lang": lang, **changes})
 
 

@@ -25,30 +25,30 @@ HEADER = "name,street,city,province,postal code,email,language,riding,note,deman
 GOOD = "Heather Lim,10234 82 Avenue NW,Edmonton,AB,T6E 1Z8,,en,Edmonton Strathcona,,\n"
 LONG_NOTE = "x" * 2100
 
-# Line numbers are what the organiser sees in a spreadsheet: the header is line 1, and a quoted
-# note with line breaks makes its record span several lines.
+# Row numbers are what the organiser sees in a spreadsheet: the header is row 1, and a quoted
+# note with line breaks is still one row (its record spans several lines of the file).
 EVERY_KIND = (
     HEADER
     + GOOD  # 2
     + 'Jeanne Tremblay,"123, rue Principale",Edmonton,AB,T6E 1Z9,,fr,Edmonton—Strathcona,'
-    '"Un mot.\n\nUn autre.",\n'  # 3-5
-    + ",1 Main St,Edmonton,AB,T6E 1Z8,,en,Edmonton Strathcona,,\n"  # 6 name missing
-    + "Bad Postal,1 Main St,Edmonton,AB,Q1Q 1Q1,,en,Edmonton Strathcona,,\n"  # 7
-    + "Bad Province,1 Main St,Edmonton,Albertaa,T6E 1Z8,,en,Edmonton Strathcona,,\n"  # 8
-    + "Bad Email,1 Main St,Edmonton,AB,T6E 1Z8,not-an-email,en,Edmonton Strathcona,,\n"  # 9
-    + "Bad Language,1 Main St,Edmonton,AB,T6E 1Z8,,klingon,Edmonton Strathcona,,\n"  # 10
-    + "Unknown Riding,1 Main St,Edmonton,AB,T6E 1Z8,,en,Gotham Centre,,\n"  # 11
-    + "No Riding,1 Main St,Edmonton,AB,T6E 1Z8,,en,,,\n"  # 12
-    + "Bad Demand,1 Main St,Edmonton,AB,T6E 1Z8,,en,Edmonton Strathcona,,free-pizza\n"  # 13
-    + f"Long Note,1 Main St,Edmonton,AB,T6E 1Z8,,en,Edmonton Strathcona,{LONG_NOTE},\n"  # 14
-    + "HEATHER  LIM,10234 82 Avenue NW,Edmonton,AB,t6e1z8,,en,Edmonton Strathcona,,\n"  # 15
-    + ",,,,,,,,,\n"  # 16: blank, not a supporter
+    '"Un mot.\n\nUn autre.",\n'  # 3 (lines 3-5)
+    + ",1 Main St,Edmonton,AB,T6E 1Z8,,en,Edmonton Strathcona,,\n"  # 4 name missing
+    + "Bad Postal,1 Main St,Edmonton,AB,Q1Q 1Q1,,en,Edmonton Strathcona,,\n"  # 5
+    + "Bad Province,1 Main St,Edmonton,Albertaa,T6E 1Z8,,en,Edmonton Strathcona,,\n"  # 6
+    + "Bad Email,1 Main St,Edmonton,AB,T6E 1Z8,not-an-email,en,Edmonton Strathcona,,\n"  # 7
+    + "Bad Language,1 Main St,Edmonton,AB,T6E 1Z8,,klingon,Edmonton Strathcona,,\n"  # 8
+    + "Unknown Riding,1 Main St,Edmonton,AB,T6E 1Z8,,en,Gotham Centre,,\n"  # 9
+    + "No Riding,1 Main St,Edmonton,AB,T6E 1Z8,,en,,,\n"  # 10
+    + "Bad Demand,1 Main St,Edmonton,AB,T6E 1Z8,,en,Edmonton Strathcona,,free-pizza\n"  # 11
+    + f"Long Note,1 Main St,Edmonton,AB,T6E 1Z8,,en,Edmonton Strathcona,{LONG_NOTE},\n"  # 12
+    + "HEATHER  LIM,10234 82 Avenue NW,Edmonton,AB,t6e1z8,,en,Edmonton Strathcona,,\n"  # 13
+    + ",,,,,,,,,\n"  # 14: blank, not a supporter
     + '"=HYPERLINK(""http://x.example"")",1 Main St,Edmonton,AB,T6E 2A1,,en,'
-    "Edmonton Strathcona,,\n"  # 17
-     + "No Street,,Edmonton,AB,T6E 1Z8,,en,Edmonton Strathcona,,\n"  # 18
+    "Edmonton Strathcona,,\n"  # 15
+     + "No Street,,Edmonton,AB,T6E 1Z8,,en,Edmonton Strathcona,,\n"  # 16
 )
-BAD_ROWS = {6: "name", 7: "postal_code", 8: "province", 9: "email", 10: "language"}
-BAD_ROWS |= {11: "riding", 12: "riding", 13: "demand", 14: "note", 18: "street"}
+BAD_ROWS = {4: "name", 5: "postal_code", 6: "province", 7: "email", 8: "language"}
+BAD_ROWS |= {9: "riding", 10: "riding", 11: "demand", 12: "note", 16: "street"}
 
 
 def write(path: Path, text: str) -> Path:
@@ -90,18 +90,18 @@ def test_each_bad_row_is_reported_with_its_spreadsheet_line_field_and_fix(dry_ru
     assert {int(e["row"]): e["field"] for e in errors} == BAD_ROWS
     assert all(e["problem"] and e["fix"] for e in errors)
     by_row = {int(e["row"]): e for e in errors}
-    assert by_row[7]["value"] == "Q1Q 1Q1"
-    assert by_row[11]["value"] == "Gotham Centre"
-    assert "--lookup" in by_row[12]["fix"]
-    assert len(by_row[14]["value"]) <= 200
+    assert by_row[5]["value"] == "Q1Q 1Q1"
+    assert by_row[9]["value"] == "Gotham Centre"
+    assert "--lookup" in by_row[10]["fix"]
+    assert len(by_row[12]["value"]) <= 200
 
 
 def test_duplicate_is_written_once_and_reported(dry_run):
     manifest = read_csv(dry_run.out / "manifest.csv")
     duplicates = [m for m in manifest if m["status"].startswith("duplicate")]
-    assert [(d["row"], d["status"]) for d in duplicates] == [("15", "duplicate of row 2")]
+    assert [(d["row"], d["status"]) for d in duplicates] == [("13", "duplicate of row 2")]
     assert sum(1 for m in manifest if m["file"].startswith("letters/00002-")) == 2
-    assert not any(m["file"].startswith("letters/00015-") for m in manifest)
+    assert not any(m["file"].startswith("letters/00013-") for m in manifest)
 
 
 def test_dry_run_plans_letters_and_renders_nothing(dry_run):
@@ -119,7 +119,7 @@ def test_dry_run_plans_letters_and_renders_nothing(dry_run):
 
 def test_reports_neutralise_formulas(dry_run):
     manifest = read_csv(dry_run.out / "manifest.csv")
-    names = [m["supporter"] for m in manifest if m["row"] == "17"]
+    names = [m["supporter"] for m in manifest if m["row"] == "15"]
     assert names and all(n == '\'=HYPERLINK("http://x.example")' for n in names)
 
 
@@ -202,8 +202,8 @@ def test_strict_stops_at_the_first_bad_row(setting, tmp_path):
             strict=True,
             setting=setting,
         )
-    assert stopped.value.row == 6
-    assert [e["row"] for e in read_csv(tmp_path / "out" / "errors.csv")] == ["6"]
+    assert stopped.value.row == 4
+    assert [e["row"] for e in read_csv(tmp_path / "out" / "errors.csv")] == ["4"]
     assert not (tmp_path / "out" / "letters").exists()
 
 
@@ -260,7 +260,7 @@ def test_cli_wrong_encoding_suggests_cp1252(tmp_path):
 def test_cli_strict_names_the_row(tmp_path):
     source = write(tmp_path / "s.csv", EVERY_KIND)
     result = invoke("--input", str(source), "--to", "pm", "--strict", "--out", str(tmp_path / "o"))
-    assert result.exit_code == 2 and result.output.startswith("Error: row 6: name")
+    assert result.exit_code == 2 and result.output.startswith("Error: row 4: name")
 
 
 @pytest.fixture
@@ -314,7 +314,8 @@ def test_cli_routes_to_the_mp_by_postal_code_with_lookup(tmp_path, represent):
     manifest = read_csv(out / "manifest.csv")
     assert [(m["row"], m["recipient"]) for m in manifest] == [("2", "mp:edmonton-strathcona")]
     [error] = read_csv(out / "errors.csv")
-    assert (error["row"], error["field"]) == ("3", "riding") and "--lookup" in error["fix"]
+    assert (error["row"], error["field"]) == ("3", "riding")
+    assert error["fix"] == "check the postal code, or add a riding column"  # the lookup answered
     assert (tmp_path / "directory" / "represent.sqlite").is_file()
 
 

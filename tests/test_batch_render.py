@@ -98,6 +98,7 @@ def test_batch_letter_is_byte_identical_to_the_single_letter(batch, setting):
         day=DAY,
         lang=Language("en"),
         wording=choose_wording(setting.campaign, sender),
+        offices=setting.directory,
     )
     assert (summary.out / manifest[1]["file"]).read_bytes() == letter_bytes(letter)
 

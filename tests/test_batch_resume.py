@@ -15,6 +15,8 @@ import pytest
 from letters.batch import run_batch
 from letters.reports import Journal
 
+from .conftest import province_of
+
 ROWS = [
     ("Ann Lee", "K1A 0B1", "en"),
     ("Luc Roy", "H2X 1Y4", "fr"),
@@ -33,7 +35,10 @@ LETTERS = len(ROWS) * 2
 def supporters(path: Path) -> Path:
     lines = ["name,street,city,province,postal code,language,riding"]
     for name, postal_code, lang in ROWS:
-        lines.append(f"{name},1 Main St,Edmonton,AB,{postal_code},{lang},Edmonton Strathcona")
+        province = province_of(postal_code)
+        lines.append(
+            f"{name},1 Main St,Edmonton,{province},{postal_code},{lang},Edmonton Strathcona"
+        )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 

@@ -9,35 +9,23 @@ from babel.messages.pofile import write_po
 from click.testing import CliRunner
 
 from letters import catalog
+from letters.campaign import load_campaign
 from letters.checks import check_catalog, failing
 from letters.cli import main
 
+CAMPAIGN = load_campaign("end-ice-contracts")
+DEMANDS = {d.id: d for d in CAMPAIGN.demands}
 TITLE = "Refuse export permits"
-INTRO = "I urge you to take the following steps without delay:"
+INTRO = CAMPAIGN.demands_intro.one  # a plural message: its forms are checked one by one
 SUBJECT = "Subject: %(subject)s"
 EMAIL = "By email: %(email)s"
 PAGE = 'Page <span class="page"></span> of <span class="pages"></span>'
-STCA = (
-    "Give notice to end the Safe Third Country Agreement with the United States, as Article 10 "
-    "of the Agreement allows."
-)
-C233 = (
-    "Support Bill C-233, the “No More Loopholes” bill, which would end the exemption for the "
-    "United States in Canada's arms export controls and require permits and human rights "
-    "reviews for military goods and technology bound for the United States."
-)
-CONTEXT_2 = (
-    "Canadian companies also do business with ICE and DHS: GardaWorld guards ICE detention "
-    "centres, the Jim Pattison Group is negotiating the sale of a US warehouse to ICE, and "
-    "Hootsuite, based in Vancouver, provides services to the Department of Homeland Security."
-)
-CONTEXT_1 = (
-    "Canada is not a bystander. Armoured vehicles built by Roshel in Brampton, Ontario, are being "
-    "sold to ICE despite our obligations under the Arms Trade Treaty. JSI, an Ottawa technology "
-    "firm that has supplied wiretapping tools to ICE for some twenty years, was awarded $1 million "
-    "in federal funding, announced in December 2025 by the Minister of Artificial Intelligence and "
-    "Digital Innovation. ICE runs field offices on Canadian soil, in Toronto, Montreal and Calgary."
-)
+STCA = DEMANDS["safe-third-country"].text
+C233 = DEMANDS["bill-c-233"].text
+PERMITS = DEMANDS["export-permits"].text  # *Export and Import Permits Act* in italics
+CONTEXT_2 = CAMPAIGN.context[2]
+CONTEXT_1 = CAMPAIGN.context[1]  # names {minister:digital-innovation}
+POSTAGE = "Mail to a Member of Parliament (*Canada Post Corporation Act*, s.\u00a035(2))"
 MP_ADDRESS = ("Ms. %(name)s, M.P.", "address line, woman MP")
 MP_SALUTATION = ("Dear Ms. %(last_name)s:", "salutation, woman MP")
 
@@ -71,14 +59,17 @@ def plant(french, msgid, context, string):
 
 def replace_in(french, msgid, context, old, new):
     message = french.get(msgid, context)
-    assert old in message.string, "the planted defect must change the good translation"
-    message.string = message.string.replace(old, new)
+    forms = (message.string,) if isinstance(message.string, str) else message.string
+    assert any(old in f for f in forms), "the planted defect must change the good translation"
+    changed = tuple(f.replace(old, new) for f in forms)
+    message.string = changed[0] if isinstance(message.string, str) else changed
 
 
 # (check, msgid, context, how to plant the defect)
 PLANTED = [
     ("untranslated", TITLE, None, lambda fr: plant(fr, TITLE, None, "")),
     ("fuzzy", TITLE, None, lambda fr: fr.get(TITLE).flags.add("fuzzy")),
+    ("untranslated", INTRO, None, lambda fr: plant(fr, INTRO, None, (fr.get(INTRO).string[0], ""))),
     ("placeholders", SUBJECT, None, lambda fr: replace_in(fr, SUBJECT, None, " %(subject)s", "")),
     ("placeholders", EMAIL, None, lambda fr: replace_in(fr, EMAIL, None, "(email)", "(courriel)")),
     (
@@ -94,14 +85,22 @@ PLANTED = [
     ),
     ("markup", PAGE, None, lambda fr: replace_in(fr, PAGE, None, " de ", " <b>de</b> ")),
     ("markup", PAGE, None, lambda fr: replace_in(fr, PAGE, None, " de ", "&nbsp;de ")),
-    ("numbers", STCA, None, lambda fr: replace_in(fr, STCA, None, "article 10", "article 11")),
-    ("numbers", C233, None, lambda fr: replace_in(fr, C233, None, "C-233", "C-223")),
     (
-        "numbers",
+        "markup",
+        PERMITS,
+        None,
+        lambda fr: replace_in(fr, PERMITS, None, "*Loi sur les licences", "Loi sur les licences"),
+    ),
+    ("markup", POSTAGE, None, lambda fr: replace_in(fr, POSTAGE, None, "*", "")),
+    (
+        "placeholders",
         CONTEXT_1,
         None,
-        lambda fr: replace_in(fr, CONTEXT_1, None, "1\u00a0million", "un million"),
+        lambda fr: replace_in(fr, CONTEXT_1, None, "{minister:digital-innovation}", "le ministre"),
     ),
+    ("numbers", STCA, None, lambda fr: replace_in(fr, STCA, None, "article 10", "article 11")),
+    ("numbers", C233, None, lambda fr: replace_in(fr, C233, None, "C-233", "C-223")),
+    ("numbers", POSTAGE, None, lambda fr: replace_in(fr, POSTAGE, None, "35(2)", "35(3)")),
     ("unchanged", CONTEXT_2, None, lambda fr: plant(fr, CONTEXT_2, None, CONTEXT_2)),
     (
         "whitespace",
@@ -121,7 +120,7 @@ PLANTED = [
         C233,
         None,
         lambda fr: replace_in(
-            fr, C233, None, "«\u00a0Finies les failles\u00a0»", '"Finies les failles"'
+            fr, C233, None, "«\u00a0Plus d’échappatoires\u00a0»", '"Plus d’échappatoires"'
         ),
     ),
     (

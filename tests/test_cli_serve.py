@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import http.cookiejar
 import re
+import socket
+import subprocess
+import sys
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -32,6 +36,27 @@ def test_lookup_url_that_is_not_http_is_refused_in_one_line():
 def test_unknown_campaign_is_refused_in_one_line():
     result = CliRunner().invoke(main, ["serve", "--campaign", "no-such-campaign"])
     assert result.exit_code == 2 and "unknown campaign" in result.output
+
+
+def test_a_taken_port_is_one_line_naming_port_and_exit_2():
+    """Not waitress's 30-line traceback: the real command, in a process, on a port in use."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        letters = Path(sys.executable).with_name("letters")
+        result = subprocess.run(
+            [letters, "serve", "--port", str(port), "--workers", "1"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr
+    assert f"--port: port {port} on 127.0.0.1 is already in use" in lines[0]
+    assert "fix: choose another, e.g. --port" in lines[0]
+    assert "Serving" not in result.stdout
 
 
 def test_plain_http_form_post_with_the_csrf_token_gets_the_pdf(served):

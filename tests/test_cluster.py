@@ -29,6 +29,8 @@ from letters.cluster import DaskExecutor, connect  # noqa: E402
 from letters.errors import LettersError  # noqa: E402
 from letters.storage import open_store  # noqa: E402
 
+from .conftest import province_of  # noqa: E402
+
 pytestmark = pytest.mark.cluster
 
 DAY = date(2026, 2, 1)
@@ -58,9 +60,12 @@ BUCKET = "letters-test"
 def write_supporters(path: Path) -> Path:
     lines = ["name,street,city,province,postal code,language,riding"]
     for name, postal_code, lang in NAMES:
-        lines.append(f"{name},1 Main St,Edmonton,AB,{postal_code},{lang},Edmonton Strathcona")
+        province = province_of(postal_code)
+        lines.append(
+            f"{name},1 Main St,Edmonton,{province},{postal_code},{lang},Edmonton Strathcona"
+        )
     lines.append("No Address,,Edmonton,AB,T6E 1Z8,en,Edmonton Strathcona")
-    lines.append("Ann Lee,1 Main St,Edmonton,AB,K1A 0B1,en,Edmonton Strathcona")
+    lines.append("Ann Lee,1 Main St,Edmonton,ON,K1A 0B1,en,Edmonton Strathcona")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -280,8 +285,9 @@ def test_store_reads_back_what_it_wrote_and_refuses_names_outside_it(s3):
     store.write("letters/b.pdf", b"%PDF-1.7 b")
     assert store.read("letters/a.pdf") == b"%PDF-1.7 a"
     assert store.names("letters") == ["letters/a.pdf", "letters/b.pdf"]
-    store.tidy("letters", {"a.pdf"}, ".pdf")
-    assert store.names("letters") == ["letters/a.pdf"]
+    store.write("letters/theirs.pdf", b"%PDF-1.7 not the batch's")
+    store.tidy("letters", {"a.pdf"}, ".pdf", owned={"letters/a.pdf", "letters/b.pdf"})
+    assert store.names("letters") == ["letters/a.pdf", "letters/theirs.pdf"]
     with pytest.raises(Exception, match="outside"):
         store.write("../escape.pdf", b"x")
 

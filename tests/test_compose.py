@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from letters import Language, compose, make_letter
-from letters.errors import InputError
+from letters.errors import DirectoryError, InputError
 
 from .conftest import DAY, sender
 
@@ -76,25 +76,38 @@ def test_forms_of_address(setting, lang, to):
         (
             "u",
             "fr",
-            "Heather McPherson",
-            "Bonjour,",
+            "Heather McPherson, député ou députée",
+            "Bonjour Heather McPherson,",
             "Veuillez agréer l’expression de mes sentiments distingués.",
         ),
     ],
 )
 def test_mp_forms_by_gender(setting, gender, lang, line, salutation, close):
     mp = replace(setting.directory.find("mp:Edmonton Strathcona"), gender=gender)
-    letter = compose(setting.campaign, sender(lang), mp, day=DAY, lang=Language(lang))
+    letter = compose(
+        setting.campaign, sender(lang), mp, day=DAY, lang=Language(lang), offices=setting.directory
+    )
     assert letter.recipient_lines[0] == line
     assert letter.salutation == salutation
     assert letter.complimentary_close == close
 
 
-def test_french_mp_of_unknown_gender_is_never_called_depute(setting):
+def test_french_mp_of_unknown_gender_keeps_the_office_as_a_complete_doublet(setting):
+    """Translation Bureau, inclusive writing: no courtesy title; « député ou députée » rather
+    than a truncated form (« député·e »), so the office the letter is written to stays."""
     mp = replace(setting.directory.find("mp:Edmonton Strathcona"), gender="u")
-    letter = compose(setting.campaign, sender("fr"), mp, day=DAY, lang=Language("fr"))
-    assert letter.recipient_lines[:2] == ("Heather McPherson", "Chambre des communes")
-    assert not any("député" in line for line in letter.recipient_lines)
+    letter = compose(
+        setting.campaign, sender("fr"), mp, day=DAY, lang=Language("fr"), offices=setting.directory
+    )
+    assert letter.recipient_lines[:2] == (
+        "Heather McPherson, député ou députée",
+        "Chambre des communes",
+    )
+    assert not any(
+        word in line
+        for line in letter.recipient_lines
+        for word in ("Madame", "Monsieur", "·", "(e)")
+    )
 
 
 @pytest.mark.parametrize(
@@ -153,34 +166,108 @@ def test_minister_with_none_of_the_chosen_demands_is_an_error(setting):
 
 
 @pytest.mark.parametrize(
-    ("riding", "expected"),
+    ("riding", "french", "english"),
     [
-        ("Edmonton Strathcona", "J’habite dans la circonscription d’Edmonton Strathcona."),
-        ("Hull—Aylmer", "J’habite dans la circonscription de Hull—Aylmer."),
+        ("Edmonton Strathcona", "d’Edmonton Strathcona", "Edmonton Strathcona"),
+        ("hull aylmer", "de Hull—Aylmer", "Hull—Aylmer"),
+        ("Northwest Territories", "des Territoires du Nord-Ouest", "Northwest Territories"),
+        ("Ottawa Centre", "d’Ottawa-Centre", "Ottawa Centre"),
+        ("ottawa-sud", "d’Ottawa-Sud", "Ottawa South"),
+        ("yukon", "du Yukon", "Yukon"),
+        ("Nunavut", "du Nunavut", "Nunavut"),
+        ("Les Pays-d'en-Haut", "des Pays-d’en-Haut", "Les Pays-d’en-Haut"),
+        ("la pointe de l ile", "de La Pointe-de-l’Île", "La Pointe-de-l’Île"),
+        ("York Centre", "de North York", "North York"),  # renamed in 2026: the name now
     ],
 )
-def test_french_opening_names_the_riding_with_elision(setting, riding, expected):
+def test_opening_names_the_riding_officially_in_the_letters_language(
+    setting, riding, french, english
+):
     letter = make_letter(setting, sender("fr", riding=riding), "pm", DAY)
-    assert letter.opening.startswith(expected)
+    assert letter.opening.startswith(f"J’habite la circonscription {french}. ")
+    letter = make_letter(setting, sender("en", riding=riding), "pm", DAY)
+    assert letter.opening.startswith(f"I live in the riding of {english}. ")
 
 
 def test_french_typography_in_our_words(setting):
     letter = make_letter(setting, sender("fr"), "pm", DAY)
     text = " ".join([letter.demands_intro, *letter.context, *(d.text for d in letter.demands)])
-    assert "\u00a0:" in text and "1\u00a0million de dollars" in text
-    assert "«\u00a0Finies les failles\u00a0»" in text
+    assert "\u00a0:" in text and "d’un million de dollars" in text
+    assert "«\u00a0Plus d’échappatoires\u00a0»" in text
     assert " ;" not in text and " :" not in text
 
 
 @pytest.mark.parametrize(
     ("lang", "intro"),
     [
-        ("en", "I urge you to take the following step without delay:"),
-        ("fr", "Je vous exhorte à prendre sans tarder la mesure suivante\u00a0:"),
+        ("en", "I ask you to take the following step without delay:"),
+        ("fr", "Je vous demande de prendre sans tarder la mesure suivante\u00a0:"),
     ],
 )
 def test_single_demand_gets_a_singular_lead_in(setting, lang, intro):
     letter = make_letter(setting, sender(lang), "minister:immigration", DAY)
     assert len(letter.demands) == 1 and letter.demands_intro == intro
-    several = make_letter(setting, sender(lang), "pm", DAY)
-    assert several.demands_intro != intro
+    several = make_letter(setting, sender(lang), "minister:foreign-affairs", DAY)
+    assert len(several.demands) == 3 and several.demands_intro != intro
+
+
+@pytest.mark.parametrize("to", ["pm", "right-honourable-mp"])
+def test_prime_minister_or_right_honourable_of_unknown_gender_is_refused(setting, to):
+    if to == "pm":
+        recipient = replace(setting.directory.find("pm"), gender="u")
+    else:
+        mp = setting.directory.find("mp:edmonton-strathcona")
+        recipient = replace(mp, gender="u", honorific="right-honourable")
+    with pytest.raises(DirectoryError) as error:
+        compose(setting.campaign, sender("fr"), recipient, day=DAY, lang=Language("fr"))
+    assert error.value.field == "gender" and 'gender = "f" or "m"' in error.value.fix
+    assert recipient.id in str(error.value)
+
+
+def test_office_is_named_in_the_letters_language_and_by_the_holders_gender(setting):
+    minister = setting.directory.find("minister:digital-innovation")
+    for gender, article in (("m", "le"), ("f", "la"), ("u", "le ou la")):
+        directory = replace(
+            setting.directory,
+            recipients=tuple(
+                replace(r, gender=gender) if r.id == minister.id else r
+                for r in setting.directory.recipients
+            ),
+        )
+        letter = compose(
+            setting.campaign,
+            sender("fr"),
+            setting.directory.find("pm"),
+            day=DAY,
+            lang=Language("fr"),
+            offices=directory,
+        )
+        assert f"par {article} ministre de l’Intelligence artificielle" in letter.context[1]
+
+
+def test_envelope_leaves_off_a_title_it_cannot_print_unambiguously(setting):
+    for to, titled in (
+        ("minister:foreign-affairs", True),
+        ("minister:immigration", False),  # "…, Refugees and Citizenship" loses its comma
+        ("minister:digital-innovation", False),  # longer than Canada Post's 40 characters
+    ):
+        letter = make_letter(setting, sender("en"), to, DAY, envelope=True)
+        lines = letter.envelope.address_lines
+        assert any(line.startswith("MINISTER OF") for line in lines) is titled, lines
+        assert all(len(line) <= 40 for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "Mail to a Member of Parliament (*Canada Post Corporation Act*, s.\u00a035(2))"),
+        (
+            "fr",
+            "Courrier adressé à un député ou à une députée (*Loi sur la Société canadienne des postes*, par.\u00a035(2))",
+        ),
+    ],
+)
+def test_postage_notice_cites_mail_to_members_under_the_act(setting, lang, words):
+    letter = make_letter(setting, sender(lang), "mp:edmonton-strathcona", DAY, envelope=True)
+    assert letter.envelope.postage_source == words
+    assert "Government Mail" not in words

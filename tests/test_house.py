@@ -20,13 +20,18 @@ XML = DATA / "house-of-commons-members-44th.xml"
 JSON = DATA / "house-of-commons-legislators-44th.json"
 DISTRICTS = DATA / "ca_federal_electoral_districts-2023.csv"
 IMPORT_DAY = date(2026, 3, 1)
+# The 44th House's only Right Honourable: the export does not say his gender, so it is given.
+TRUDEAU = "riding,name,gender\nPapineau,Justin Trudeau,m\n"
 
 
 @pytest.fixture(scope="session")
 def house_file(tmp_path_factory) -> Path:
     """The real 44th-Parliament House, imported once: XML, then JSON, then the districts."""
-    target = tmp_path_factory.mktemp("house") / "house.toml"
-    import_house([XML, JSON], target, districts=DISTRICTS, day=IMPORT_DAY)
+    folder = tmp_path_factory.mktemp("house")
+    genders = folder / "genders.csv"
+    genders.write_text(TRUDEAU, encoding="utf-8")
+    target = folder / "house.toml"
+    import_house([XML, JSON, genders], target, districts=DISTRICTS, day=IMPORT_DAY)
     return target
 
 
@@ -46,9 +51,13 @@ def test_real_house_import_has_every_member_with_their_email_and_no_guessed_gend
     imported = read_house(house_file)
     assert len(imported.members) == 337
     assert all(m.email and m.email.endswith("@parl.gc.ca") for m in imported.members)
-    assert {m.gender for m in imported.members} == {"u"}  # the export carries no Mr./Ms.
+    # The export carries no Mr./Ms.: genders come only from the CSV given and the shipped
+    # directory's entries for the same people.
+    known = {m.full_name: m.gender for m in imported.members if m.gender != "u"}
+    assert known["Justin Trudeau"] == "m" and known["Heather McPherson"] == "f"
+    assert len(known) < 10
     assert imported.as_of == IMPORT_DAY
-    assert len(imported.sources) == 3
+    assert len(imported.sources) == 4
 
 
 def test_load_directory_is_the_default_plus_the_imported_house(house):
@@ -87,14 +96,14 @@ def test_riding_dashes_spaces_and_case_do_not_matter(house, written):
     ["Toronto—St. Paul's", "Toronto—St. Paul’s", "toronto-st pauls", "TORONTO ST. PAUL’S"],
 )
 def test_riding_apostrophes_typographic_straight_or_none(house, written):
-    assert house.mp_for(written).riding == "Toronto—St. Paul's"
+    assert house.mp_for(written).riding == "Toronto—St. Paul’s"
 
 
 @pytest.mark.parametrize(
     "written", ["La Pointe-de-l'Île", "la pointe de l ile", "LA POINTE-DE-L’ILE"]
 )
 def test_riding_accents_or_none(house, written):
-    assert house.mp_for(written).riding == "La Pointe-de-l'Île"
+    assert house.mp_for(written).riding == "La Pointe-de-l’Île"
 
 
 @pytest.mark.parametrize(
@@ -189,8 +198,9 @@ def test_french_letter_to_mp_imported_without_gender_says_bonjour(tmp_path, monk
     monkeypatch.setenv("LETTERS_DIRECTORY", str(target))
     setting = Setting.load("end-ice-contracts", load_directory())
     letter = make_letter(setting, sender("fr"), "mp:hull--aylmer", DAY)
-    assert letter.salutation == "Bonjour,"
-    assert "député" not in " ".join(letter.recipient_lines)
+    # Translation Bureau, inclusive writing: « Bonjour » + name; the office as a full doublet.
+    assert letter.salutation == "Bonjour Greg Fergus,"
+    assert letter.recipient_lines[0] == "Greg Fergus, député ou députée"
     english = make_letter(setting, sender("en"), "mp:Hull-Aylmer", DAY)
     assert english.salutation == "Dear Greg Fergus:"
 
@@ -225,15 +235,24 @@ def test_cli_imports_shows_and_replaces(tmp_path, monkeypatch):
     runner = CliRunner()
     result = runner.invoke(main, ["directory", "show"])
     assert "No imported directory" in result.output
-    result = runner.invoke(
-        main,
-        ["directory", "import", str(XML), "--districts", str(DISTRICTS), "--date", "2026-03-01"],
-    )
+    assert "using the House shipped with letters" in result.output
+    assert "337 MPs as of 2026-09-27" in result.output
+    args = ["directory", "import", str(XML), "--districts", str(DISTRICTS), "--as-of", "2026-03-01"]
+    result = runner.invoke(main, args)
+    # The 44th House's Right Honourable needs a gender the export does not give: one line.
+    assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1
+    assert "member 306: Justin Trudeau is a Right Honourable" in result.output
+    result = runner.invoke(main, [*args, str(write_csv(tmp_path, TRUDEAU, "genders.csv"))])
     assert result.exit_code == 0, result.output
     assert "337 MPs as of 2026-03-01" in result.output and "with email: 0" in result.output
     mps = write_csv(tmp_path, "riding,name,gender\nNowhere,Ann Lee,f\n")
     result = runner.invoke(main, ["directory", "import", str(mps), "--replace"])
-    assert "1 MPs" in result.output and "gender known: 1" in result.output
+    # A source that does not say its date needs one: never the day of the import.
+    assert result.exit_code == 2 and "mps.csv does not say what date" in result.output
+    result = runner.invoke(
+        main, ["directory", "import", str(mps), "--replace", "--as-of", "2026-11-30"]
+    )
+    assert "1 MPs as of 2026-11-30" in result.output and "gender known: 1" in result.output
     assert "1 MPs" in runner.invoke(main, ["directory", "show"]).output
 
 

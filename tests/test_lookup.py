@@ -171,28 +171,33 @@ def test_unknown_postal_code_404_is_a_row_error_and_is_cached(lookup):
         error = caught.value
         assert (error.field, error.row) == ("riding", 5)
         assert str(error).startswith("row 5: riding: riding unknown for H0H 0H0")
-        assert "add a riding column or rerun with --lookup" in str(error)
+        assert error.fix == "check the postal code, or add a riding column"
     assert lookup.requests == 1
 
 
+TRY_LATER = "try again later (answers already found are kept), or add a riding column"
+CHECK_CODE = "check the postal code, or add a riding column"
+SEVERAL = "add a riding column naming one of them"
+
+
 @pytest.mark.parametrize(
-    ("code", "reason"),
+    ("code", "reason", "fix"),
     [
-        ("M5V 2T6", "rate limit"),
-        ("V6B 1A1", "unexpected answer"),
-        ("S4P 3Y2", "lists no MP"),
-        ("T5A 1B7", "lists no MP"),
-        ("J8X 1A1", "touches 2 ridings: Gatineau, Hull—Aylmer"),
-        ("T6E 2A1", "touches 2 ridings: Edmonton Strathcona, Edmonton Centre"),
-        ("R3C 4T3", "answered 500"),
-        ("X0A 0H0", "cannot be reached"),  # the server sleeps longer than the timeout
+        ("M5V 2T6", "rate limit", TRY_LATER),
+        ("V6B 1A1", "unexpected answer", TRY_LATER),
+        ("S4P 3Y2", "lists no MP", CHECK_CODE),
+        ("T5A 1B7", "lists no MP", CHECK_CODE),
+        ("J8X 1A1", "touches 2 ridings: Gatineau, Hull—Aylmer", SEVERAL),
+        ("T6E 2A1", "touches 2 ridings: Edmonton Strathcona, Edmonton Centre", SEVERAL),
+        ("R3C 4T3", "a server error, HTTP 500", TRY_LATER),
+        ("X0A 0H0", "did not answer within 0.2 s: timed out", TRY_LATER),  # the server sleeps
     ],
 )
-def test_each_failure_is_a_row_error_never_a_crash(lookup, code, reason):
+def test_each_failure_is_a_row_error_with_the_fix_that_would_work(lookup, code, reason, fix):
     with pytest.raises(InputError, match=reason) as caught:
         lookup.riding(code, row=9)
-    assert (caught.value.field, caught.value.row) == ("riding", 9)
-    assert "add a riding column" in caught.value.fix
+    assert (caught.value.field, caught.value.row, caught.value.fix) == ("riding", 9, fix)
+    assert "--lookup represent" not in str(caught.value)  # the lookup that just failed
 
 
 def test_passing_failures_are_asked_again_on_the_next_run(lookup):
@@ -208,8 +213,9 @@ def test_no_network_fails_rows_fast_and_stops_asking(tmp_path):
         closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
     with RidingLookup(tmp_path / "c.sqlite", base_url=closed, timeout=0.5) as lookup:
         for code in ("T6E 1Z8", "K1A 0A6", "H0H 0H0", "M5V 2T6", "V6B 1A1"):
-            with pytest.raises(InputError, match="cannot be reached"):
+            with pytest.raises(InputError, match="cannot be reached") as caught:
                 lookup.riding(code)
+            assert caught.value.fix == TRY_LATER
         assert lookup.requests == 3  # then it gives up instead of waiting on each row
 
 
@@ -299,6 +305,34 @@ def test_cli_finds_the_riding_and_its_mp(represent, tmp_path, monkeypatch):
     result = runner.invoke(main, [*args, "H0H 0H0"])
     assert result.exit_code == 2
     assert "riding unknown for H0H 0H0" in result.output
+    assert "fix: check the postal code" in result.output
+
+
+def test_cli_offline_advises_what_this_command_can_do(tmp_path, monkeypatch):
+    """Not "add a riding column or rerun with --lookup represent": neither is this command's."""
+    from click.testing import CliRunner
+
+    from letters.cli import main
+
+    monkeypatch.setenv("LETTERS_DIRECTORY", str(tmp_path / "house.toml"))
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    result = CliRunner().invoke(main, ["directory", "riding", "--lookup-url", closed, "T6E 1Z8"])
+    assert result.exit_code == 2
+    assert "cannot be reached" in result.output and "fix: try again later" in result.output
+    assert "riding column" not in result.output and "--lookup" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_batch_without_lookup_suggests_the_lookup(tmp_path):
+    from letters.lookup import riding_unknown
+
+    error = riding_unknown(None, 3)
+    assert (
+        error.fix
+        == "add a riding column, or rerun with --lookup represent to find it by postal code"
+    )
 
 
 def test_cli_lists_every_riding_a_code_touches_with_its_mp(represent, tmp_path, monkeypatch):
@@ -313,8 +347,7 @@ def test_cli_lists_every_riding_a_code_touches_with_its_mp(represent, tmp_path, 
     assert result.output.splitlines() == [
         "T6E 2A1 touches 2 ridings; a letter goes to the MP of the one the address is in:",
         "Edmonton Strathcona: mp:edmonton-strathcona (Heather McPherson)",
-        "Edmonton Centre: no MP in the directory (import the House with `letters directory "
-        "import`)",
+        "Edmonton Centre: mp:edmonton-centre (Eleanor Olszewski)",
     ]
 
 

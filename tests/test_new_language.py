@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 from click.testing import CliRunner
 
@@ -42,7 +43,8 @@ def spanish_locales(tmp_path_factory) -> Path:
     assert init.exit_code == 0, init.output
     po = locales / "es/LC_MESSAGES/messages.po"
     text = po.read_text(encoding="utf-8")
-    assert '"Language: es\\n"' in text and '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"' in text
+    plural_forms = Catalog(locale="es").plural_forms  # Babel's own CLDR data decides, not us
+    assert '"Language: es\\n"' in text and f'"Plural-Forms: {plural_forms}\\n"' in text
 
     with po.open("rb") as source:
         catalog = read_po(source, locale="es")
@@ -54,7 +56,20 @@ def spanish_locales(tmp_path_factory) -> Path:
 
     compiled = runner.invoke(main, ["i18n", "compile", "--locale", "es"], env=env)
     assert compiled.exit_code == 0, compiled.output
+    total = sum(1 for m in catalog if m.id)
+    assert f"es: 2 of {total} messages translated; the {total - 2} untranslated" in compiled.output
     return locales
+
+
+def test_check_says_which_errors_stop_compile_and_which_do_not(spanish_locales):
+    """A half-translated catalog is work in progress: check fails it, compile does not refuse it,
+    and check's summary says so, so that the README, check and compile tell one story."""
+    env = {"LETTERS_LOCALES": str(spanish_locales)}
+    result = CliRunner().invoke(main, ["i18n", "check", "--locale", "es"], env=env)
+    assert result.exit_code == 1
+    last = result.output.strip().splitlines()[-1]
+    assert "0 of the errors stop `letters i18n compile`" in last
+    assert "not translated yet or fuzzy, which compile leaves out" in last
 
 
 def test_new_language_is_offered_once_compiled(spanish_locales, monkeypatch):

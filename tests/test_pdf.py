@@ -112,7 +112,7 @@ def test_pdf_is_tagged_titled_and_in_the_letters_language(letter_pdf):
     root = reader.trailer["/Root"]
     assert root["/Lang"] == "fr-CA"
     assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
-    assert reader.metadata.title.startswith("Fin des contrats et de la collaboration du Canada")
+    assert reader.metadata.title.startswith("Fin des contrats et de la coopération entre le Canada")
 
 
 def test_fonts_are_embedded(letter_pdf):

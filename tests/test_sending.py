@@ -62,7 +62,13 @@ def test_write_format_eml_is_a_draft_with_the_pdf_attached(tmp_path, lang, greet
     assert f'lang="{lang}-CA"' in html and sentence in html
     (attachment,) = list(message.iter_attachments())
     assert attachment.get_content_type() == "application/pdf"
-    assert attachment.get_filename() == f"letter-mp-edmonton-strathcona-{lang}-heather-lim.pdf"
+    assert (
+        attachment.get_filename()
+        == {
+            "en": "letter-to-heather-mcpherson-from-heather-lim.pdf",
+            "fr": "lettre-a-heather-mcpherson-de-heather-lim.pdf",
+        }[lang]
+    )
     pdf = attachment.get_content()
     assert pdf.startswith(b"%PDF-") and len(PdfReader(io.BytesIO(pdf)).pages) >= 1
 
@@ -197,7 +203,13 @@ def test_envelope_page_lines_in_canada_post_format(envelope_pdf, letter_pdf, lan
 def test_no_postage_notice_for_a_recipient_outside_parliament(setting):
     recipient = replace(setting.directory.find("pm"), member_of_parliament=False)
     letter = compose(
-        setting.campaign, sender("en"), recipient, day=DAY, lang=Language("en"), envelope=True
+        setting.campaign,
+        sender("en"),
+        recipient,
+        day=DAY,
+        lang=Language("en"),
+        envelope=True,
+        offices=setting.directory,
     )
     assert not letter.envelope.postage_free and letter.envelope.postage_notice is None
 

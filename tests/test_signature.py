@@ -243,6 +243,17 @@ def test_cli_signature_prepare_writes_a_clean_png(tmp_path):
     assert MARKER.encode() not in out.read_bytes()
 
 
+def test_cli_signature_prepare_prints_the_path_as_given(tmp_path, monkeypatch):
+    (tmp_path / "photo.jpg").write_bytes(photo_with_metadata())
+    monkeypatch.chdir(tmp_path)
+    args = ["signature", "prepare", "photo.jpg", "-o", "./my-signature.png"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("./my-signature.png: ")
+    assert result.output.endswith("--signature ./my-signature.png\n")
+    assert (tmp_path / "my-signature.png").is_file()
+
+
 def test_cli_signature_prepare_bad_image_one_line_no_file(tmp_path):
     fake = tmp_path / "signature.png"
     fake.write_bytes(b"PK\x03\x04" + b"\x00" * 100)

@@ -174,7 +174,18 @@ def test_identity_create_without_terminal_or_file_says_how(tmp_path):
     result = run(
         "identity", "create", "--name", "J", "--email", "j@example.ca", "-o", tmp_path / "x.p12"
     )
-    assert result.exit_code == 2 and "--passphrase-file" in result.output
+    assert result.exit_code == 2 and "--passphrase-file or --passphrase-env" in result.output
+
+
+def test_identity_create_takes_the_passphrase_env_its_error_suggests(tmp_path, monkeypatch):
+    monkeypatch.setenv("JANE_PASSPHRASE", PASS.decode())
+    out = tmp_path / "me.p12"
+    result = run(
+        "identity", "create", "--name", "Jane Doe", "--email", "jane@example.ca", "-o", out,
+        "--passphrase-env", "JANE_PASSPHRASE",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert load_identity(out.read_bytes(), PASS).name == "Jane Doe"
 
 
 # --- signing --------------------------------------------------------------------------------
@@ -309,9 +320,119 @@ def test_incremental_update_after_signing_is_reported(files, signed):
     assert reports[0].intact and reports[0].changed_after
     result = run("verify", files / "updated.pdf")
     assert result.exit_code == 1
-    assert (
-        "intact: yes" in result.output and "changed after signing: content changed" in result.output
+    assert "intact: yes" in result.output
+    assert "changed after signing: 1 update after signing: content of page 1" in result.output
+
+
+def _incremental(signed: bytes, change) -> bytes:
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed))
+    change(writer)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _unsigned_signature_field(writer) -> None:
+    """The attack: an empty signature field whose appearance paints a box over page 1."""
+    from pyhanko.sign.fields import SigFieldSpec, append_signature_field
+
+    append_signature_field(
+        writer,
+        SigFieldSpec(
+            sig_field_name="Overlay",
+            on_page=0,
+            box=(50, 400, 550, 700),
+            empty_field_appearance=True,
+        ),
     )
+
+
+def _free_text(writer) -> None:
+    from pyhanko.pdf_utils import generic
+
+    page_ref = writer.root["/Pages"]["/Kids"].raw_get(0)
+    page = page_ref.get_object()
+    note = writer.add_object(
+        generic.DictionaryObject(
+            {
+                generic.NameObject("/Type"): generic.NameObject("/Annot"),
+                generic.NameObject("/Subtype"): generic.NameObject("/FreeText"),
+                generic.NameObject("/Rect"): generic.ArrayObject(
+                    [generic.NumberObject(n) for n in (50, 50, 300, 100)]
+                ),
+                generic.NameObject("/Contents"): generic.TextStringObject("PAID"),
+                generic.NameObject("/DA"): generic.TextStringObject("/Helv 12 Tf 0 g"),
+            }
+        )
+    )
+    annots = page.get("/Annots", generic.ArrayObject())
+    page["/Annots"] = (
+        generic.ArrayObject([*annots, note]) if annots else generic.ArrayObject([note])
+    )
+    writer.update_container(page)
+    writer.mark_update(page_ref)
+
+
+def _metadata_only(writer) -> None:
+    from pyhanko.pdf_utils import generic
+
+    info = writer.add_object(
+        generic.DictionaryObject({generic.NameObject("/Title"): generic.TextStringObject("x")})
+    )
+    writer.trailer["/Info"] = info
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        (_unsigned_signature_field, "form field 'Overlay'; Widget annotation on page 1"),
+        (_free_text, "FreeText annotation on page 1"),
+        (_metadata_only, "1 update after signing"),
+    ],
+    ids=["unsigned-signature-field", "free-text", "any-new-revision"],
+)
+def test_any_revision_after_signing_is_a_change_named_in_verify(files, signed, change, named):
+    (files / "changed.pdf").write_bytes(_incremental(signed, change))
+    result = run("verify", files / "changed.pdf")
+    assert result.exit_code == 1, result.output
+    assert "intact: yes" in result.output
+    assert named in result.output
+    assert "changed after signing: no" not in result.output
+
+
+def test_bytes_appended_after_eof_are_a_change(files, signed):
+    (files / "tail.pdf").write_bytes(signed + b"\n% anything at all\n")
+    result = run("verify", files / "tail.pdf")
+    assert result.exit_code == 1
+    assert "bytes appended after the signed end of file" in result.output
+
+
+def test_a_letter_rewritten_by_pikepdf_is_not_valid(files, signed):
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(signed)) as pdf:
+        pdf.pages[0].Annots = pdf.make_indirect(
+            pikepdf.Array(
+                [
+                    pikepdf.Dictionary(
+                        Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Square, Rect=[0, 0, 600, 800]
+                    )
+                ]
+            )
+        )
+        out = io.BytesIO()
+        pdf.save(out)
+    (files / "rewritten.pdf").write_bytes(out.getvalue())
+    result = run("verify", files / "rewritten.pdf")
+    assert result.exit_code == 1
+    assert "VALID" not in result.output.replace("INVALID", "")
+
+
+def test_a_signed_letter_as_signed_is_unchanged(files):
+    result = run("verify", files / "signed.pdf")
+    assert "changed after signing: no" in result.output
 
 
 @pytest.mark.parametrize(

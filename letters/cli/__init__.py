@@ -17,7 +17,8 @@ class UserError(click.ClickException):
     exit_code = 2
 
     def format_message(self) -> str:
-        return self.message
+        # An argument's bytes that are not UTF-8 come in as lone surrogates: print them as �.
+        return self.message.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 class LettersGroup(click.Group):

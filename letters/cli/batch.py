@@ -12,9 +12,10 @@ import click
 
 from ..errors import InputError
 from ..lookup import REPRESENT, represent_lookup
+from ..people import load_directory
 from ..supporters import parse_mapping
 from . import main
-from .options import campaign_option, parse_date
+from .options import campaign_option, parse_date, warn_if_stale
 
 if TYPE_CHECKING:
     from ..batch import Summary
@@ -62,6 +63,8 @@ def summary_lines(summary: Summary) -> list[str]:
             f" {summary.kept} already done and kept)"
         )
         lines.append(f"Print packs: {len(summary.packs)} in {summary.out}/packs")
+    if summary.directory:
+        lines.append(summary.directory)
     if summary.ignored_columns:
         lines.append("Ignored columns: " + ", ".join(summary.ignored_columns))
     lines.append(f"Manifest: {summary.out}/manifest.csv")
@@ -171,6 +174,7 @@ def batch(
     # commands' start-up should not pay.
     from ..batch import run_batch
 
+    warn_if_stale(load_directory())
     update, close = _progress_bar()
     try:
         with _executor(cluster) as executor:

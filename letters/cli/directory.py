@@ -6,22 +6,23 @@ from pathlib import Path
 
 import click
 
-from ..errors import DirectoryError
+from ..districts import shipped_house_path
+from ..errors import DirectoryError, InputError
 from ..house import import_house, read_house
-from ..lookup import REPRESENT, RidingLookup, default_cache
-from ..people import load_directory, normalise_postal_code
+from ..lookup import REPRESENT, RidingLookup, RidingNotFound, default_cache
+from ..people import VacantSeat, load_directory, normalise_postal_code
 from ..resources import imported_directory_path
 from . import main
-from .options import parse_date
+from .options import parse_date, warn_if_stale
 
 
 @main.group(
     epilog="""\b
 Examples:
-  letters directory import house-of-commons-members-44th.xml \\
-    house-of-commons-legislators-44th.json \\
+  letters directory import house-of-commons-members-45th-2026-09-27.csv \\
+    house-of-commons-45th-emails-2026-01-22.json \\
     --districts ca_federal_electoral_districts-2023.csv
-  letters directory import my-mps.csv
+  letters directory import Members.xml --as-of 2026-12-01
   letters directory show
   letters directory riding "T6E 1Z8"
 """
@@ -29,9 +30,10 @@ Examples:
 def directory() -> None:
     """The directory of MPs that `--to mp` and the batch's riding column use.
 
-    Imports are merged into directory/house.toml in the current folder (or the file named by
-    $LETTERS_DIRECTORY); the directory shipped with letters stays as it is and wins for the few
-    ridings it lists.
+    letters ships the House as it stood on a date (`letters directory show` says which). An
+    import is merged into directory/house.toml in the current folder (or the file named by
+    $LETTERS_DIRECTORY), which then replaces the shipped House; the shipped PM and ministers
+    stay, and win for the few ridings they list.
     """
 
 
@@ -40,20 +42,36 @@ def directory() -> None:
 @click.option(
     "--districts",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Districts CSV with English and French names (id,name,name_fr), so French names match.",
+    help="Districts CSV with English and French names (id,name,name_fr): the official names.",
 )
-@click.option("--date", "day", help="Date the directory is as of, YYYY-MM-DD (default: today).")
+@click.option(
+    "--as-of",
+    "--date",
+    "day",
+    help="Date the data is as of, YYYY-MM-DD, for a source that does not say (its file name "
+    "has no date). Never the day of the import.",
+)
 @click.option("--replace", is_flag=True, help="Start from an empty directory instead of merging.")
-def import_(files, districts, day, replace) -> None:
-    """Merge MPs from the House's Members XML, the legislators JSON or a CSV.
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write this file instead of directory/house.toml (maintainers: letters/data/house.toml).",
+)
+def import_(files, districts, day, replace, output) -> None:
+    """Merge MPs from the House's roster CSV or Members XML, emails, and the districts.
 
     \b
+    Each file's format is told by its content:
+    CSV: the House's roster (name, honorific, riding, province…), or any CSV with riding,
+      name (or first name, last name), gender (f/m, empty if unknown), email.
     XML: ourcommons.ca > Members > Export (names, ridings, honorifics).
-    JSON: the legislators file (adds emails).
-    CSV: riding, name (or first name, last name), gender (f/m, empty if unknown), email.
+    JSON: Represent's members (emails only, joined by person and riding) or the legislators
+      file (members with emails).
     A later file completes the same person (email, gender) and replaces a different one.
+    Districts renamed since the election are found from the data (the same member under both
+    names); seats with no member in a whole-House roster are recorded as vacant.
     """
-    target = imported_directory_path()
+    target = output or imported_directory_path()
     house = import_house(
         files,
         target,
@@ -66,12 +84,13 @@ def import_(files, districts, day, replace) -> None:
 
 @directory.command()
 def show() -> None:
-    """Where the imported directory is, its date, and what it knows."""
+    """Which House is in use, the date of its data, and what it knows."""
     target = imported_directory_path()
     if not target.is_file():
-        click.echo(f"No imported directory at {target}: run `letters directory import`.")
-        return
+        click.echo(f"No imported directory at {target}: using the House shipped with letters.")
+        target = shipped_house_path()
     _summary(read_house(target), target)
+    warn_if_stale(load_directory())
 
 
 @directory.command()
@@ -86,7 +105,15 @@ def riding(postal_code, lookup_url, timeout) -> None:
     twice.
     """
     with RidingLookup(default_cache(), base_url=lookup_url, timeout=timeout) as lookup:
-        names = lookup.ridings(postal_code)
+        try:
+            names = lookup.ridings(postal_code)
+        except RidingNotFound as error:  # the batch's fix (a riding column) is not this command's
+            fix = (
+                "try again later, or with --timeout longer"
+                if error.transient
+                else "check the postal code; elections.ca also finds a riding by postal code"
+            )
+            raise InputError(error.template, field="postal_code", fix=fix) from error
     directory = load_directory()
     if len(names) > 1:
         click.echo(
@@ -96,6 +123,11 @@ def riding(postal_code, lookup_url, timeout) -> None:
     for name in names:
         try:
             mp = directory.mp_for(name)
+        except VacantSeat as vacancy:
+            if len(names) == 1:
+                raise
+            click.echo(f"{vacancy.district.name_en}: the seat is vacant")
+            continue
         except DirectoryError:
             if len(names) == 1:
                 raise
@@ -103,7 +135,7 @@ def riding(postal_code, lookup_url, timeout) -> None:
                 f"{name}: no MP in the directory (import the House with `letters directory import`)"
             )
             continue
-        click.echo(f"{name}: {mp.id} ({mp.full_name})")
+        click.echo(f"{mp.riding or name}: {mp.id} ({mp.full_name})")
 
 
 def _summary(house, target: Path) -> None:
@@ -112,7 +144,12 @@ def _summary(house, target: Path) -> None:
     click.echo(
         f"  with email: {sum(1 for m in members if m.email)}, "
         f"gender known: {sum(1 for m in members if m.gender != 'u')}, "
-        f"other riding names: {len(house.riding_aliases)}"
+        f"districts: {len(house.districts)}, vacant seats: {len(house.vacant)}, "
+        f"renamed: {len(house.renamed)}"
     )
+    by_code = {d.code: d for d in house.districts}
+    for code in house.vacant:
+        if code in by_code:
+            click.echo(f"  vacant: {by_code[code].name_en}")
     for source in house.sources:
         click.echo(f"  from {source}")

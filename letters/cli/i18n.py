@@ -1,4 +1,5 @@
-"""`letters i18n …`: the translators' workflow (extract, init, update, check, compile, stats, review)."""
+"""`letters i18n …`: the translators' workflow (extract, init, update, check, proof, compile, stats,
+review)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from .. import catalog
-from ..checks import check_catalog, failing
+from .. import catalog, proofing
+from ..checks import check_catalog, failing, summary
 from ..errors import InputError
 from ..i18n import MessageRef
 from ..output import write_atomic
@@ -39,6 +40,7 @@ def i18n_group() -> None:
       letters i18n extract && letters i18n update    # new/changed English into each PO file
       (translate in the PO file; remove "fuzzy" once checked)
       letters i18n check --locale fr                  # what is missing or suspicious
+      letters i18n proof --locale fr                  # spelling and French grammar
       letters i18n compile                            # the .mo files the letters read
 
     LETTERS_LOCALES=<dir> works on another copy of locales/.
@@ -79,46 +81,92 @@ def init(lang) -> None:
     "--force", is_flag=True, help="Compile despite errors, leaving the broken messages out."
 )
 def compile_(locales, force) -> None:
-    """Compile each PO file to the .mo that letters read (fuzzy entries are left out).
+    """Compile each PO file to the .mo that letters read.
 
-    A catalog with errors (a placeholder or tag that differs from the English) is refused.
+    A catalog with a message that would break a letter (a placeholder, tag or format that
+    differs from the English) is refused, exit 2. Messages not translated yet and fuzzy ones
+    are work in progress: they are left out, and a letter that needs one refuses to print.
     """
+    template = catalog.extract()
     for lang in _locales(locales):
         mo, left_out = catalog.compile_catalog(lang, force=force)
         click.echo(str(mo))
         for finding in left_out:
             click.echo(f"left out: {finding.line()}", err=True)
+        count = next(c for c in catalog.stats(lang, template) if c.source == "all")
+        if count.translated < count.total:
+            click.echo(
+                f"{lang}: {count.translated} of {count.total} messages translated; the "
+                f"{count.total - count.translated} untranslated or fuzzy are left out "
+                f"(`letters i18n check --locale {lang}` lists them)",
+                err=True,
+            )
 
 
 @i18n_group.command()
 @click.option("--locale", "locales", multiple=True, help=LOCALE_HELP)
 @click.option("--strict", is_flag=True, help="Fail on warnings too (CI uses this).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def check(locales, strict, fmt) -> None:
+@click.option(
+    "--proof", is_flag=True, help="Proofread too (spelling, French grammar): `letters i18n proof`."
+)
+def check(locales, strict, fmt, proof) -> None:
     """Find missing, fuzzy and suspicious translations; exit 1 if any fails.
 
     Errors (untranslated, fuzzy, placeholders, markup…) always fail; warnings (numbers,
-    typography, agreed terms…) fail with --strict.
+    typography, agreed terms…) fail with --strict. With --proof, the proofreading findings of
+    `letters i18n proof` (catalogs and composed letters) are added.
     """
     template = catalog.extract()
     findings = []
     for lang in _locales(locales):
         po = catalog.load_po(lang)
         findings += check_catalog(po, template, _shown(catalog.po_path(lang)), lang)
-    failed = failing(findings, strict)
+    unchecked: list[str] = []
+    if proof:
+        result = proofing.proofread(proofing.project_texts(locales))
+        findings += result.findings
+        unchecked = result.unchecked
+    _report(findings, unchecked, strict, fmt)
+
+
+def _report(findings, unchecked: list[str], strict: bool, fmt: str) -> None:
+    """Print findings as text lines or JSON; exit 1 if any fails."""
     if fmt == "json":
         click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
     else:
         for finding in findings:
             click.echo(finding.line())
-        errors = sum(f.severity == "error" for f in findings)
-        click.echo(
-            f"{len(findings)} problem(s): {errors} error(s), {len(findings) - errors} warning(s)"
-            + (" (strict)" if strict else ""),
-            err=True,
-        )
-    if failed:
+    for note in unchecked:
+        click.echo(f"not checked: {note}", err=True)
+    if fmt != "json":
+        click.echo(summary(findings, strict), err=True)
+    if failing(findings, strict):
         raise SystemExit(1)
+
+
+@i18n_group.command("proof")
+@click.option("--locale", "locales", multiple=True, help=LOCALE_HELP)
+@click.option("--campaign", "campaigns", multiple=True, help="Only this campaign's letters.")
+@click.option("--no-letters", is_flag=True, help="Only the catalogs, not the composed letters.")
+@click.option("--strict", is_flag=True, help="Fail on warnings (typography) too.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def proof_(locales, campaigns, no_letters, strict, fmt) -> None:
+    """Proofread: spelling (Hunspell en_CA, fr_CA) and French grammar (Grammalecte).
+
+    \b
+    Reads every English source string (templates, code, campaigns), every translation, and
+    the letters as `compose` writes them to each kind of recipient (PM, each minister, an MP
+    who is a woman, a man or of unknown gender; one demand and all; with and without a note,
+    whose words are the sender's and are not checked). Placeholders and markup are masked.
+    Words and rules: letters/data/proofing.toml (each with its reason). Exit 1 on an error.
+    """
+    result = proofing.proofread(
+        proofing.project_texts(locales, campaigns or None, letters=not no_letters)
+    )
+    _report(result.findings, result.unchecked, strict, fmt)
+    if fmt == "text":
+        click.echo(f"{result.texts} texts proofread in {result.seconds:.1f} s", err=True)
 
 
 @i18n_group.command()

@@ -47,3 +47,16 @@ campaign_option = click.option(
     show_default="the only campaign",
     help="Campaign id (see `letters campaigns`).",
 )
+
+
+_warned: set[str] = set()
+
+
+def warn_if_stale(directory, today: date | None = None) -> None:
+    """One line on stderr, once per process, when the directory's data is over 120 days old."""
+    from ..people import stale_warning
+
+    message = stale_warning(directory, today or date.today())
+    if message and message not in _warned:
+        _warned.add(message)
+        click.echo(f"warning: {message}", err=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import signal
 import sys
@@ -9,7 +10,9 @@ from pathlib import Path
 
 import click
 
+from ..errors import InputError
 from . import main
+from .options import warn_if_stale
 
 
 @main.command(
@@ -27,7 +30,8 @@ Examples:
 @click.option(
     "--ridings",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="CSV of ridings (name, name_fr columns) to list; default: the directory's MPs.",
+    help="CSV of ridings (name, name_fr columns) to narrow the list to; default: every "
+    "district of the directory in use.",
 )
 @click.option("--lookup-url", help="Postal-code lookup service (needs the letters.lookup module).")
 @click.option(
@@ -48,7 +52,23 @@ Examples:
     show_default=True,
     help="Seconds one PDF may take before it is dropped.",
 )
-def serve(campaign_id, host, port, ridings, lookup_url, pdfs_per_minute, workers, threads, timeout):
+@click.option(
+    "--secure-cookie",
+    is_flag=True,
+    help="Mark the session cookie Secure: set it when a proxy serves the page over https.",
+)
+def serve(
+    campaign_id,
+    host,
+    port,
+    ridings,
+    lookup_url,
+    pdfs_per_minute,
+    workers,
+    threads,
+    timeout,
+    secure_cookie,
+):
     """Serve the campaign's bilingual letter page (nothing personal is stored or logged)."""
     import waitress
 
@@ -63,20 +83,49 @@ def serve(campaign_id, host, port, ridings, lookup_url, pdfs_per_minute, workers
         pdfs_per_minute=pdfs_per_minute,
         processes=workers,
         timeout=timeout,
+        secure_cookie=secure_cookie,
     )
+    warn_if_stale(app.extensions["letters"].setting.directory)
     campaign = app.extensions["letters"].setting.campaign.id
-    click.echo(f"Serving {campaign} on http://{host}:{port}/ (Ctrl+C to stop)")
-    # SIGTERM (a service manager, a test) stops like Ctrl+C: the PDF workers are shut down.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        waitress.serve(
+        server = waitress.create_server(
             app,
             host=host,
             port=port,
             threads=threads,
             max_request_body_size=MAX_REQUEST_BYTES + 64 * 1024,
             ident="letters",
-            _quiet=True,
         )
-    finally:
+    except OSError as error:
         app.extensions["letters"].workers.close()
+        raise _bind_error(error, host, port) from error
+    click.echo(f"Serving {campaign} on http://{host}:{port}/ (Ctrl+C to stop)")
+    # SIGTERM (a service manager, a test) stops like Ctrl+C: the PDF workers are shut down.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        server.run()
+    finally:
+        server.close()
+        app.extensions["letters"].workers.close()
+
+
+def _bind_error(error: OSError, host: str, port: int) -> InputError:
+    """Why the page cannot listen there, naming the option to change."""
+    if error.errno == errno.EADDRINUSE:
+        return InputError(
+            f"port {port} on {host} is already in use",
+            field="--port",
+            fix=f"choose another, e.g. --port {port + 1 if port < 65535 else 8080}, "
+            "or stop the program that uses it",
+        )
+    if error.errno == errno.EACCES:
+        return InputError(
+            f"not allowed to listen on port {port}",
+            field="--port",
+            fix="use a port above 1023, e.g. --port 8000",
+        )
+    return InputError(
+        f"cannot listen on {host}:{port} ({error.strerror or error})",
+        field="--host",
+        fix="use an address of this machine, e.g. --host 127.0.0.1",
+    )

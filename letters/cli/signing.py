@@ -76,12 +76,13 @@ def passphrase_options(command):
     command = click.option(
         "--passphrase-env",
         metavar="VAR",
-        help="Read the identity's passphrase from this environment variable.",
+        help="Read the identity's passphrase from this environment variable (for scripts).",
     )(command)
     return click.option(
         "--passphrase-file",
         type=click.Path(dir_okay=False),
-        help="Read the identity's passphrase from the first line of this file.",
+        help="Read the identity's passphrase from the first line of this file (for scripts); "
+        "otherwise you are asked, twice for a new identity.",
     )(command)
 
 
@@ -120,8 +121,9 @@ def signature_prepare(image, output) -> None:
 
     with Image.open(path) as result:
         width, height = result.size
-    click.echo(f"{path}: {width}×{height} pixels, transparent background, no metadata")
-    click.echo("Open it to check it, then use it with: letters write … --signature " + str(path))
+    # The path as the user typed it (Path() would drop a leading "./"), so it can be pasted back.
+    click.echo(f"{output}: {width}×{height} pixels, transparent background, no metadata")
+    click.echo(f"Open it to check it, then use it with: letters write … --signature {output}")
 
 
 # --- letters identity create ----------------------------------------------------------------
@@ -152,12 +154,8 @@ Example:
     show_default=True,
     help="ECDSA P-256 (ec) or RSA 3072 (rsa).",
 )
-@click.option(
-    "--passphrase-file",
-    type=click.Path(dir_okay=False),
-    help="Read the passphrase from this file (for scripts); otherwise you are asked twice.",
-)
-def identity_create(name, email, output, key_type, passphrase_file) -> None:
+@passphrase_options
+def identity_create(name, email, output, key_type, passphrase_file, passphrase_env) -> None:
     """Make a self-signed certificate and key (valid 2 years), protected by a passphrase.
 
     A self-signed signature proves the letter was not changed after this key signed it. It does
@@ -165,7 +163,7 @@ def identity_create(name, email, output, key_type, passphrase_file) -> None:
     """
     path = Path(output)
     refuse_existing(path, "output")
-    secret = passphrase(passphrase_file, None, confirm=True)
+    secret = passphrase(passphrase_file, passphrase_env, confirm=True)
     p12 = create_identity(name, email, secret, key_type=key_type)
     write_atomic(path, p12)
     os.chmod(path, 0o600)

@@ -12,11 +12,11 @@ from ..email_draft import Draft, attachment_name, email_message
 from ..errors import InputError
 from ..i18n import languages
 from ..output import default_path, write_atomic
-from ..people import ROLES, load_directory, make_sender
+from ..people import ROLES, directory_dates, load_directory, make_sender
 from ..pipeline import Setting, letter_bytes, make_letter
 from ..signature import read_signature
 from . import main
-from .options import campaign_option, parse_date, read_input
+from .options import campaign_option, parse_date, read_input, warn_if_stale
 from .signing import open_identity, passphrase_options
 
 REQUIRED = {
@@ -146,7 +146,15 @@ def write(
             raise InputError(
                 "give --note or --note-file, not both", field="note", fix="drop one of them"
             )
-        fields["note"] = read_input(note_file, "note", 64 * 1024).decode("utf-8", errors="strict")
+        try:
+            fields["note"] = read_input(note_file, "note", 64 * 1024).decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise InputError(
+                f"{note_file} is not UTF-8 text (byte 0x{error.object[error.start]:02x} "
+                f"at offset {error.start})",
+                field="note",
+                fix="save the note as UTF-8 text",
+            ) from error
     if (sign_with or envelope) and fmt not in ("pdf", "eml"):
         raise InputError(
             f"--sign-with and --envelope need a PDF, not --format {fmt}",
@@ -169,6 +177,7 @@ def write(
         typed_signature=typed_signature,
     )
     setting = Setting.load(campaign_id)
+    warn_if_stale(setting.directory)
     letter = make_letter(
         setting, sender, to, when, allow_incomplete=allow_incomplete, envelope=envelope
     )
@@ -234,7 +243,7 @@ Examples:
 def recipients(role, search) -> None:
     """List the directory: who can receive a letter, with the id to pass to --to."""
     directory = load_directory()
-    click.echo(f"Directory as of {directory.as_of.isoformat()}")
+    click.echo(directory_dates(directory))
     for recipient in directory.search(role, search):
         what = (
             recipient.portfolio.title_en

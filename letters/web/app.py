@@ -10,6 +10,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from babel import Locale
@@ -30,12 +31,13 @@ from flask import (
 from werkzeug.exceptions import HTTPException
 
 from ..campaign import campaign_ids, default_campaign_id
-from ..compose import Letter
+from ..compose import Letter, context_paragraphs
 from ..email_draft import Draft, attachment_name, email_message
 from ..errors import LettersError
-from ..i18n import Language, languages, translations, typography
+from ..i18n import Language, emphasis, languages, long_date, translations, typography
 from ..people import NOTE_LIMIT, PROVINCES, load_directory
 from ..pipeline import Setting
+from ..render import superscript_ordinals, text_gettext
 from ..resources import templates_dir
 from .form import (
     LABELS,
@@ -114,15 +116,20 @@ def create_app(
     burst: int = 5,
     processes: int = 2,
     timeout: float = 20.0,
+    secure_cookie: bool = False,
 ) -> Flask:
-    """Build the app for one campaign (default: the only one installed)."""
+    """Build the app for one campaign (default: the only one installed).
+
+    `secure_cookie` marks the session cookie `Secure` (the page is served over https by a proxy:
+    the app itself sees plain http and cannot tell).
+    """
     campaign = campaign or _only_campaign()
     lookup = riding_lookup(lookup_url)
     directory = load_directory()
     setting = Setting.load(campaign, directory)
     site = Site(
         setting=setting,
-        ridings=load_ridings(ridings_csv) if ridings_csv else directory_ridings(directory),
+        ridings=directory_ridings(directory, load_ridings(ridings_csv) if ridings_csv else None),
         limit=TokenBucket(pdfs_per_minute, burst),
         workers=PdfWorkers(processes, timeout),
         lookup=lookup,
@@ -141,6 +148,7 @@ def create_app(
         SESSION_COOKIE_NAME="letters_csrf",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_SECURE=secure_cookie,
         SEND_FILE_MAX_AGE_DEFAULT=3600,
     )
     app.extensions["letters"] = site
@@ -165,20 +173,24 @@ def _install_gettext(app: Flask) -> None:
     env = app.jinja_env
     env.add_extension("jinja2.ext.i18n")
     env.policies["ext.i18n.trimmed"] = True  # as `letters i18n extract` reads them
+    env.filters["emphasis"] = emphasis  # campaign texts: *Title of an Act* in italics
+    env.filters["ordinal"] = superscript_ordinals  # the preview's date, as the PDF prints it
 
     def lang() -> str:
         return g.get("lang", "en")
 
     env.install_gettext_callables(
-        gettext=lambda message: tr(lang(), message),
-        ngettext=lambda one, many, n: typography(
-            translations(lang()).ungettext(one, many, n), lang()
-        ),
-        pgettext=lambda context, message: typography(
-            translations(lang()).upgettext(context, message), lang()
-        ),
-        npgettext=lambda context, one, many, n: typography(
-            translations(lang()).unpgettext(context, one, many, n), lang()
+        **text_gettext(  # translations are text: escaped, see letters.render.text_gettext
+            gettext=lambda message: tr(lang(), message),
+            ngettext=lambda one, many, n: typography(
+                translations(lang()).ungettext(one, many, n), lang()
+            ),
+            pgettext=lambda context, message: typography(
+                translations(lang()).upgettext(context, message), lang()
+            ),
+            npgettext=lambda context, one, many, n: typography(
+                translations(lang()).unpgettext(context, one, many, n), lang()
+            ),
         ),
         newstyle=True,
     )
@@ -222,6 +234,8 @@ def _register(app: Flask, site: Site) -> None:
                 if code != lang
             ],
             "csrf_token": _csrf_token,
+            # "September 27, 2026" / "27 septembre 2026" (the footer says "à jour au …")
+            "directory_date": long_date(site.setting.directory.oldest, lang).removeprefix("le "),
         }
 
     @app.get("/")
@@ -247,7 +261,7 @@ def _register(app: Flask, site: Site) -> None:
             request.files.get("signature_file"),
             lang,
             date.today(),
-            site.lookup,
+            _rate_limited(site),
             action=action,
         )
         if action == "email" and reading.letter is not None and not reading.problems:
@@ -297,6 +311,14 @@ def _expired(lang: str) -> Problem:
         "letter-form",
         tr(lang, "The form has expired: check your details and send it again."),
     )
+
+
+def _rate_limited(site: Site) -> Lookup | None:
+    """The lookup, limited per client like downloads whenever it would ask the network."""
+    if site.lookup is None:
+        return None
+    client = request.remote_addr or "?"
+    return partial(site.lookup, allow=lambda: site.limit.take(client) == 0)
 
 
 def _download(site: Site, letter: Letter, draft: Draft | None = None) -> Response:
@@ -363,7 +385,7 @@ def _page(site: Site, reading: Reading) -> str:
         demand_input=f"demand-{campaign.demands[0].id}",
         labels={key: tr(reading.lang, text) for key, text in LABELS.items()},
         title=language.gettext(campaign.title),
-        context=[language.gettext(p) for p in campaign.context],
+        context=context_paragraphs(campaign, None, language, site.setting.directory),
         demands=[(d.id, language.gettext(d.title), d.id in chosen) for d in campaign.demands],
         recipients=_recipient_choices(site, reading.lang),
         provinces=[(p.code, p.name_fr if reading.lang == "fr" else p.name_en) for p in PROVINCES],

@@ -19,13 +19,14 @@ from babel.numbers import format_decimal
 from werkzeug.datastructures import FileStorage, ImmutableMultiDict
 
 from ..compose import Letter
+from ..email_draft import address
 from ..errors import DirectoryError, InputError, LettersError, fill, translatable
 from ..i18n import Language, languages, translations, typography
-from ..people import Recipient, Sender, make_sender
+from ..people import POSTAL_PROVINCES, Recipient, Sender, VacantSeat, make_sender
 from ..pipeline import Setting, make_letter
 from ..signature import MAX_BYTES, prepare_signature
 from . import signing
-from .lookup import Lookup
+from .lookup import Lookup, LookupUnavailable
 from .postal import PostalReading, read_postal_code
 from .ridings import Riding, find_riding, suggest_ridings
 
@@ -134,6 +135,7 @@ class RidingChoice:
 
     riding: Riding
     mp: Recipient | None
+    vacancy: VacantSeat | None = None  # the seat is known to be vacant (the House's data)
 
 
 @dataclass
@@ -264,6 +266,11 @@ def email_problems(letter: Letter, lang: str) -> list[Problem]:
     problems = []
     if not letter.sender_email:
         problems.append(Problem("email", tr(lang, "Give your email address for an email draft.")))
+    else:
+        try:
+            address(letter.sender_name, letter.sender_email, "email")
+        except InputError as error:  # the .eml's stricter rule (email-validator)
+            problems.append(problem(error, lang))
     if not letter.recipient_email:
         problems.append(
             Problem(
@@ -300,7 +307,8 @@ def read_sender(reading: Reading, missing: set[str], postal: PostalReading) -> S
         "name": tr(reading.letter_lang, PLACEHOLDERS["name"]),
         "street": [tr(reading.letter_lang, PLACEHOLDERS["street"])],
         "city": tr(reading.letter_lang, PLACEHOLDERS["city"]),
-        "province": postal.province or "ON",
+        # X is NT or NU: the first that agrees with the code, so the draft shows no error
+        "province": postal.province or POSTAL_PROVINCES.get((postal.code or "K")[:1], ("ON",))[0],
     }
     broken = {"postal_code"} if postal.code is None else set()
     for name in missing:
@@ -318,6 +326,8 @@ def read_sender(reading: Reading, missing: set[str], postal: PostalReading) -> S
                 return None
             fields[error.field] = STAND_INS[error.field]
             broken.add(error.field)
+            if error.field == "postal_code":  # the stand-in code must agree with the province
+                fields["province"] = STAND_INS["province"]
             continue
         return None if broken else sender
     return None
@@ -357,7 +367,18 @@ def _find_riding(
     if lookup is None or postal.code is None or not (searching or reading.searched):
         return
     reading.searched = True
-    found = lookup(postal.code)
+    try:
+        found = lookup(postal.code)
+    except LookupUnavailable:  # the minute's lookups are spent: say so now, offer the list
+        reading.add(
+            "riding",
+            tr(
+                reading.lang,
+                "Your riding cannot be found from the postal code right now: "
+                "choose it from the list.",
+            ),
+        )
+        return
     choices = tuple(
         _choice(setting, find_riding(ridings, name) or Riding(name, name)) for name in found
     )
@@ -372,6 +393,8 @@ def _choice(setting: Setting, riding: Riding) -> RidingChoice:
     for name in (riding.name_en, riding.name_fr):
         try:
             return RidingChoice(riding, setting.directory.mp_for(name))
+        except VacantSeat as vacancy:
+            return RidingChoice(riding, None, vacancy)
         except DirectoryError:
             continue
     return RidingChoice(riding, None)
@@ -394,7 +417,13 @@ def _recipient(setting: Setting, reading: Reading, final: bool) -> str | None:
     choice = reading.riding
     if choice is not None and choice.mp is not None:
         return choice.mp.id
-    if choice is not None:
+    if choice is not None and choice.vacancy is not None:  # its own message, dated
+        vacancy = choice.vacancy
+        sentence = problem(vacancy, reading.lang, "riding").sentence
+        reading.add(
+            "riding", sentence.replace(vacancy.values["riding"], choice.riding.name(reading.lang))
+        )
+    elif choice is not None:
         reading.add(
             "riding",
             tr(

@@ -3,35 +3,48 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 
 from ..errors import LettersError
-from ..lookup import RidingLookup
+from ..lookup import BudgetSpent, RidingLookup
 
 log = logging.getLogger("letters.web")
 
-# postal code -> every riding its area touches (the centroid's first); () when none is known.
-Lookup = Callable[[str], tuple[str, ...]]
+# (postal code, allow=None) -> every riding its area touches (the centroid's first); () when
+# none is known. Raises LookupUnavailable when no lookup may be made now.
+Lookup = Callable[..., tuple[str, ...]]
+
+
+class LookupUnavailable(LettersError):
+    """No lookup now (the server's budget for this minute is spent, or this client's previews
+    are over their rate): the page says so at once and offers the riding list."""
 
 
 def riding_lookup(url: str | None) -> Lookup | None:
-    """A function postal code -> ridings, or None when no lookup is configured.
+    """A function `(postal_code, allow=None) -> ridings`, or None when no lookup is configured.
 
-    The page stores nothing personal, so its cache lives in memory (`:memory:`), never on disk;
-    one lookup is shared by the server's threads, behind a lock, so the 60-a-minute pace holds
-    for the whole server. A code whose area touches several ridings gives them all: the page
-    asks the constituent which one is theirs rather than guess from the centroid.
+    The page stores nothing personal, so its cache lives in memory (`:memory:`), never on disk.
+    One lookup is shared by the server's threads: the 60-a-minute pace holds for the whole
+    server, and when it is spent a request is told at once (`LookupUnavailable`), never kept
+    waiting. `allow()` is asked only before a network request (a cached code costs nothing):
+    the page passes the client's rate limit, so previews that ask Represent are limited like
+    downloads. A code whose area touches several ridings gives them all: the page asks the
+    constituent which one is theirs rather than guess from the centroid.
     """
     if not url:
         return None
-    finder = RidingLookup(":memory:", base_url=url)
-    lock = threading.Lock()
+    finder = RidingLookup(":memory:", base_url=url, wait=False)
 
-    def lookup(postal_code: str) -> tuple[str, ...]:
+    def lookup(postal_code: str, allow: Callable[[], bool] | None = None) -> tuple[str, ...]:
+        def gate() -> None:
+            if allow is not None and not allow():
+                raise LookupUnavailable("this client's lookups are over their rate")
+
         try:
-            with lock:
-                return finder.ridings(postal_code)
+            return finder.ridings(postal_code, before_asking=gate)
+        except (BudgetSpent, LookupUnavailable) as exc:
+            log.warning("riding lookup refused: %s", type(exc).__name__)
+            raise LookupUnavailable(str(exc)) from exc
         except LettersError as exc:  # an outage or unknown code falls back to the list
             log.warning("riding lookup failed: %s", exc.field or type(exc).__name__)
             return ()
