@@ -249,7 +249,9 @@ def test_check_proof_adds_proofreading_to_the_checks(locales_copy):
 def test_review_shows_proofreading_beside_the_message(locales_copy):
     plant(locales_copy, INTRO, MISSPELT)
     review = build_review("end-ice-contracts", "fr", DAY)
-    [row] = [r for rows in review.groups.values() for r in rows if INTRO in (r.source.id, r.source.id[0])]
+    [row] = [
+        r for rows in review.groups.values() for r in rows if INTRO in (r.source.id, r.source.id[0])
+    ]
     assert [(f.check, f.rule) for f in row.findings] == [("spelling", "hunspell:fr_CA")]
     assert not row.english_findings
     assert any(f.check == "spelling" for p in review.pairs for f in p.findings)
