@@ -31,9 +31,13 @@ needs_tools = pytest.mark.skipif(
 )
 pytestmark = needs_tools
 
-INTRO_ONE = "I urge you to take the following step without delay:"
-INTRO = "I urge you to take the following steps without delay:"
-MISSPELT = "Je vous exhorte à prendre sans tarder les meusures suivantes\u00a0:"
+# The default lead-in of the demands (ministers' letters), a plural message: one step, several.
+INTRO = "I ask you to take the following step without delay:"
+INTRO_FR = (
+    "Je vous demande de prendre sans tarder la mesure suivante\u00a0:",
+    "Je vous demande de prendre sans tarder les mesures suivantes\u00a0:",
+)
+MISSPELT = (INTRO_FR[0], "Je vous demande de prendre sans tarder les meusures suivantes\u00a0:")
 SALUTATION_F = ("Dear Minister:", "salutation, woman minister")
 C233_TITLE = "Support Bill C-233"
 
@@ -57,7 +61,7 @@ def locales_copy(tmp_path, monkeypatch):
     return copy
 
 
-def plant(locales_copy, msgid: str, french: str, context: str | None = None) -> None:
+def plant(locales_copy, msgid: str, french: str | tuple, context: str | None = None) -> None:
     """Replace one French msgstr in the copied catalog, and compile it."""
     po = catalog.load_po("fr")
     po.get(msgid, context).string = french
@@ -93,7 +97,8 @@ def test_composed_letters_cover_every_recipient_kind_demand_count_and_note():
         assert f"{lang}/minister-public-safety/one-demand/with-note" in kinds
         assert f"{lang}/minister-public-safety/all-demands/with-note" not in kinds  # it has one
     salutations = {t.text for t in texts if t.locations[0].endswith(":salutation")}
-    assert {"Madame la Première Ministre,", "Monsieur le Député,", "Bonjour,"} <= salutations
+    assert {"Madame la Première Ministre,", "Monsieur le Député,"} <= salutations
+    assert any(s.startswith("Bonjour ") and s.endswith(",") for s in salutations)  # gender unknown
     # The sender's note is never read: its (deliberately) unknown word is in no text.
     assert not any("Xqzvtr" in t.text for t in texts)
 
@@ -102,18 +107,20 @@ def test_composed_letters_cover_every_recipient_kind_demand_count_and_note():
 
 
 def test_agreement_error_in_a_translation_is_caught(locales_copy):
-    plant(locales_copy, INTRO_ONE, "Je vous exhorte à prendre sans tarder les mesure suivante :")
+    wrong = "Je vous demande de prendre sans tarder les mesure suivante\u00a0:"
+    plant(locales_copy, INTRO, (wrong, INTRO_FR[1]))
     result = proof_cli("--format", "json")
     assert result.exit_code == 1
-    found = [f for f in json.loads(result.stdout) if f["msgid"] == INTRO_ONE]
+    found = [f for f in json.loads(result.stdout) if f["msgid"] == INTRO]
     assert any(f["rule"] == "fr-CA:accord-mesures" for f in found)
     finding = found[0]
     assert finding["catalog"].endswith("locales/fr/LC_MESSAGES/messages.po")
-    assert "campaigns/end-ice-contracts/campaign.toml:demands_intro_one" in finding["locations"]
+    assert "campaigns/end-ice-contracts/campaign.toml:demands_intro" in finding["locations"]
     assert finding["severity"] == "error" and finding["suggestions"]
     # …and in every composed French letter that carries one demand.
     letters = [f for f in json.loads(result.stdout) if f["catalog"] == "letter end-ice-contracts"]
-    assert any("fr/pm-man/one-demand/no-note:demands_intro" in f["locations"] for f in letters)
+    kind = "fr/minister-immigration/one-demand/no-note:demands_intro"
+    assert any(kind in f["locations"] for f in letters)
 
 
 def test_grammalecte_catches_agreement_grammalecte_can_read():
@@ -154,8 +161,8 @@ def test_misspelt_french_word_is_caught(locales_copy):
 )
 def test_american_spelling_in_campaign_text_is_caught(tmp_path, american, canadian):
     campaign = (ROOT / "campaigns/end-ice-contracts/campaign.toml").read_text(encoding="utf-8")
-    text = "Cancel every federal government contract with companies"
-    planted = f"Cancel every federal {american} contract with companies"
+    text = "Cancel every federal government contract with a company"
+    planted = f"Cancel every federal {american} contract with a company"
     root = tmp_path / "project"
     (root / "campaigns/end-ice-contracts").mkdir(parents=True)
     (root / "campaigns/end-ice-contracts/campaign.toml").write_text(
@@ -243,7 +250,9 @@ def test_check_proof_adds_proofreading_to_the_checks(locales_copy):
 def test_review_shows_proofreading_beside_the_message(locales_copy):
     plant(locales_copy, INTRO, MISSPELT)
     review = build_review("end-ice-contracts", "fr", DAY)
-    [row] = [r for rows in review.groups.values() for r in rows if r.source.id == INTRO]
+    [row] = [
+        r for rows in review.groups.values() for r in rows if INTRO in (r.source.id, r.source.id[0])
+    ]
     assert [(f.check, f.rule) for f in row.findings] == [("spelling", "hunspell:fr_CA")]
     assert not row.english_findings
     assert any(f.check == "spelling" for p in review.pairs for f in p.findings)
@@ -268,6 +277,10 @@ def test_a_rule_for_one_demand_letters_reads_only_those(tmp_path):
         for locations in [("en/pm-man/one-demand/no-note:closing_request",),
                           ("en/pm-man/all-demands/no-note:closing_request",)]
     ]  # fmt: skip
-    [finding] = proofread(texts, load_settings(path)).findings
+    findings = proofread(texts, load_settings(path)).findings
+    [finding] = [f for f in findings if f.rule == "test:count"]
     assert finding.locations == ("en/pm-man/one-demand/no-note:closing_request",)
-    assert finding.rule == "test:count"
+    # the shipped rule for one-demand letters reads the same way: only the one-demand letter
+    assert {f.locations for f in findings if f.rule == "count:one-demand-en"} == {
+        ("en/pm-man/one-demand/no-note:closing_request",)
+    }

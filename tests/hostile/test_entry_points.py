@@ -287,7 +287,7 @@ def test_campaign_text_is_printed_as_text(tmp_path, monkeypatch, payload):
     from letters.resources import campaigns_dir
 
     source = (campaigns_dir() / "end-ice-contracts" / "campaign.toml").read_text()
-    marker = 'demands_intro = "'
+    marker = 'subject = "'  # printed in every letter, whatever the recipient's role
     hostile = source.replace(
         marker, marker + payload.replace("\\", "\\\\").replace('"', '\\"') + " ", 1
     )
