@@ -63,6 +63,14 @@ def fold(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+def header_key(text: str) -> str:
+    """`Code postal`, `code_postal`, `CodePostal` and ` CODE  POSTAL ` all give `codepostal`.
+
+    How a column header is recognised, in a supporters' sheet (batch) and in the House's files
+    (directory): both read spreadsheets that people typed."""
+    return re.sub(r"[^0-9a-z]", "", fold(text))
+
+
 def _province_key(text: str) -> str:
     return fold(text.replace(".", "")).replace("-", " ")
 

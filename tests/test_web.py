@@ -19,7 +19,7 @@ from letters.web.limits import TokenBucket
 from letters.web.workers import PdfWorkers, RenderTimeout
 
 from .conftest import DAY, SHARED, pdf_text
-from .test_lookup import Represent, serve_represent
+from .directory.test_lookup import Represent, serve_represent
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "

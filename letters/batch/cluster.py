@@ -30,8 +30,8 @@ from pathlib import Path
 from distributed import Client, KilledWorker, LocalCluster, as_completed
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from . import __version__
-from .errors import InputError, LettersError
+from ..errors import InputError, LettersError
+from ..version import __version__
 
 # Chunks a worker thread holds ahead (one running, one queued): enough to stay busy, few enough
 # that a lost worker costs little and the client's memory stays flat in the number of rows.
@@ -66,9 +66,9 @@ def parse_cluster(text: str) -> ClusterSpec:
 def warm_up() -> None:
     """Load what every letter needs, once: templates and catalogs per language, the stylesheet
     and its fonts. All come from the installed package (`letters.resources`)."""
-    from .i18n import languages
-    from .pdf import _stylesheet
-    from .render import environment
+    from ..i18n import languages
+    from ..pdf import _stylesheet
+    from ..render import environment
 
     for lang in languages():
         environment(lang).get_template("letter.html.j2")

@@ -23,22 +23,22 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from . import __version__
-from .compose import Letter, compose
-from .errors import InputError, LettersError
-from .i18n import Language
-from .lookup import riding_unknown
-from .output import safe_name
+from ..compose import Letter, compose
+from ..directory import riding_unknown
+from ..errors import InputError, LettersError
+from ..i18n import Language
+from ..output import safe_name
+from ..pdf import document, document_pdf
+from ..people import Recipient, Sender, directory_dates, make_sender
+from ..pipeline import Setting, require_translated
+from ..render import render_envelope, render_html
+from ..sending import signature_from_folder
+from ..variants import Wording, choose_wording, supporter_identity
+from ..version import __version__
 from .packs import PackLetter, pack_volumes, write_volume
-from .pdf import document, document_pdf
-from .people import Recipient, Sender, directory_dates, make_sender
-from .pipeline import Setting, require_translated
-from .render import render_envelope, render_html
 from .reports import Done, Journal, ManifestEntry, RowError, report_bytes, shorten
-from .signature import signature_from_folder
 from .storage import SegmentJournal, Store, is_ours, open_store, store_at
 from .supporters import SupporterRow, open_supporters, supporter_to_sender_fields
-from .variants import Wording, choose_wording, supporter_identity
 
 # Letters per task: small enough that a killed run loses little (a chunk is journalled when it
 # returns), large enough that handing out tasks costs nothing next to layout.
@@ -55,7 +55,7 @@ ERRORS = "errors.csv"
 # only files a later run may replace or remove.
 WRITTEN = ".written"
 
-# `riding(postal_code, row=None) -> str`, e.g. `letters.lookup.represent_lookup()`; raises a
+# `riding(postal_code, row=None) -> str`, e.g. `letters.directory.represent_lookup()`; raises a
 # row-level LettersError when no riding can be found for the code.
 RidingLookup = Callable[..., str]
 Progress = Callable[[int, int], None]  # (letters finished, letters to render)
@@ -365,7 +365,7 @@ def _pool_context():
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["letters.batch"])
+        context.set_forkserver_preload(["letters.batch.engine"])
         return context
     return multiprocessing.get_context()
 

@@ -15,13 +15,13 @@ from datetime import date
 import pikepdf
 from weasyprint import HTML
 
-from .campaign import Campaign
-from .compose import recipient_lines
-from .i18n import Language, long_date
-from .output import safe_name
-from .pdf import SCHEME, LockedFetcher
-from .people import Recipient
-from .render import environment
+from ..campaign import Campaign
+from ..compose import recipient_lines
+from ..i18n import Language, long_date
+from ..output import safe_name
+from ..pdf import SCHEME, LockedFetcher
+from ..people import Recipient
+from ..render import environment
 from .storage import store_at
 
 VOLUME_LETTERS = 500

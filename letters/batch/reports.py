@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
-from .output import write_atomic
+from ..output import write_atomic
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "|", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 # Invisible at the start of a cell, so a formula behind them would not be seen: zero-width

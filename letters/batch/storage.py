@@ -28,8 +28,8 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path, PurePosixPath
 
-from .errors import InputError
-from .output import inside, part_prefix, write_atomic
+from ..errors import InputError
+from ..output import inside, part_prefix, write_atomic
 from .reports import Done, Journal
 
 OBJECT_STORES = frozenset({"s3", "s3a", "gs", "gcs", "az", "abfs", "abfss", "oss"})

@@ -15,9 +15,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputError
-from .i18n import languages
-from .people import fold
+from ..errors import InputError
+from ..i18n import languages
+from ..people import fold, header_key
 
 CANONICAL_FIELDS = (
     "name",
@@ -108,11 +108,6 @@ XLSX_PARTS = 10_000
 ROW_CELLS = 1_000
 TOTAL_CELLS = 20_000_000
 SHARED_STRINGS = 2_000_000
-
-
-def header_key(text: str) -> str:
-    """`Code postal`, `code_postal`, `CodePostal` and ` CODE  POSTAL ` all give `codepostal`."""
-    return re.sub(r"[^0-9a-z]", "", fold(text))
 
 
 _ALIASES = {

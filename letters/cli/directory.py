@@ -6,10 +6,16 @@ from pathlib import Path
 
 import click
 
+from ..directory import (
+    REPRESENT,
+    RidingLookup,
+    RidingNotFound,
+    default_cache,
+    import_house,
+    read_house,
+)
 from ..districts import shipped_house_path
 from ..errors import InputError
-from ..house import import_house, read_house
-from ..lookup import REPRESENT, RidingLookup, RidingNotFound, default_cache
 from ..people import load_directory
 from ..resources import imported_directory_path
 from . import main

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from .districts import (
+from ..districts import (
     District,
     Districts,
     default_districts,
@@ -27,12 +27,11 @@ from .districts import (
     read_districts_csv,
     shipped_house_path,
 )
-from .districts import fold as fold_key
-from .errors import DirectoryError, InputError
-from .output import write_atomic
-from .people import EMAIL, find_province, fold, name_key
-from .resources import package_data
-from .supporters import header_key
+from ..districts import fold as fold_key
+from ..errors import DirectoryError, InputError
+from ..output import write_atomic
+from ..people import EMAIL, find_province, fold, header_key, name_key
+from ..resources import package_data
 
 MAX_BYTES = 20 * 1024 * 1024
 

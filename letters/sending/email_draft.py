@@ -18,10 +18,10 @@ from email.policy import SMTP
 
 from email_validator import EmailNotValidError, validate_email
 
-from .compose import Letter
-from .errors import InputError, translatable
-from .i18n import Language
-from .output import safe_name
+from ..compose import Letter
+from ..errors import InputError, translatable
+from ..i18n import Language
+from ..output import safe_name
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 
-from .errors import InputError
-from .people import EMAIL
+from ..errors import InputError
+from ..people import EMAIL
 
 KEY_TYPES = ("rsa", "ec")
 VALIDITY = timedelta(days=730)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PIL import Image, ImageFile, ImageOps
 
-from .errors import InputError, translatable
+from ..errors import InputError, translatable
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_PIXELS = 10_000_000

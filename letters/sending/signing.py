@@ -41,10 +41,10 @@ from pyhanko.stamp import TextStamp, TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from .errors import InputError
-from .i18n import Language, long_date
+from ..errors import InputError
+from ..i18n import Language, long_date
+from ..resources import templates_dir
 from .identity import Identity, fingerprint
-from .resources import templates_dir
 
 # Quiet the libraries' own warnings (fontTools on Graphite tables, pyHanko on self-signed
 # certificates): our reports say what matters, on one line.

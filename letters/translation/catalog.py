@@ -13,7 +13,6 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from io import BytesIO, StringIO
 from pathlib import Path
 
@@ -24,21 +23,12 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import denormalize, read_po, write_po
 
-from .campaign import HOLDER_CONTEXT, OFFICE, ROLE_CONTEXTS
-from .errors import CampaignError, InputError, TranslationError
-from .i18n import DOMAIN, SOURCE_LANGUAGE
-from .resources import data_root, locales_dir, templates_dir
+from ..campaign import HOLDER_CONTEXT, OFFICE, ROLE_CONTEXTS
+from ..errors import CampaignError, InputError, TranslationError
+from ..i18n import DOMAIN, KEYWORDS, SOURCE_LANGUAGE
+from ..resources import data_root, locales_dir
+from .checks import blocking_findings
 
-KEYWORDS = {
-    "_": None,
-    "gettext": None,
-    "ngettext": (1, 2),
-    "pgettext": ((1, "c"), 2),
-    "npgettext": ((1, "c"), 2, 3),
-    "mark": ((1, "c"), 2),
-    "translatable": None,
-    "tr": (2,),
-}
 COMMENT_TAGS = ["TRANSLATORS:"]
 CAMPAIGN_KEYS = (
     "title",
@@ -255,24 +245,6 @@ def extract(root: Path | None = None) -> Catalog:
     return catalog
 
 
-@cache
-def _template_messages(root: Path, stamp: tuple) -> tuple[tuple[str | None, str], ...]:
-    found = extract_from_dir(
-        str(root),
-        [("**.j2", "jinja2")],
-        {"**.j2": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}},
-        KEYWORDS,
-    )
-    return tuple(dict.fromkeys((context, message) for _, _, message, _, context in found))
-
-
-def template_messages() -> tuple[tuple[str | None, str], ...]:
-    """(context, msgid) of every message the letter templates print, read once per edit."""
-    root = templates_dir()
-    stamp = tuple(p.stat().st_mtime_ns for p in sorted(root.rglob("*.j2")))
-    return _template_messages(root, stamp)
-
-
 def pot_path() -> Path:
     return locales_dir() / f"{DOMAIN}.pot"
 
@@ -440,8 +412,6 @@ def compile_catalog(lang: str, force: bool = False) -> tuple[Path, tuple]:
     compiled and those messages are left out too: a letter needing them then refuses to print.
     Returns the .mo path and the findings that were left out.
     """
-    from .checks import blocking_findings  # checks reads catalogs; import late to avoid a cycle
-
     catalog = load_po(lang)
     errors = blocking_findings(catalog, po_path(lang))
     if errors and not force:

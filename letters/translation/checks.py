@@ -23,8 +23,8 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 
-from .i18n import MessageRef
-from .resources import package_data
+from ..i18n import MessageRef
+from ..resources import package_data
 
 ERROR, WARNING = "error", "warning"
 SEVERITY = {

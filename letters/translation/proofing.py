@@ -36,10 +36,14 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from ..campaign import campaign_ids
+from ..errors import TranslationError
+from ..i18n import SOURCE_LANGUAGE, languages
+from ..people import make_sender
+from ..pipeline import Setting, letter_for
+from ..resources import package_data
+from . import catalog
 from .checks import ERROR, NAMED, POSITIONAL, TAG, WARNING, Finding
-from .errors import TranslationError
-from .i18n import SOURCE_LANGUAGE
-from .resources import package_data
 
 GRAMMALECTE = "grammalecte-cli"
 # Grammalecte's rule types that are typography rather than grammar: a warning, not an error.
@@ -477,9 +481,6 @@ def letter_segments(letter) -> Iterator[tuple[str, str]]:
 def letter_texts(campaign_id: str, langs: Iterable[str]) -> list[Text]:
     """The text `compose` produces for every recipient kind, one demand and all, with and
     without a personal note, in each language."""
-    from .people import make_sender
-    from .pipeline import Setting, letter_for
-
     setting = Setting.load(campaign_id)
     texts = []
     for kind, recipient in letter_kinds(setting):
@@ -531,10 +532,6 @@ def project_texts(
 ) -> list[Text]:
     """Everything `letters i18n proof` reads: the English sources, each catalog's translations,
     and (with `letters`) the composed letters of each campaign in English and each language."""
-    from . import catalog
-    from .campaign import campaign_ids
-    from .i18n import languages
-
     template = catalog.extract()
     langs = tuple(langs or catalog.po_languages())
     texts = source_texts(template)

@@ -24,16 +24,16 @@ from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 from weasyprint import HTML
 
+from ..compose import Letter
+from ..errors import InputError
+from ..i18n import SOURCE_LANGUAGE
+from ..pdf import SCHEME, LockedFetcher, write_pdf
+from ..people import Recipient, make_sender
+from ..pipeline import Setting, letter_for
+from ..render import render_html
+from ..resources import templates_dir
 from . import catalog, proofing
 from .checks import ERROR, Finding, check_catalog
-from .compose import Letter
-from .errors import InputError
-from .i18n import SOURCE_LANGUAGE
-from .pdf import SCHEME, LockedFetcher, write_pdf
-from .people import Recipient, make_sender
-from .pipeline import Setting, letter_for
-from .render import render_html
-from .resources import templates_dir
 
 GENDERS = (("f", "woman"), ("m", "man"), ("u", "gender unknown"))
 # Invented people for the samples: a real office holder shown with the other gender ("Monsieur

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from letters.batch import letter_file, plan_letters, resolve_targets, run_batch
+from letters.batch.engine import letter_file, plan_letters, resolve_targets, run_batch
+from letters.batch.reports import safe_cell
+from letters.batch.supporters import SupporterRow
 from letters.cli import main
 from letters.errors import InputError, LettersError
 from letters.output import inside
-from letters.reports import safe_cell
-from letters.supporters import SupporterRow
 
 DAY = date(2026, 2, 1)
 HEADER = "name,street,city,province,postal code,email,language,riding,note,demands\n"

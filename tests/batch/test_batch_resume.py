@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from letters.batch import run_batch
-from letters.reports import Journal
+from letters.batch.reports import Journal
 
-from .conftest import province_of
+from ..conftest import province_of
 
 ROWS = [
     ("Ann Lee", "K1A 0B1", "en"),

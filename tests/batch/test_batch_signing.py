@@ -13,9 +13,9 @@ from PIL import Image
 from pypdf import PdfReader
 
 from letters.cli import main
-from letters.signature import prepare_signature
+from letters.sending import prepare_signature
 
-from .test_sending import NOTICE
+from ..sending.test_sending import NOTICE
 
 # Row 2 signs with an image inside the folder; rows 3-5 try to leave it; row 6 has no signature.
 SUPPORTERS = """name,street,city,province,postal code,language,signature

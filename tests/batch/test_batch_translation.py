@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from letters.cli import main
 
-from .conftest import ROOT, pdf_text
+from ..conftest import ROOT, pdf_text
 
 SUPPORTERS = """name,street,city,province,postal code,language
 Ann Lee,1 Main St,Ottawa,ON,K1A 0B1,en

@@ -10,11 +10,11 @@ import pytest
 
 from letters import Language, compose
 from letters.campaign import load_campaign
-from letters.catalog import extract_campaign
 from letters.errors import CampaignError
+from letters.translation.catalog import extract_campaign
 from letters.variants import MAIN_WORDING, Wording, choose_wording, supporter_identity
 
-from .conftest import DAY, sender
+from ..conftest import DAY, sender
 
 POSTAL_CODES = ["T6E 1Z8", "K1A 0B1", "H2X 1Y4", "V5K 0A1", "B3H 4R2"]
 

@@ -24,12 +24,12 @@ pytest.importorskip("distributed")
 pytest.importorskip("s3fs")
 
 from letters.batch import run_batch  # noqa: E402
+from letters.batch.cluster import DaskExecutor, connect  # noqa: E402
+from letters.batch.storage import open_store  # noqa: E402
 from letters.cli import main  # noqa: E402
-from letters.cluster import DaskExecutor, connect  # noqa: E402
 from letters.errors import LettersError  # noqa: E402
-from letters.storage import open_store  # noqa: E402
 
-from .conftest import province_of  # noqa: E402
+from ..conftest import province_of  # noqa: E402
 
 pytestmark = pytest.mark.cluster
 
@@ -343,8 +343,8 @@ def test_bad_cluster_is_one_line_naming_the_option_and_the_fix(tmp_path, source,
 
 def test_a_local_batch_imports_neither_dask_nor_fsspec(tmp_path, source):
     code = (
-        "import sys, letters.cli, letters.batch, letters.storage;"
-        "letters.storage.open_store('out').write('x.txt', b'x');"
+        "import sys, letters.cli, letters.batch.engine, letters.batch.storage;"
+        "letters.batch.storage.open_store('out').write('x.txt', b'x');"
         "print(sorted(m for m in ('dask', 'distributed', 'fsspec') if m in sys.modules))"
     )
     found = subprocess.run(

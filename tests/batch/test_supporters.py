@@ -8,9 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from letters.errors import InputError
-from letters.people import make_sender
-from letters.supporters import (
+from letters.batch.supporters import (
     SupporterRow,
     open_supporters,
     parse_demands,
@@ -18,6 +16,8 @@ from letters.supporters import (
     parse_mapping,
     supporter_to_sender_fields,
 )
+from letters.errors import InputError
+from letters.people import make_sender
 
 EN_HEADER = "Name,Street,City,Province,Postal code,Email,Language,Riding,Note,Demands"
 EN_ROW = (
@@ -318,7 +318,7 @@ def test_rows_stream_so_memory_does_not_grow_with_the_file(tmp_path):
 
 
 def test_example_file_has_good_rows_and_one_bad_row_of_each_kind():
-    from .conftest import ROOT
+    from ..conftest import ROOT
 
     outcomes = {}
     for row in open_supporters(ROOT / "examples" / "supporters.csv"):

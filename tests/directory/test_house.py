@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from letters import Setting, load_directory, make_letter
 from letters.cli import main
 from letters.errors import DirectoryError
-from letters.house import import_house, read_house
+from letters.directory import import_house, read_house
 
-from .conftest import DAY, SHARED, sender
+from ..conftest import DAY, SHARED, sender
 
 DATA = SHARED / "data"
 XML = DATA / "house-of-commons-members-44th.xml"

@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from letters.errors import InputError
-from letters.lookup import RidingLookup, district_from_answer
+from letters.directory.lookup import RidingLookup, district_from_answer
 
 
 def mp(district: str, name: str = "A Member") -> dict:
@@ -257,7 +257,7 @@ def test_cli_offline_advises_what_this_command_can_do(tmp_path, monkeypatch):
 
 
 def test_batch_without_lookup_suggests_the_lookup(tmp_path):
-    from letters.lookup import riding_unknown
+    from letters.directory import riding_unknown
 
     error = riding_unknown(None, 3)
     assert (
@@ -269,7 +269,7 @@ def test_batch_without_lookup_suggests_the_lookup(tmp_path):
 def test_represent_lookup_is_a_riding_function_cached_beside_the_directory(
     represent, tmp_path, monkeypatch
 ):
-    from letters.lookup import represent_lookup
+    from letters.directory import represent_lookup
 
     monkeypatch.setenv("LETTERS_DIRECTORY", str(tmp_path / "dir" / "house.toml"))
     riding = represent_lookup(base_url=represent, timeout=0.2)

@@ -13,10 +13,10 @@ from pypdf import PdfReader
 
 from letters import Language, compose
 from letters.cli import main
-from letters.email_draft import Draft, email_message
 from letters.envelope import canada_post_line
+from letters.sending import Draft, email_message
 
-from .conftest import DAY, sender
+from ..conftest import DAY, sender
 
 WRITE = [
     "write", "--campaign", "end-ice-contracts", "--date", "2026-02-01",

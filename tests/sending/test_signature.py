@@ -14,9 +14,9 @@ from pypdf import PdfReader
 
 from letters.cli import main
 from letters.errors import InputError
-from letters.signature import BOX_PIXELS, prepare_signature, signature_from_folder
+from letters.sending.signature import BOX_PIXELS, prepare_signature, signature_from_folder
 
-from .conftest import DAY, sender
+from ..conftest import DAY, sender
 
 MARKER = "LETTERS-SECRET-MARKER-43.6532N"
 

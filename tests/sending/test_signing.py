@@ -23,8 +23,8 @@ from pypdf import PdfReader
 
 from letters.cli import main
 from letters.errors import InputError
-from letters.identity import create_identity, load_identity
-from letters.signing import STAMP_HEIGHT, STAMP_WIDTH, sign_pdf, stamp_text, verify_pdf
+from letters.sending import create_identity, load_identity
+from letters.sending.signing import STAMP_HEIGHT, STAMP_WIDTH, sign_pdf, stamp_text, verify_pdf
 
 PASS = b"correct horse battery"
 NOW = datetime.now(UTC)

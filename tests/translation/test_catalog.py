@@ -14,12 +14,13 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po, write_po
 from click.testing import CliRunner
 
-from letters import catalog, load_campaign, make_letter
+from letters import load_campaign, make_letter
 from letters.cli import main
 from letters.errors import TranslationError
 from letters.pipeline import Setting
+from letters.translation import catalog
 
-from .conftest import DAY, ROOT, sender
+from ..conftest import DAY, ROOT, sender
 
 DEMAND = "campaigns/end-ice-contracts/campaign.toml"
 OLD_TEXT = (

@@ -8,10 +8,9 @@ import pytest
 from babel.messages.pofile import write_po
 from click.testing import CliRunner
 
-from letters import catalog
 from letters.campaign import load_campaign
-from letters.checks import check_catalog, failing
 from letters.cli import main
+from letters.translation import catalog, check_catalog, failing
 
 CAMPAIGN = load_campaign("end-ice-contracts")
 DEMANDS = {d.id: d for d in CAMPAIGN.demands}

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from letters import languages
 from letters.cli import main
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 SPANISH = {
     "Refuse export permits": "Denegar los permisos de exportación",

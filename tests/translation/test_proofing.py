@@ -14,13 +14,13 @@ import pytest
 from babel.messages.pofile import write_po
 from click.testing import CliRunner
 
-from letters import catalog, proofing
 from letters.cli import main
 from letters.errors import TranslationError
-from letters.proofing import Text, load_settings, proofread
-from letters.review import build_review
+from letters.translation import catalog, proofing
+from letters.translation.proofing import Text, load_settings, proofread
+from letters.translation.review import build_review
 
-from .conftest import DAY, ROOT
+from ..conftest import DAY, ROOT
 
 needs_tools = pytest.mark.skipif(
     shutil.which(proofing.GRAMMALECTE) is None

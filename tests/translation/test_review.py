@@ -11,11 +11,11 @@ from babel.messages.pofile import read_po, write_po
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from letters import catalog
 from letters.cli import main
-from letters.review import SHEET_H, SHEET_W, review_html
+from letters.translation import catalog
+from letters.translation.review import SHEET_H, SHEET_W, review_html
 
-from .conftest import DAY, ROOT
+from ..conftest import DAY, ROOT
 
 
 def words(text: str) -> str:
