@@ -4,7 +4,7 @@ Names, subjects and addresses go through Python's `email` header registry (polic
 every run of whitespace, CR and LF included, is collapsed to one space: a name or subject can
 never start a new header. The registry also *decodes* encoded words (`=?utf-8?q?…=0D=0A…?=`)
 found in the value it is given, and would write the CR LF they hide as a real line break (tested
-in tests/test_sending.py): so an invisible WORD JOINER goes between "=" and "?", the value is no
+in tests/sending/test_sending.py): so an invisible WORD JOINER goes between "=" and "?", the value is no
 longer an encoded word, and mail programs show it as typed.
 """
 
