@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import ast
 import importlib
+import shutil
+import subprocess
 import tomllib
 from importlib.metadata import distribution
 from pathlib import Path
@@ -137,3 +139,21 @@ def test_installed_entry_points_resolve():
     installed = {ep.name: ep.value for ep in ours}
     for name, value in pyproject_entry_points():
         assert installed.get(name) == value, f"reinstall: pip install -e . ({name})"
+
+
+def test_no_source_file_is_ignored_by_git():
+    """Hatch leaves out of the wheel what .gitignore names: a package folder whose name an
+    ignore pattern matches (`directory/`, the imported House) would ship without its code."""
+    git = shutil.which("git")
+    if git is None or not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    sources = [str(p.relative_to(ROOT)) for p in (ROOT / "letters").rglob("*.py")]
+    sources += [str(p.relative_to(ROOT)) for p in (ROOT / "tests").rglob("*.py")]
+    ignored = subprocess.run(
+        [git, "check-ignore", "--no-index", "--stdin"],
+        cwd=ROOT,
+        input="\n".join(sources),
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    assert ignored == []

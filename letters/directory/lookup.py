@@ -21,10 +21,10 @@ from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 
-from ..version import __version__
 from ..errors import InputError
 from ..people import normalise_postal_code
 from ..resources import imported_directory_path
+from ..version import __version__
 
 REPRESENT = "https://represent.opennorth.ca"
 TIMEOUT = 10.0

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from letters import Setting, load_directory, make_letter
 from letters.cli import main
-from letters.errors import DirectoryError
 from letters.directory import import_house, read_house
+from letters.errors import DirectoryError
 
 from ..conftest import DAY, SHARED, sender
 

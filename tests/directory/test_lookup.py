@@ -12,8 +12,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from letters.errors import InputError
 from letters.directory.lookup import RidingLookup, district_from_answer
+from letters.errors import InputError
 
 
 def mp(district: str, name: str = "A Member") -> dict:
