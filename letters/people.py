@@ -427,7 +427,7 @@ class VacantSeat(DirectoryError):
 class Directory:
     """Who holds which office, as of a date. The default ships in `letters/data/directory.toml`
     (the PM and ministers) and `letters/data/house.toml` (the House: districts and MPs);
-    `letters directory import` replaces the House with the organiser's (see `letters.house`)."""
+    `letters directory import` replaces the House with the organiser's (see `letters.directory.house`)."""
 
     as_of: date
     recipients: tuple[Recipient, ...]

@@ -91,7 +91,7 @@ class Finding:
     check: str
     severity: str
     detail: str
-    # Proofreading (letters.proofing) names the tool's rule and its suggested corrections.
+    # Proofreading (letters.translation.proofing) names the tool's rule and its suggested corrections.
     rule: str = ""
     suggestions: tuple[str, ...] = ()
 
