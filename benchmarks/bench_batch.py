@@ -38,13 +38,13 @@ import pikepdf
 from pypdf import PdfReader, PdfWriter
 from weasyprint import CSS, HTML
 
-from letters.batch import plan_letters, resolve_targets
+from letters.batch.engine import plan_letters, resolve_targets
+from letters.batch.supporters import open_supporters
 from letters.compose import compose
 from letters.i18n import Language
 from letters.pdf import SCHEME, LockedFetcher, _stylesheet, document, document_pdf, pdf_identifier
 from letters.pipeline import Setting
 from letters.render import render_html
-from letters.supporters import open_supporters
 
 DAY = date(2026, 2, 1)
 FIRST = ["Ann", "Luc", "Mia", "Zoé", "Raj", "Léa", "Tom", "Ève", "Kai", "Inès", "Omar", "Jo"]

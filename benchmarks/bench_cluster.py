@@ -30,7 +30,8 @@ from pathlib import Path
 
 from bench_batch import DAY, sample_letters, write_supporters
 
-from letters.batch import (
+from letters.batch.cluster import DaskExecutor, connect
+from letters.batch.engine import (
     ChunkTask,
     LetterTask,
     plan_letters,
@@ -38,11 +39,10 @@ from letters.batch import (
     resolve_targets,
     run_batch,
 )
-from letters.cluster import DaskExecutor, connect
+from letters.batch.supporters import open_supporters
 from letters.compose import compose
 from letters.i18n import Language
 from letters.pipeline import Setting
-from letters.supporters import open_supporters
 
 SAMPLE = 40
 

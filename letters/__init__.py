@@ -9,8 +9,7 @@ from .errors import LettersError
 from .i18n import Language, languages
 from .people import Directory, Recipient, Sender, load_directory, make_sender
 from .pipeline import Setting, letter_bytes, make_letter
-
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = [
     "Campaign",

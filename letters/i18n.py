@@ -10,14 +10,26 @@ from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date
+from babel.messages.extract import extract_from_dir
 from babel.support import NullTranslations, Translations
 from markupsafe import Markup, escape
 
 from .errors import InputError
-from .resources import locales_dir
+from .resources import locales_dir, templates_dir
 
 SOURCE_LANGUAGE = "en"
 DOMAIN = "messages"
+# The gettext functions the project marks its messages with, for Babel's extraction.
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "npgettext": ((1, "c"), 2, 3),
+    "mark": ((1, "c"), 2),
+    "translatable": None,
+    "tr": (2,),
+}
 
 
 def languages() -> tuple[str, ...]:
@@ -195,3 +207,21 @@ def typography(text: str, lang: str) -> str:
 def starts_with_vowel_sound(name: str) -> bool:
     """Whether French elides "de" before this name (d'Edmonton; de Halifax, h aspiré-safe)."""
     return bool(re.match(r"[AEIOUYÀÂÉÈÊËÎÏÔÖÙÛÜaeiouyàâéèêëîïôöùûü]", name))
+
+
+@cache
+def _template_messages(root: Path, stamp: tuple) -> tuple[tuple[str | None, str], ...]:
+    found = extract_from_dir(
+        str(root),
+        [("**.j2", "jinja2")],
+        {"**.j2": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}},
+        KEYWORDS,
+    )
+    return tuple(dict.fromkeys((context, message) for _, _, message, _, context in found))
+
+
+def template_messages() -> tuple[tuple[str | None, str], ...]:
+    """(context, msgid) of every message the letter templates print, read once per edit."""
+    root = templates_dir()
+    stamp = tuple(p.stat().st_mtime_ns for p in sorted(root.rglob("*.j2")))
+    return _template_messages(root, stamp)

@@ -63,6 +63,14 @@ def fold(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+def header_key(text: str) -> str:
+    """`Code postal`, `code_postal`, `CodePostal` and ` CODE  POSTAL ` all give `codepostal`.
+
+    How a column header is recognised, in a supporters' sheet (batch) and in the House's files
+    (directory): both read spreadsheets that people typed."""
+    return re.sub(r"[^0-9a-z]", "", fold(text))
+
+
 def _province_key(text: str) -> str:
     return fold(text.replace(".", "")).replace("-", " ")
 
@@ -419,7 +427,7 @@ class VacantSeat(DirectoryError):
 class Directory:
     """Who holds which office, as of a date. The default ships in `letters/data/directory.toml`
     (the PM and ministers) and `letters/data/house.toml` (the House: districts and MPs);
-    `letters directory import` replaces the House with the organiser's (see `letters.house`)."""
+    `letters directory import` replaces the House with the organiser's (see `letters.directory.house`)."""
 
     as_of: date
     recipients: tuple[Recipient, ...]

@@ -6,10 +6,16 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from .campaign import Campaign, load_campaign
-from .catalog import template_messages
 from .compose import Letter, compose
 from .errors import TranslationError
-from .i18n import SOURCE_LANGUAGE, Language, MessageRef, is_translated, translations
+from .i18n import (
+    SOURCE_LANGUAGE,
+    Language,
+    MessageRef,
+    is_translated,
+    template_messages,
+    translations,
+)
 from .people import Directory, Recipient, Sender, load_directory
 from .render import render_envelope, render_html, render_text
 

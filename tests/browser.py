@@ -305,11 +305,11 @@ def axe_violations(driver) -> list[dict]:
 
 @contextmanager
 def server_with_lookup():
-    """`letters serve --lookup-url` against the stand-in Represent of tests/test_lookup.py, with
+    """`letters serve --lookup-url` against the stand-in Represent of tests/directory/test_lookup.py, with
     a directory that knows both MPs of T6E 2A1's ridings; yields the page's base URL."""
-    from letters.house import import_house
+    from letters.directory import import_house
 
-    from .test_lookup import serve_represent
+    from .directory.test_lookup import serve_represent
 
     with tempfile.TemporaryDirectory(prefix="letters-house-") as folder:
         mps = Path(folder) / "mps.csv"

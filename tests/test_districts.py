@@ -14,9 +14,9 @@ from click.testing import CliRunner
 from letters import load_directory, make_letter, make_sender
 from letters.batch import run_batch
 from letters.cli import main
+from letters.directory import import_house, read_house
 from letters.districts import FRENCH_OF, default_districts, fold, french_of
 from letters.errors import DirectoryError, InputError
-from letters.house import import_house, read_house
 from letters.people import VacantSeat, stale_warning
 from letters.resources import package_data
 

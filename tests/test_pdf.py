@@ -152,7 +152,7 @@ def test_same_inputs_and_date_give_identical_bytes(setting):
 def test_signature_image_is_placed(setting, signature_png):
     from PIL import Image
 
-    from letters.signature import prepare_signature
+    from letters.sending import prepare_signature
 
     prepared = prepare_signature(signature_png)
     letter = make_letter(setting, sender("en", signature_png=prepared), "pm", DAY)

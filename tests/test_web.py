@@ -20,7 +20,7 @@ from letters.web.limits import TokenBucket
 from letters.web.workers import PdfWorkers, RenderTimeout
 
 from .conftest import DAY, SHARED, pdf_text
-from .test_lookup import Represent, serve_represent
+from .directory.test_lookup import Represent, serve_represent
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
@@ -510,7 +510,7 @@ def test_the_postal_code_finds_the_mp_and_shows_the_letter(represent):
 @pytest.fixture
 def two_ridings_house(tmp_path, monkeypatch):
     """A directory that knows the MPs of both ridings T6E 2A1 touches."""
-    from letters.house import import_house
+    from letters.directory import import_house
 
     mps = tmp_path / "mps.csv"
     mps.write_text(

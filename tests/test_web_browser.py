@@ -1,5 +1,5 @@
 """`letters serve` in a real browser: Debian's headless Chromium against the real server, with
-the stand-in Represent of tests/test_lookup.py behind `--lookup-url`.
+the stand-in Represent of tests/directory/test_lookup.py behind `--lookup-url`.
 
 The main test walks a constituent from the postal code to a downloaded PDF and a mailto: link,
 on a desktop and a phone, in both languages, counting taps and keystrokes.
@@ -163,7 +163,7 @@ def test_switching_language_and_going_back_keep_every_field_and_the_drawing(base
         assert driver.find_element("tag name", "html").get_attribute("lang") == "fr-CA"
         for name in ("name", "street1", "city", "note"):
             assert by_id(driver, name).get_attribute("value") == FORM["en"][name]
-        # The server re-encodes the drawing (letters.signature): the same picture, other bytes.
+        # The server re-encodes the drawing (letters.sending.signature): the same picture, other bytes.
         drawn = by_id(driver, "signature_drawn").get_attribute("value")
         assert drawn.startswith("data:image/png;base64,")
         assert driver.find_elements("css selector", "#preview img.signature")

@@ -205,7 +205,7 @@ def test_cover_sheet_raises_the_french_first_of_the_month(setting):
     from collections import Counter
     from datetime import date
 
-    from letters.packs import cover
+    from letters.batch.packs import cover
     from letters.render import environment
 
     sheet = cover(setting.campaign, setting.directory.find("pm"), Counter(fr=2), date(2026, 3, 1))

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import click
 
-from .. import __version__
 from ..errors import LettersError
+from ..version import __version__
 
 
 class UserError(click.ClickException):

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..batch import parse_mapping
+from ..directory import REPRESENT, represent_lookup
 from ..errors import InputError
-from ..lookup import REPRESENT, represent_lookup
 from ..people import load_directory
-from ..supporters import parse_mapping
 from . import main
 from .options import campaign_option, parse_date, warn_if_stale
 
@@ -205,7 +205,7 @@ def _executor(cluster: str | None):
         yield None
         return
     try:
-        from ..cluster import cluster_executor
+        from ..batch import cluster_executor
     except ImportError as error:
         raise InputError(
             f"--cluster needs Dask ({error})",

@@ -6,10 +6,16 @@ from pathlib import Path
 
 import click
 
+from ..directory import (
+    REPRESENT,
+    RidingLookup,
+    RidingNotFound,
+    default_cache,
+    import_house,
+    read_house,
+)
 from ..districts import shipped_house_path
 from ..errors import DirectoryError, InputError
-from ..house import import_house, read_house
-from ..lookup import REPRESENT, RidingLookup, RidingNotFound, default_cache
 from ..people import VacantSeat, load_directory, normalise_postal_code
 from ..resources import imported_directory_path
 from . import main

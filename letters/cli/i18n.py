@@ -8,11 +8,10 @@ from pathlib import Path
 
 import click
 
-from .. import catalog, proofing
-from ..checks import check_catalog, failing, summary
 from ..errors import InputError
 from ..i18n import MessageRef
 from ..output import write_atomic
+from ..translation import catalog, check_catalog, failing, proofing, summary
 from . import main
 from .options import parse_date
 
@@ -205,7 +204,7 @@ def review(campaign_id, lang, output, day) -> None:
     Example:
       letters i18n review --campaign end-ice-contracts --locale fr -o review.pdf
     """
-    from ..review import review_html, review_pdf  # WeasyPrint only when asked for
+    from ..translation import review_html, review_pdf  # WeasyPrint only when asked for
 
     path = Path(output or f"output/review/{campaign_id}-{lang}.pdf")
     if path.suffix not in (".pdf", ".html"):

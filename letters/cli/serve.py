@@ -33,7 +33,9 @@ Examples:
     help="CSV of ridings (name, name_fr columns) to narrow the list to; default: every "
     "district of the directory in use.",
 )
-@click.option("--lookup-url", help="Postal-code lookup service (needs the letters.lookup module).")
+@click.option(
+    "--lookup-url", help="Postal-code lookup service (needs the letters.directory.lookup module)."
+)
 @click.option(
     "--pdfs-per-minute",
     default=10.0,

@@ -11,25 +11,26 @@ from typing import TYPE_CHECKING
 import click
 
 from ..compose import salutation
-from ..email_draft import Draft, email_message
 from ..errors import InputError
 from ..i18n import Language, languages
-from ..identity import (
-    KEY_TYPES,
-    MAX_P12_BYTES,
-    Identity,
-    create_identity,
-    load_identity,
-    read_passphrase_file,
-)
 from ..output import safe_name, write_atomic
 from ..people import load_directory
-from ..signature import read_signature
+from ..sending import (
+    KEY_TYPES,
+    MAX_P12_BYTES,
+    Draft,
+    Identity,
+    create_identity,
+    email_message,
+    load_identity,
+    read_passphrase_file,
+    read_signature,
+)
 from . import main
 from .options import read_input
 
 if TYPE_CHECKING:
-    from ..signing import SignatureReport
+    from ..sending import SignatureReport
 
 # pyHanko takes a third of a second to import: the signing commands import it when they run.
 MAX_PDF_BYTES = 50 * 1024 * 1024
@@ -200,7 +201,7 @@ Examples:
 )
 def sign(pdf, identity_path, passphrase_file, passphrase_env, timestamp_url, output) -> None:
     """Digitally sign a letter written earlier (PAdES), with a stamp on the signature line."""
-    from ..signing import pdf_info, sign_pdf
+    from ..sending import pdf_info, sign_pdf
 
     content = read_input(pdf, "pdf", MAX_PDF_BYTES)
     who = open_identity(identity_path, passphrase_file, passphrase_env)
@@ -262,7 +263,7 @@ after signing (or, with --trust, a signer not trusted), 2 not a PDF, no signatur
 @click.pass_context
 def verify(ctx, pdf, trust) -> None:
     """Check a signed letter: who signed, when, and whether anything changed since."""
-    from ..signing import verify_pdf
+    from ..sending import verify_pdf
 
     content = read_input(pdf, "pdf", MAX_PDF_BYTES)
     roots = tuple(read_input(t, "trust", 1024 * 1024) for t in trust)
@@ -293,7 +294,7 @@ Example:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="The .eml file to write.")
 def email_draft(pdf, to, email, name, lang, output) -> None:
     """Write an email (.eml) with the letter attached; open it in your mail program and send it."""
-    from ..signing import pdf_info
+    from ..sending import pdf_info
 
     content = read_input(pdf, "pdf", MAX_PDF_BYTES)
     info = pdf_info(content)

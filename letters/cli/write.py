@@ -8,13 +8,12 @@ from pathlib import Path
 import click
 
 from ..campaign import campaign_ids, load_campaign
-from ..email_draft import Draft, attachment_name, email_message
 from ..errors import InputError
 from ..i18n import languages
 from ..output import default_path, write_atomic
 from ..people import ROLES, directory_dates, load_directory, make_sender
 from ..pipeline import Setting, letter_bytes, make_letter
-from ..signature import read_signature
+from ..sending import Draft, attachment_name, email_message, read_signature
 from . import main
 from .options import campaign_option, parse_date, read_input, warn_if_stale
 from .signing import open_identity, passphrase_options
@@ -191,7 +190,7 @@ def write(
     draft = Draft.from_letter(letter) if fmt == "eml" else None
     content = letter_bytes(letter, "pdf" if fmt == "eml" else fmt)
     if identity:
-        from ..signing import sign_pdf  # pyHanko: imported only when signing
+        from ..sending import sign_pdf  # pyHanko: imported only when signing
 
         # Last of all: any change to the PDF after this would show as a change after signing.
         content = sign_pdf(content, identity, lang=letter.lang, timestamp_url=timestamp_url)

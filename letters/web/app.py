@@ -32,13 +32,13 @@ from werkzeug.exceptions import HTTPException
 
 from ..campaign import campaign_ids, default_campaign_id
 from ..compose import Letter, context_paragraphs
-from ..email_draft import Draft, attachment_name, email_message
 from ..errors import LettersError
 from ..i18n import Language, emphasis, languages, long_date, translations, typography
 from ..people import NOTE_LIMIT, PROVINCES, load_directory
 from ..pipeline import Setting
 from ..render import superscript_ordinals, text_gettext
 from ..resources import templates_dir
+from ..sending import Draft, attachment_name, email_message
 from .form import (
     LABELS,
     Problem,

@@ -19,12 +19,11 @@ from babel.numbers import format_decimal
 from werkzeug.datastructures import FileStorage, ImmutableMultiDict
 
 from ..compose import Letter
-from ..email_draft import address
 from ..errors import DirectoryError, InputError, LettersError, fill, translatable
 from ..i18n import Language, languages, translations, typography
 from ..people import POSTAL_PROVINCES, Recipient, Sender, VacantSeat, make_sender
 from ..pipeline import Setting, make_letter
-from ..signature import MAX_BYTES, prepare_signature
+from ..sending import MAX_BYTES, address, prepare_signature
 from . import signing
 from .lookup import Lookup, LookupUnavailable
 from .postal import PostalReading, read_postal_code

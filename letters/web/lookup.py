@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from ..directory import BudgetSpent, RidingLookup
 from ..errors import LettersError
-from ..lookup import BudgetSpent, RidingLookup
 
 log = logging.getLogger("letters.web")
 

@@ -7,7 +7,7 @@ import binascii
 
 from ..errors import InputError, translatable
 from ..people import NAME_LIMIT
-from ..signature import FIX, MAX_BYTES, prepare_signature
+from ..sending import FIX, MAX_BYTES, prepare_signature
 
 DATA_URL_PREFIX = "data:image/png;base64,"
 MODES = ("draw", "upload", "typed")

@@ -14,11 +14,11 @@ from babel.messages.pofile import read_po, write_po
 from click.testing import CliRunner
 from openpyxl import Workbook
 
+from letters.batch.reports import safe_cell
 from letters.cli import main
-from letters.email_draft import Draft, email_message
 from letters.errors import InputError
-from letters.reports import safe_cell
 from letters.resources import locales_dir
+from letters.sending import Draft, email_message
 
 from ..conftest import pdf_text
 from ..test_cli import BASE
@@ -266,7 +266,7 @@ def test_a_compiled_hostile_translation_is_printed_as_text(french, kind):
 
 
 def test_malformed_campaign_toml_is_one_line_in_i18n(tmp_path, monkeypatch):
-    import letters.catalog as catalog_module
+    import letters.translation.catalog as catalog_module
 
     root = tmp_path / "root"
     (root / "campaigns" / "bad").mkdir(parents=True)

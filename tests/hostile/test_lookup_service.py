@@ -11,10 +11,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from letters.directory import BudgetSpent, RidingLookup
 from letters.errors import InputError
-from letters.lookup import BudgetSpent, RidingLookup
 
-from ..test_lookup import Represent, serve_represent
+from ..directory.test_lookup import Represent, serve_represent
 
 ASKED: list[str] = []
 

@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook
 
+from letters.batch.supporters import open_supporters
 from letters.cli import main
 from letters.errors import InputError
-from letters.supporters import open_supporters
 
 HEADER = ["name", "street", "city", "province", "postal code", "language", "riding"]
 ROW = [

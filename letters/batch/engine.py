@@ -1,0 +1,676 @@
+"""Batch: a supporters' spreadsheet in, one letter per supporter per recipient out.
+
+Three steps, each usable on its own:
+
+1. `plan_letters` validates and routes every row (no rendering): each row becomes letters, row
+   errors or a duplicate, so that rows read = letter rows + error rows + duplicate rows.
+2. `render_chunk` lays out and writes a chunk of letters. It is a self-contained, top-level
+   function of picklable plain data (no shared state; its only effect is the files it writes),
+   so a process pool, or later a cluster, can run it anywhere.
+3. `run_batch` ties them together: resumes from the journal (a letter whose inputs and file hash
+   are unchanged is not redone), renders the rest on `jobs` processes, writes the print packs,
+   `manifest.csv` and `errors.csv`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from ..compose import Letter, compose
+from ..directory import riding_unknown
+from ..errors import InputError, LettersError
+from ..i18n import Language
+from ..output import safe_name
+from ..pdf import document, document_pdf
+from ..people import Recipient, Sender, directory_dates, make_sender
+from ..pipeline import Setting, require_translated
+from ..render import render_envelope, render_html
+from ..sending import signature_from_folder
+from ..variants import Wording, choose_wording, supporter_identity
+from ..version import __version__
+from .packs import PackLetter, pack_volumes, write_volume
+from .reports import Done, Journal, ManifestEntry, RowError, report_bytes, shorten
+from .storage import SegmentJournal, Store, is_ours, open_store, store_at
+from .supporters import SupporterRow, open_supporters, supporter_to_sender_fields
+
+# Letters per task: small enough that a killed run loses little (a chunk is journalled when it
+# returns), large enough that handing out tasks costs nothing next to layout.
+CHUNK_LETTERS = 4
+# A worker process is replaced after this many chunks (1,000 letters): WeasyPrint keeps about
+# 15 KB a letter in each worker, so without it a 10,000-row batch grows by ~150 MB a worker.
+WORKER_TASKS = 250
+LETTERS_DIR = "letters"
+PACKS_DIR = "packs"
+JOURNAL = ".journal.csv"
+MANIFEST = "manifest.csv"
+ERRORS = "errors.csv"
+# Every file a batch has written (or is about to write) in its folder, one name a line: the
+# only files a later run may replace or remove.
+WRITTEN = ".written"
+
+# `riding(postal_code, row=None) -> str`, e.g. `letters.directory.represent_lookup()`; raises a
+# row-level LettersError when no riding can be found for the code.
+RidingLookup = Callable[..., str]
+Progress = Callable[[int, int], None]  # (letters finished, letters to render)
+
+
+# --- 1. Plan ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One letter to write: who, to whom, in which file; composed again when rendered."""
+
+    row: int
+    sender: Sender
+    recipient: Recipient
+    wording: Wording
+    file: str  # relative to the batch folder: letters/<row>-<recipient>-<lang>.pdf
+    digest: str  # of the composed letter: a changed row or campaign means a changed letter
+    # The row's `signature` cell: the image is read again when the letter is composed for
+    # rendering, so a plan of 10,000 rows does not hold 10,000 images (its digest covers them).
+    signature: str | None = None
+
+
+@dataclass
+class Plan:
+    """What every row became. Built row by row, so it is the one mutable class here."""
+
+    rows_read: int = 0
+    letter_rows: int = 0
+    letters: list[Planned] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    duplicates: list[ManifestEntry] = field(default_factory=list)
+
+    @property
+    def error_rows(self) -> int:
+        return len({e.row for e in self.errors})
+
+
+def resolve_targets(setting: Setting, to: Iterable[str]) -> tuple[str | Recipient, ...]:
+    """`mp` stays "mp" (each supporter's own MP); every other `--to` is found now, once."""
+    targets: dict[str, str | Recipient] = {}
+    for spec in to:
+        if spec.strip().lower() == "mp":
+            targets["mp"] = "mp"
+        else:
+            recipient = setting.directory.find(spec)
+            targets[recipient.id] = recipient
+    if not targets:
+        raise InputError("is required", field="to", fix="pass --to pm and/or --to mp")
+    return tuple(targets.values())
+
+
+def letter_file(row: int, recipient_id: str, lang: str) -> str:
+    """`letters/00012-mp-edmonton-strathcona-fr.pdf`: nothing a supporter typed reaches it."""
+    return f"{LETTERS_DIR}/{row:05d}-{safe_name(recipient_id)}-{safe_name(lang)}.pdf"
+
+
+def letter_digest(letter: Letter) -> str:
+    return hashlib.sha256(f"{__version__}\0{letter!r}".encode()).hexdigest()
+
+
+def own_mp(
+    setting: Setting, sender: Sender, lookup: RidingLookup | None, row: int
+) -> tuple[Recipient, Sender]:
+    """The supporter's MP, by the riding column or else by postal code (when a lookup is given)."""
+    riding = sender.riding
+    if not riding and lookup is not None:
+        riding = lookup(sender.postal_code, row=row)
+        district = setting.directory.district(riding)
+        sender = replace(sender, riding=district.name_en if district else riding, district=district)
+    if not riding:
+        raise riding_unknown(None, row)
+    return setting.directory.mp_for(riding, row=row), sender
+
+
+@dataclass(frozen=True)
+class LetterOptions:
+    """What the organiser chose for every letter of the run."""
+
+    # Print the English of untranslated (missing or fuzzy) messages instead of refusing the row.
+    allow_incomplete: bool = False
+    # The folder the `signature` column names images in; a row's signature never leaves it.
+    signatures: Path | None = None
+    # A #10 envelope page after each letter, so the print packs carry their envelopes.
+    envelopes: bool = False
+
+
+def row_signature(options: LetterOptions, name: str | None, row: int) -> bytes | None:
+    """The row's prepared (re-encoded) signature image, read only from inside --signatures."""
+    if not name:
+        return None
+    if options.signatures is None:
+        raise InputError(
+            "names a signature image, but no signatures folder was given",
+            field="signature",
+            row=row,
+            fix="pass --signatures DIR, the folder that holds the signature images",
+        )
+    return signature_from_folder(options.signatures, name, row=row)
+
+
+def compose_letter(
+    setting: Setting,
+    sender: Sender,
+    recipient: Recipient,
+    day: date,
+    wording: Wording,
+    options: LetterOptions,
+) -> Letter:
+    """The letter as `letters write` would compose it, through the same translation gate: a
+    letter is never printed with a missing or fuzzy translation unless allowed."""
+    letter = compose(
+        setting.campaign,
+        sender,
+        recipient,
+        day=day,
+        lang=Language(sender.lang),
+        wording=wording,
+        envelope=options.envelopes,
+        offices=setting.directory,
+    )
+    return require_translated(letter, allow_incomplete=options.allow_incomplete)
+
+
+def plan_row(
+    setting: Setting,
+    supporter: SupporterRow,
+    targets: tuple[str | Recipient, ...],
+    day: date,
+    lookup: RidingLookup | None = None,
+    options: LetterOptions = LetterOptions(),
+) -> list[Planned]:
+    """The row's letters, or the first LettersError that stops it (a row is all or nothing)."""
+    row = supporter.row
+    sender = make_sender(**supporter_to_sender_fields(supporter))
+    signature = (supporter.fields.get("signature") or "").strip() or None
+    signature_png = row_signature(options, signature, row)
+    wording = choose_wording(setting.campaign, sender)
+    planned = []
+    for target in targets:
+        recipient, writer = (
+            own_mp(setting, sender, lookup, row) if target == "mp" else (target, sender)
+        )
+        signed = replace(writer, signature_png=signature_png)
+        letter = compose_letter(setting, signed, recipient, day, wording, options)
+        planned.append(
+            Planned(
+                row=row,
+                sender=writer,
+                recipient=recipient,
+                wording=wording,
+                file=letter_file(row, recipient.id, writer.lang),
+                digest=letter_digest(letter),
+                signature=signature,
+            )
+        )
+    return planned
+
+
+def row_error(supporter: SupporterRow, error: LettersError) -> RowError:
+    name = error.field or ""
+    column = {"lang": "language"}.get(name, name)
+    value = supporter.fields.get(column) or supporter.fields.get(f"{name}s") or ""
+    if name == "name" and not value:
+        value = " ".join(
+            filter(None, (supporter.fields.get(k) for k in ("first_name", "last_name")))
+        )
+    return RowError(
+        row=supporter.row,
+        field=name,
+        value=shorten(value),
+        problem=error.message,
+        fix=error.fix or "",
+    )
+
+
+def plan_letters(
+    setting: Setting,
+    supporters: Iterable[SupporterRow],
+    targets: tuple[str | Recipient, ...],
+    day: date,
+    *,
+    lookup: RidingLookup | None = None,
+    strict: bool = False,
+    plan: Plan | None = None,
+    options: LetterOptions = LetterOptions(),
+) -> Plan:
+    """Validate and route every row into `plan` (a new one by default); `strict` raises the
+    first row error, after adding it to the plan's errors."""
+    plan = plan if plan is not None else Plan()
+    first_row: dict[str, int] = {}
+    for supporter in supporters:
+        plan.rows_read += 1
+        try:
+            letters = plan_row(setting, supporter, targets, day, lookup, options)
+        except LettersError as error:
+            if error.row is None:
+                error.row = supporter.row
+            plan.errors.append(row_error(supporter, error))
+            if strict:
+                raise
+            continue
+        sender = letters[0].sender
+        identity = supporter_identity(sender.name, sender.postal_code)
+        if identity in first_row:
+            plan.duplicates.append(
+                ManifestEntry(
+                    supporter.row,
+                    sender.name,
+                    "",
+                    sender.lang,
+                    "",
+                    "",
+                    "",
+                    f"duplicate of row {first_row[identity]}",
+                )
+            )
+            continue
+        first_row[identity] = supporter.row
+        plan.letter_rows += 1
+        plan.letters.extend(letters)
+    return plan
+
+
+# --- 2. Render -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LetterTask:
+    file: str
+    letter: Letter
+
+
+@dataclass(frozen=True)
+class ChunkTask:
+    """Plain, picklable data: the batch folder or URL (see `storage`) and the composed letters
+    to lay out and write."""
+
+    root: str
+    letters: tuple[LetterTask, ...]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    file: str
+    pages: int
+    sha256: str
+    size: int
+
+
+def render_chunk(task: ChunkTask) -> tuple[Rendered, ...]:
+    """Lay out each letter as its own WeasyPrint document (then its envelope page, if the
+    letter has one) and write it atomically.
+
+    Each letter keeps its own page counter ("Page 2 of 2"), its exact font subset, its PDF/UA
+    tags and metadata: the same bytes as `letter_bytes` for that letter. docs/performance.md
+    explains why this beats one combined document cut by page range.
+    """
+    results = []
+    store = store_at(task.root)
+    for item in task.letters:
+        html = render_html(item.letter)
+        envelope = render_envelope(item.letter) if item.letter.envelope else None
+        laid_out = document(html, item.letter, envelope)
+        content = document_pdf(laid_out, html + (envelope or ""))
+        store.write(item.file, content)
+        results.append(
+            Rendered(
+                item.file, len(laid_out.pages), hashlib.sha256(content).hexdigest(), len(content)
+            )
+        )
+    return tuple(results)
+
+
+def _chunks(
+    setting: Setting,
+    root: str,
+    todo: list[Planned],
+    day: date,
+    size: int,
+    options: LetterOptions,
+) -> Iterator[ChunkTask]:
+    """Compose letters only as their chunk is handed out, so memory stays flat."""
+    for start in range(0, len(todo), size):
+        yield ChunkTask(
+            root,
+            tuple(
+                LetterTask(
+                    p.file,
+                    compose_letter(
+                        setting,
+                        replace(p.sender, signature_png=row_signature(options, p.signature, p.row)),
+                        p.recipient,
+                        day,
+                        p.wording,
+                        options,
+                    ),
+                )
+                for p in todo[start : start + size]
+            ),
+        )
+
+
+def _pool_context():
+    # forkserver: workers fork from a clean server that imported letters once, never from a
+    # parent holding open files, threads or Pango state.
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["letters.batch.engine"])
+        return context
+    return multiprocessing.get_context()
+
+
+# Runs a top-level function (`render_chunk`, `packs.write_volume`) over plain-data tasks
+# elsewhere, calling back with each result as it comes: `cluster.DaskExecutor` on a Dask cluster.
+# Without one, chunks go to `render_all` on local processes and packs are written here.
+Executor = Callable[[Callable, Iterable, Callable], None]
+
+
+def render_all(
+    tasks: Iterable[ChunkTask], jobs: int, on_done: Callable[[tuple[Rendered, ...]], None]
+) -> None:
+    """Run `render_chunk` over the tasks on `jobs` processes, a bounded number in flight."""
+    if jobs <= 1:
+        for task in tasks:
+            on_done(render_chunk(task))
+        return
+    with ProcessPoolExecutor(
+        jobs, mp_context=_pool_context(), max_tasks_per_child=WORKER_TASKS
+    ) as pool:
+        pending: set = set()
+        for task in tasks:
+            pending.add(pool.submit(render_chunk, task))
+            if len(pending) >= 2 * jobs:
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    on_done(future.result())
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                on_done(future.result())
+
+
+# --- 3. Run ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Summary:
+    out: Path | str  # a local folder, or the destination's URL
+    rows_read: int
+    letter_rows: int
+    error_rows: int
+    duplicate_rows: int
+    letters: int
+    written: int
+    kept: int
+    packs: tuple[Path | str, ...]
+    ignored_columns: tuple[str, ...]
+    dry_run: bool
+    directory: str = ""  # "Directory as of …": the date of the data the letters went to
+
+    @property
+    def accounted(self) -> bool:
+        return self.rows_read == self.letter_rows + self.error_rows + self.duplicate_rows
+
+
+def default_out(root: Path, campaign_id: str, input_path: Path, day: date) -> Path:
+    """`output/<campaign>/<input name>-<date>/`: the same command resumes the same batch."""
+    return root / safe_name(campaign_id) / f"{safe_name(input_path.stem)}-{day.isoformat()}"
+
+
+def _still_done(store: Store, letters: list[Planned], done: dict[str, Done]) -> list[Planned]:
+    """The planned letters whose inputs are unchanged and whose file is there as written."""
+    unchanged = {
+        p.file: done[p.file].sha256
+        for p in letters
+        if p.file in done and done[p.file].digest == p.digest
+    }
+    there = store.still_there(unchanged)
+    return [p for p in letters if p.file in there]
+
+
+def run_batch(
+    campaign: str,
+    input_path: Path,
+    to: Iterable[str],
+    *,
+    day: date,
+    out: Path | str | None = None,
+    jobs: int | None = None,
+    encoding: str = "utf-8",
+    mapping: dict[str, str] | None = None,
+    dry_run: bool = False,
+    strict: bool = False,
+    force: bool = False,
+    lookup: RidingLookup | None = None,
+    setting: Setting | None = None,
+    chunk_letters: int = CHUNK_LETTERS,
+    progress: Progress | None = None,
+    executor: Executor | None = None,
+    allow_incomplete: bool = False,
+    signatures: Path | str | None = None,
+    envelopes: bool = False,
+) -> Summary:
+    """Write every supporter's letters; see the module docstring. File-level problems raise.
+
+    `out` is a folder or any fsspec URL (`s3://bucket/prefix`); `executor` runs the chunks
+    somewhere else (a Dask cluster) instead of on `jobs` local processes. A letter with a
+    missing or fuzzy translation is a row error (field `lang`) unless `allow_incomplete`. A row's
+    `signature` cell names an image inside `signatures`; `envelopes` adds an envelope page after
+    each letter. Batch never signs digitally: that is each constituent's own act.
+    """
+    options = LetterOptions(
+        allow_incomplete=allow_incomplete,
+        signatures=Path(signatures) if signatures is not None else None,
+        envelopes=envelopes,
+    )
+    setting = setting or Setting.load(campaign)
+    targets = resolve_targets(setting, to)
+    supporters = open_supporters(Path(input_path), encoding=encoding, mapping=mapping)
+    store = open_store(
+        out or default_out(Path("output"), setting.campaign.id, Path(input_path), day)
+    )
+    owned = Ownership.read(store, force)
+    owned.claim([MANIFEST, ERRORS])
+    plan = Plan()
+    try:
+        plan_letters(
+            setting,
+            supporters,
+            targets,
+            day,
+            lookup=lookup,
+            strict=strict,
+            plan=plan,
+            options=options,
+        )
+    except LettersError:  # strict: report the row that stopped the run, then stop
+        store.write(ERRORS, report_bytes(RowError, plan.errors))
+        raise
+    journal = store.journal(JOURNAL)
+    owned.claim([p.file for p in plan.letters])
+    done = {} if force or dry_run else journal.read()
+    kept = _still_done(store, plan.letters, done)
+    kept_files = {p.file for p in kept}
+    todo = [p for p in plan.letters if p.file not in kept_files]
+    finished: dict[str, Done] = {p.file: done[p.file] for p in kept}
+    packs: list[str] = []
+    if not dry_run:
+        store.tidy(LETTERS_DIR, {Path(p.file).name for p in plan.letters}, ".pdf", owned.names)
+        tasks = _chunks(setting, store.url, todo, day, chunk_letters, options)
+        _render(tasks, todo, finished, journal, jobs or os.cpu_count() or 1, progress, executor)
+        packs = _write_packs(setting, store, plan, day, executor, owned)
+    store.write(MANIFEST, report_bytes(ManifestEntry, _manifest(plan, finished, dry_run)))
+    store.write(ERRORS, report_bytes(RowError, plan.errors))
+    return Summary(
+        out=store.location(),
+        rows_read=plan.rows_read,
+        letter_rows=plan.letter_rows,
+        error_rows=plan.error_rows,
+        duplicate_rows=len(plan.duplicates),
+        letters=len(plan.letters),
+        written=0 if dry_run else len(todo),
+        kept=len(kept),
+        packs=tuple(store.location(name) for name in packs),
+        ignored_columns=supporters.ignored,
+        dry_run=dry_run,
+        directory=directory_dates(setting.directory),
+    )
+
+
+class Ownership:
+    """Which files in the batch folder are the batch's own (`WRITTEN`), and the guard that no
+    other file is ever replaced or removed.
+
+    A folder holding files no batch wrote is refused before any work; with `force` the run
+    goes on beside them, but still refuses to write over one of them. Names are recorded
+    before their files are written, so a killed run's files are still known as ours.
+    """
+
+    def __init__(self, store: Store, names: set[str], foreign: set[str]) -> None:
+        self.store, self.names, self.foreign = store, names, foreign
+
+    @classmethod
+    def read(cls, store: Store, force: bool) -> Ownership:
+        try:
+            names = set(store.read(WRITTEN).decode("utf-8").splitlines())
+        except (OSError, UnicodeDecodeError):
+            names = set()
+        if not names:  # a folder from before WRITTEN: its journal's letters and the reports
+            names = set(store.journal(JOURNAL).read())
+            if names:
+                names |= {MANIFEST, ERRORS, *store.names(PACKS_DIR)}
+        names |= {JOURNAL, WRITTEN}  # and their temporary files, if a kill left one
+        present = [n for f in ("", LETTERS_DIR, PACKS_DIR) for n in store.names(f)]
+        foreign = {n for n in present if not is_ours(n, names)}
+        if foreign and not force:
+            raise InputError(
+                "%(folder)s holds %(count)s file(s) no batch wrote, such as %(name)s",
+                field="out",
+                fix="choose a new or empty folder, or pass --force to write beside them "
+                "(they are never replaced or removed)",
+                values={
+                    "folder": str(store.location()),
+                    "count": len(foreign),
+                    "name": sorted(foreign)[0],
+                },
+            )
+        return cls(store, names, foreign)
+
+    def claim(self, names: Iterable[str]) -> None:
+        """Record `names` as ours before writing them; refuse any that is someone else's."""
+        names = set(names)
+        taken = sorted(names & self.foreign)
+        if taken:
+            raise InputError(
+                "%(name)s is in the way: this batch would write over a file it did not write",
+                field="out",
+                fix="move that file away, or choose another --out folder",
+                values={"name": taken[0]},
+            )
+        if names <= self.names:
+            return
+        self.names |= names
+        self.store.write(WRITTEN, "\n".join(sorted(self.names)).encode("utf-8") + b"\n")
+
+
+def _render(
+    tasks: Iterable[ChunkTask],
+    todo: list[Planned],
+    finished: dict[str, Done],
+    journal: Journal | SegmentJournal,
+    jobs: int,
+    progress: Progress | None,
+    executor: Executor | None = None,
+) -> None:
+    """Render the letters still to do, journalling each one as soon as its file is in place."""
+    digests = {p.file: p.digest for p in todo}
+    already = len(finished)
+    journal.start(finished.values())
+
+    def record(results: tuple[Rendered, ...]) -> None:
+        for result in results:
+            entry = Done(result.file, digests[result.file], result.pages, result.sha256)
+            finished[result.file] = entry
+            journal.add(entry)
+        if progress:
+            progress(len(finished) - already, len(todo))
+
+    try:
+        if progress:
+            progress(0, len(todo))
+        if executor is None:
+            render_all(tasks, jobs, record)
+        else:
+            executor(render_chunk, tasks, record)
+    finally:
+        journal.close()
+
+
+def _manifest(plan: Plan, finished: dict[str, Done], dry_run: bool) -> list[ManifestEntry]:
+    entries = [
+        ManifestEntry(
+            p.row,
+            p.sender.name,
+            p.recipient.id,
+            p.sender.lang,
+            p.file,
+            "" if dry_run else finished[p.file].pages,
+            "" if dry_run else finished[p.file].sha256,
+            "planned" if dry_run else "written",
+        )
+        for p in plan.letters
+    ]
+    order = {id(e): n for n, e in enumerate(entries)}
+    return sorted([*entries, *plan.duplicates], key=lambda e: (e.row, order.get(id(e), 0)))
+
+
+def _write_packs(
+    setting: Setting,
+    store: Store,
+    plan: Plan,
+    day: date,
+    executor: Executor | None,
+    owned: Ownership,
+) -> list[str]:
+    by_recipient: dict[str, tuple[Recipient, list[PackLetter]]] = {}
+    for p in plan.letters:
+        recipient, letters = by_recipient.setdefault(p.recipient.id, (p.recipient, []))
+        letters.append(PackLetter(p.file, p.sender.postal_code, p.row, p.sender.lang))
+    volumes = [
+        volume
+        for recipient, letters in by_recipient.values()
+        for volume in pack_volumes(store.url, PACKS_DIR, setting.campaign, recipient, letters, day)
+    ]
+    owned.claim([volume.name for volume in volumes])
+    if executor is None:
+        written = [write_volume(volume) for volume in volumes]
+    else:  # a worker beside the store reads the letters, not this client
+        written = [volume.name for volume in volumes]
+        executor(write_volume, volumes, lambda name: None)
+    store.tidy(PACKS_DIR, {Path(name).name for name in written}, ".pdf", owned.names)
+    return written
+
+
+__all__ = [
+    "ChunkTask",
+    "LetterOptions",
+    "LetterTask",
+    "Plan",
+    "Planned",
+    "Rendered",
+    "Summary",
+    "plan_letters",
+    "render_chunk",
+    "run_batch",
+]

@@ -1,0 +1,353 @@
+"""Postal code -> federal riding, from Open North's Represent API, politely and cached on disk.
+
+Represent (https://represent.opennorth.ca/api/) answers `GET /postcodes/{CODE}/` with the
+representatives whose district contains the code's centroid (`representatives_centroid`) and
+those whose district overlaps its area (`representatives_concordance`). A rural code can touch
+several ridings (K0A 1K0 touches seven): every House of Commons `district_name` of the concordance
+is kept, the centroid's only orders them, and a caller that needs one MP asks the person. Its
+documented limit is 60 requests a minute; every answer is kept in SQLite so no code is asked
+twice, across runs. A failure is the row's problem, never the run's.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import socket
+import sqlite3
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections import deque
+from collections.abc import Callable
+from pathlib import Path
+
+from ..errors import InputError
+from ..people import normalise_postal_code
+from ..resources import imported_directory_path
+from ..version import __version__
+
+REPRESENT = "https://represent.opennorth.ca"
+TIMEOUT = 10.0
+PER_MINUTE = 60
+MAX_ANSWER = 1024 * 1024
+GIVE_UP_AFTER = 3  # consecutive transport failures: the service is down, stop waiting on it
+# The fix names what would work after *this* failure: rerunning with the lookup that just
+# failed helps nobody.
+FIX_NO_LOOKUP = "add a riding column, or rerun with --lookup represent to find it by postal code"
+FIX_TRY_LATER = "try again later (answers already found are kept), or add a riding column"
+FIX_CHECK_CODE = "check the postal code, or add a riding column"
+
+
+def default_cache() -> Path:
+    """The answers' cache, kept beside the imported directory (`directory/represent.sqlite`)."""
+    return imported_directory_path().parent / "represent.sqlite"
+
+
+class RidingNotFound(InputError):
+    """No riding for a postal code. `transient` when asking again later may work (network,
+    timeout, server error, rate limit); otherwise Represent gave a definite answer."""
+
+    def __init__(self, message: str, *, row: int | None, fix: str, transient: bool) -> None:
+        super().__init__(message, field="riding", row=row, fix=fix)
+        self.transient = transient
+
+
+def riding_unknown(
+    postal_code: str | None, row: int | None, why: str = "", *, transient: bool = False
+) -> RidingNotFound:
+    """The row error when no riding is given and none could be found, with the fix that fits:
+    no lookup asked, the lookup failed for now, or it answered that it knows no riding."""
+    detail = f" for {postal_code}" if postal_code else ""
+    fix = FIX_TRY_LATER if transient else FIX_CHECK_CODE
+    if not why:
+        fix = FIX_NO_LOOKUP
+    return RidingNotFound(
+        f"riding unknown{detail}{f' ({why})' if why else ''}",
+        row=row,
+        fix=fix,
+        transient=transient,
+    )
+
+
+def several_ridings(
+    postal_code: str | None, ridings: tuple[str, ...], row: int | None
+) -> InputError:
+    """The row error when a postal code's area touches several ridings: never guess the MP."""
+    return InputError(
+        "postal code %(code)s touches %(count)s ridings: %(ridings)s",
+        field="riding",
+        row=row,
+        fix="add a riding column naming one of them",
+        values={"code": postal_code or "", "count": len(ridings), "ridings": ", ".join(ridings)},
+    )
+
+
+def _failure(error: BaseException, timeout: float) -> str:
+    """What went wrong on the way to Represent, in words an organiser can act on."""
+    reason = getattr(error, "reason", error)
+    if isinstance(error, Redirected):
+        return str(reason)
+    if isinstance(error, TimeoutError) or isinstance(reason, TimeoutError):
+        return f"Represent did not answer within {timeout:g} s: timed out"
+    if isinstance(reason, OSError) and reason.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
+        return "Represent cannot be reached: the network is unreachable"
+    if isinstance(reason, socket.gaierror):
+        return "Represent cannot be reached: its name does not resolve (no network?)"
+    return f"Represent cannot be reached: {reason}"
+
+
+class BudgetSpent(InputError):
+    """The lookups allowed this minute are spent, and this lookup may not wait (the web page)."""
+
+
+def _house_districts(entries: object, key: str) -> list[str]:
+    if not isinstance(entries, list):
+        raise ValueError(f"{key} is not a list")
+    return [
+        e["district_name"]
+        for e in entries
+        if isinstance(e, dict)
+        and isinstance(e.get("district_name"), str)
+        and (
+            e.get("elected_office") == "MP"
+            or e.get("representative_set_name") == "House of Commons"
+        )
+    ]
+
+
+def districts_from_answer(answer: object) -> tuple[str, ...]:
+    """Every House of Commons district a Represent postcode answer touches, the centroid's first.
+
+    The concordance (every district the code's area overlaps) is the answer; the centroid's
+    district is only a hint that orders it, and stands alone only when the concordance is empty
+    (Represent then knows no area for the code). Raises ValueError when the answer does not have
+    Represent's shape.
+    """
+    if not isinstance(answer, dict):
+        raise ValueError("not a Represent postcode answer")
+    centroid = _house_districts(
+        answer.get("representatives_centroid", []), "representatives_centroid"
+    )
+    concordance = _house_districts(
+        answer.get("representatives_concordance", []), "representatives_concordance"
+    )
+    if not concordance:
+        return tuple(dict.fromkeys(centroid))
+    hint = [d for d in centroid if d in concordance]
+    return tuple(dict.fromkeys([*hint, *sorted(concordance, key=str.casefold)]))
+
+
+class RidingLookup:
+    """Ask Represent for each postal code's riding, at most `per_minute` times a minute.
+
+    Safe to share between threads: a lock guards the cache and the pace, but is never held
+    while waiting or asking the network. With `wait=False` (the web page) a spent budget is an
+    immediate `BudgetSpent` instead of a sleep. `clock` and `sleep` are there so a test can
+    check the pace without waiting a minute.
+    """
+
+    def __init__(
+        self,
+        cache: Path,
+        *,
+        base_url: str = REPRESENT,
+        timeout: float = TIMEOUT,
+        per_minute: int = PER_MINUTE,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        wait: bool = True,
+    ) -> None:
+        if not base_url.startswith(("https://", "http://")):
+            raise InputError(
+                f"invalid lookup URL {base_url!r}",
+                field="lookup",
+                fix=f"give an http(s) URL such as {REPRESENT}",
+            )
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.per_minute = per_minute
+        self.clock, self.sleep, self.wait = clock, sleep, wait
+        self._lock = threading.Lock()
+        self.requests = 0  # made over the network by this instance
+        self._sent: deque[float] = deque()
+        self._not_before = 0.0
+        self._failures = 0
+        Path(cache).parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(cache, check_same_thread=False)
+        # `ridings` is a JSON list. The older `postcodes` table kept the centroid's riding
+        # alone, which can be the wrong MP: it is left unread.
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS postcode_ridings "
+            "(code TEXT PRIMARY KEY, ridings TEXT, problem TEXT, asked_at REAL NOT NULL)"
+        )
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> RidingLookup:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def riding(
+        self,
+        postal_code: str,
+        row: int | None = None,
+        before_asking: Callable[[], None] | None = None,
+    ) -> str:
+        """The riding's name as Represent writes it, or a row-level InputError saying why not
+        (among the reasons: the code's area touches several ridings, named in the error)."""
+        found = self.ridings(postal_code, row, before_asking)
+        if len(found) > 1:
+            raise several_ridings(normalise_postal_code(postal_code, row), found, row)
+        return found[0]
+
+    def ridings(
+        self,
+        postal_code: str,
+        row: int | None = None,
+        before_asking: Callable[[], None] | None = None,
+    ) -> tuple[str, ...]:
+        """Every riding the postal code's area touches (at least one, the centroid's first),
+        or a row-level InputError saying why none is known.
+
+        `before_asking` runs only when the network is about to be asked (not for a cached
+        code); it may raise to stop the lookup (the web page's per-client rate limit).
+        """
+        code = normalise_postal_code(postal_code, row).replace(" ", "")
+        with self._lock:
+            cached = self._db.execute(
+                "SELECT ridings, problem FROM postcode_ridings WHERE code = ?", (code,)
+            ).fetchone()
+        if cached is None:
+            if self._failures >= GIVE_UP_AFTER:
+                why = (
+                    f"Represent cannot be reached: gave up after {GIVE_UP_AFTER} failures in a row"
+                )
+                raise riding_unknown(postal_code, row, why, transient=True)
+            if before_asking is not None:
+                before_asking()
+            self._pace(postal_code, row)
+            found, problem = self._ask(code, postal_code, row)
+            cached = (json.dumps(found) if found else None, problem)
+            with self._lock:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO postcode_ridings VALUES (?, ?, ?, ?)",
+                    (code, *cached, time.time()),
+                )
+                self._db.commit()
+        ridings, problem = cached
+        if ridings is None:
+            raise riding_unknown(postal_code, row, problem)
+        return tuple(json.loads(ridings))
+
+    def _pace(self, postal_code: str, row: int | None) -> None:
+        """Keep every 60-second window to `per_minute` requests: book a slot under the lock,
+        then wait for it outside the lock (or, with `wait=False`, refuse at once)."""
+        with self._lock:
+            now = self.clock()
+            while self._sent and now - self._sent[0] >= 60:
+                self._sent.popleft()
+            delay = self._not_before - now
+            if len(self._sent) >= self.per_minute:
+                delay = max(delay, 60 - (now - self._sent[-self.per_minute]))
+            if delay > 0 and not self.wait:
+                raise BudgetSpent(
+                    f"riding unknown for {postal_code} (the lookups allowed this minute are spent)",
+                    field="riding",
+                    row=row,
+                    fix="choose the riding from the list",
+                )
+            self._sent.append(now + max(delay, 0))
+        if delay > 0:
+            self.sleep(delay)
+
+    def _ask(self, code: str, written: str, row: int | None) -> tuple[list[str] | None, str | None]:
+        """One request: (districts, None) or (None, why) for a definite answer, which is cached;
+        a row error for a passing failure (network, timeout, 429, garbled answer), which is not."""
+        self.requests += 1
+        request = urllib.request.Request(  # noqa: S310  (scheme checked in __init__)
+            f"{self.base_url}/postcodes/{code}/",
+            headers={"Accept": "application/json", "User-Agent": f"letters/{__version__}"},
+        )
+        try:
+            body = self._fetch(request)
+        except Redirected as error:
+            self._failures += 1
+            raise riding_unknown(written, row, str(error)) from error
+        except urllib.error.HTTPError as error:
+            if error.code == 404:
+                self._failures = 0
+                return None, "Represent does not know this postal code"
+            if error.code == 429:
+                retry = error.headers.get("Retry-After", "")
+                self._not_before = self.clock() + min(float(retry) if retry.isdigit() else 60, 60)
+                why = "Represent's rate limit was reached"
+                raise riding_unknown(written, row, why, transient=True) from error
+            self._failures += 1
+            kind = "a server error" if error.code >= 500 else "a refusal"
+            why = f"Represent answered with {kind}, HTTP {error.code}"
+            raise riding_unknown(written, row, why, transient=True) from error
+        except (TimeoutError, urllib.error.URLError, OSError) as error:
+            self._failures += 1
+            why = _failure(error, self.timeout)
+            raise riding_unknown(written, row, why, transient=True) from error
+        self._failures = 0
+        try:
+            districts = districts_from_answer(json.loads(body))
+        except (UnicodeDecodeError, ValueError) as error:  # JSONDecodeError is a ValueError
+            why = "unexpected answer from Represent"
+            raise riding_unknown(written, row, why, transient=True) from error
+        if not districts:
+            return None, "Represent lists no MP for this code"
+        return list(districts), None
+
+    def _fetch(self, request: urllib.request.Request) -> bytes:
+        """The answer's body, within `timeout` seconds in all (not per read: a server dripping
+        a byte at a time is cut off), following no redirect."""
+        deadline = self.clock() + self.timeout
+        with _OPENER.open(request, timeout=self.timeout) as response:
+            chunks, size = [], 0
+            while size < MAX_ANSWER:
+                left = deadline - self.clock()
+                if left <= 0:
+                    raise TimeoutError(f"no full answer within {self.timeout:g} s")
+                _read_timeout(response, left)
+                chunk = response.read1(min(65536, MAX_ANSWER - size))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+        return b"".join(chunks)
+
+
+class Redirected(urllib.error.URLError):
+    """The lookup service answered with a redirect; none is followed."""
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        raise Redirected(f"Represent redirected to {newurl} (redirects are not followed)")
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
+def _read_timeout(response, seconds: float) -> None:
+    """Shorten the socket's timeout to what is left of the lookup's deadline."""
+    sock = getattr(getattr(getattr(response, "fp", None), "raw", None), "_sock", None)
+    if sock is not None:
+        sock.settimeout(max(seconds, 0.01))
+
+
+def represent_lookup(
+    *, base_url: str = REPRESENT, timeout: float = TIMEOUT, cache: Path | None = None
+) -> Callable[..., str]:
+    """`riding(postal_code, row=None) -> str` for the batch, cached in `default_cache()`.
+
+    The connection to the cache stays open for the life of the process (one batch run).
+    """
+    return RidingLookup(cache or default_cache(), base_url=base_url, timeout=timeout).riding

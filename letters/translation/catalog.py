@@ -1,0 +1,490 @@
+"""Catalogs: extract English messages (templates, code, campaigns), then init, update, compile.
+
+Thin wrappers over Babel's own `extract`, `read_po`/`write_po` and `write_mo`. The extraction
+methods live in `babel.cfg` at the top of the repository, so `pybabel extract -F babel.cfg` and
+`letters i18n extract` read the same sources the same way.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from io import BytesIO, StringIO
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import denormalize, read_po, write_po
+
+from ..campaign import HOLDER_CONTEXT, OFFICE, ROLE_CONTEXTS
+from ..errors import CampaignError, InputError, TranslationError
+from ..i18n import DOMAIN, KEYWORDS, SOURCE_LANGUAGE
+from ..resources import data_root, locales_dir
+from .checks import blocking_findings
+
+COMMENT_TAGS = ["TRANSLATORS:"]
+CAMPAIGN_KEYS = (
+    "title",
+    "subject",
+    "opening",
+    "demands_intro",
+    "demands_intro_one",
+    "closing_request",
+)
+WIDTH = 100
+# The method map when babel.cfg is absent (an installed wheel): the same three sources.
+DEFAULT_MAPPING = """\
+[jinja2: templates/**.j2]
+extensions = jinja2.ext.i18n
+trimmed = true
+
+[python: letters/**.py]
+
+[letters_campaign: campaigns/**/campaign.toml]
+"""
+
+
+class KeyPath(int):
+    """A line number that prints as a TOML key path.
+
+    Babel writes a location as `file:{lineno:d}`; this int formats as its key path instead, so
+    the PO file says `campaign.toml:demands.export-permits.text` (where the text goes) both from
+    `letters i18n extract` and from plain `pybabel extract`, without patching Babel.
+    """
+
+    key: str
+
+    def __new__(cls, line: int, key: str) -> KeyPath:
+        number = super().__new__(cls, line)
+        number.key = key
+        return number
+
+    def __format__(self, spec: str) -> str:
+        return self.key
+
+    __str__ = __repr__ = lambda self: self.key  # noqa: E731
+
+
+def extract_campaign(fileobj, keywords, comment_tags, options) -> Iterator[tuple]:
+    """Babel extractor for campaign.toml: one message per text, its key path as its location.
+
+    A TOML comment starting with a comment tag (`# TRANSLATORS: …`) on the lines just above a
+    text becomes that message's translator comment. Registered as the `letters_campaign`
+    babel.extractors entry point, so `pybabel extract` works too.
+    """
+    name = Path(getattr(fileobj, "name", "campaign.toml"))
+    try:
+        text = fileobj.read().decode("utf-8")
+        raw = tomllib.loads(text)
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise CampaignError(
+            f"{name.parent.name}/{name.name}: {error}",
+            field="campaign",
+            fix="fix the file (UTF-8 TOML); `letters campaigns` lists what loads",
+        ) from error
+    lines = text.splitlines()
+
+    def line_of(pattern: str, start: int = 0, stop_at_table: bool = False) -> int:
+        """1-based number of the first line from `start` matching `pattern` (0: not found)."""
+        for number, line in enumerate(lines[start:], start=start + 1):
+            if stop_at_table and line.lstrip().startswith("["):
+                break
+            if re.match(pattern, line.strip()):
+                return number
+        return 0
+
+    def line_of_value(value: str, fallback: int) -> int:
+        probe = " ".join(value.split())[:40]
+        for number, line in enumerate(lines, start=1):
+            if probe in " ".join(line.split()).replace('\\"', '"'):
+                return number
+        return fallback
+
+    def comments_above(number: int) -> list[str]:
+        found: list[str] = []
+        for line in reversed(lines[: max(number - 1, 0)]):
+            stripped = line.strip()
+            if not stripped.startswith("#"):
+                break
+            found.insert(0, stripped.lstrip("#").strip())
+        for start, comment in enumerate(found):
+            if any(comment.startswith(tag) for tag in comment_tags):
+                return found[start:]
+        return []
+
+    def message(
+        key: str, value: object, number: int, context: str | None = None
+    ) -> Iterator[tuple]:
+        """One message: a string, or { one, other } (a plural: ngettext), with a context."""
+        comments = comments_above(number)
+        if isinstance(value, dict) and isinstance(value.get("one"), str):
+            forms = (" ".join(value["one"].split()), " ".join(str(value.get("other")).split()))
+            if context:
+                yield (KeyPath(number, key), "npgettext", (context, *forms), comments)
+            else:
+                yield (KeyPath(number, key), "ngettext", forms, comments)
+        elif isinstance(value, str):
+            text = " ".join(value.split())
+            if context:
+                yield (KeyPath(number, key), "pgettext", (context, text), comments)
+            else:
+                yield (KeyPath(number, key), None, text, comments)
+
+    def variants(
+        key: str, values: object, fallback: int, context: str | None = None
+    ) -> Iterator[tuple]:
+        for index, value in enumerate(values if isinstance(values, list) else []):
+            probe = value.get("one", "") if isinstance(value, dict) else value
+            if isinstance(probe, str):
+                yield from message(f"{key}.{index}", value, line_of_value(probe, fallback), context)
+
+    try:
+        yield from _campaign_messages(raw, line_of, line_of_value, message, variants)
+    except (AttributeError, TypeError) as error:  # a table where a text belongs, and so on
+        raise CampaignError(
+            f"{name.parent.name}/{name.name} does not have a campaign's shape ({error})",
+            field="campaign",
+            fix="compare it with campaigns/end-ice-contracts/campaign.toml",
+        ) from error
+
+
+def _campaign_messages(raw: dict, line_of, line_of_value, message, variants) -> Iterator[tuple]:
+    for key in CAMPAIGN_KEYS:
+        if key in raw:
+            yield from message(key, raw[key], line_of(rf"{key}\s*=", stop_at_table=True))
+        yield from variants(
+            f"{key}_variants",
+            raw.get(f"{key}_variants"),
+            line_of(rf"{key}_variants\s*=", stop_at_table=True),
+        )
+    context_line = line_of(r"context\s*=", stop_at_table=True)
+    for index, paragraph in enumerate(raw.get("context", [])):
+        text = paragraph.get("text") if isinstance(paragraph, dict) else paragraph
+        if not isinstance(text, str):
+            continue
+        yield from message(f"context.{index}", text, line_of_value(text, context_line))
+        holder = paragraph.get("to_holder") if isinstance(paragraph, dict) else None
+        offices = OFFICE.findall(text)
+        if isinstance(holder, str) and offices:
+            yield from message(
+                f"context.{index}.to_holder",
+                holder,
+                line_of_value(holder, context_line),
+                HOLDER_CONTEXT.format(office=offices[0]),
+            )
+    roles = raw.get("roles", {}) if isinstance(raw.get("roles"), dict) else {}
+    for role, table in roles.items():
+        if role not in ROLE_CONTEXTS or not isinstance(table, dict):
+            continue
+        start = line_of(rf"\[\s*roles\.{re.escape(role)}\s*\]")
+        for key in ("demands_intro", "closing_request"):
+            if key in table:
+                yield from message(
+                    f"roles.{role}.{key}",
+                    table[key],
+                    line_of(rf"{key}\s*=", start),
+                    ROLE_CONTEXTS[role],
+                )
+        yield from variants(
+            f"roles.{role}.closing_request_variants",
+            table.get("closing_request_variants"),
+            line_of(r"closing_request_variants\s*=", start),
+            ROLE_CONTEXTS[role],
+        )
+    for demand_id, body in raw.get("demands", {}).items():
+        table = line_of(rf"\[\s*demands\.\"?{re.escape(demand_id)}\"?\s*\]")
+        for key in ("title", "text"):
+            if isinstance(body.get(key), str):
+                yield from message(
+                    f"demands.{demand_id}.{key}", body[key], line_of(rf"{key}\s*=", table)
+                )
+        yield from variants(
+            f"demands.{demand_id}.variants", body.get("variants"), line_of(r"variants\s*=", table)
+        )
+        for role, own in (body.get("roles") or {}).items():
+            if role not in ROLE_CONTEXTS or not isinstance(own, dict):
+                continue
+            start = line_of(rf"\[\s*demands\.\"?{re.escape(demand_id)}\"?\.roles\.{role}\s*\]")
+            if isinstance(own.get("text"), str):
+                yield from message(
+                    f"demands.{demand_id}.roles.{role}.text",
+                    own["text"],
+                    line_of(r"text\s*=", start),
+                    ROLE_CONTEXTS[role],
+                )
+            yield from variants(
+                f"demands.{demand_id}.roles.{role}.variants",
+                own.get("variants"),
+                line_of(r"variants\s*=", start),
+                ROLE_CONTEXTS[role],
+            )
+
+
+def _mapping(root: Path) -> tuple[list, dict]:
+    cfg = root / "babel.cfg"
+    text = cfg.read_text(encoding="utf-8") if cfg.is_file() else DEFAULT_MAPPING
+    return parse_mapping_cfg(StringIO(text), str(cfg))
+
+
+def extract(root: Path | None = None) -> Catalog:
+    """Collect every English message of the project into a template catalog (messages.pot)."""
+    root = root or data_root()
+    method_map, options_map = _mapping(root)
+    catalog = Catalog(project="letters", charset="utf-8", fuzzy=False)
+    for filename, lineno, message, comments, context in extract_from_dir(
+        str(root), method_map, options_map, KEYWORDS, COMMENT_TAGS, strip_comment_tags=True
+    ):
+        catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    return catalog
+
+
+def pot_path() -> Path:
+    return locales_dir() / f"{DOMAIN}.pot"
+
+
+def po_path(lang: str) -> Path:
+    return locales_dir() / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def po_languages() -> tuple[str, ...]:
+    """Every language with a PO file, compiled or not (a new one has no .mo yet)."""
+    return tuple(
+        sorted(p.parent.parent.name for p in locales_dir().glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    )
+
+
+def load_po(lang: str) -> Catalog:
+    path = po_path(lang)
+    if not path.is_file():
+        raise TranslationError(
+            f"no catalog {path}",
+            field="locale",
+            fix=f"use one of: {', '.join(po_languages()) or '(none)'}, or `letters i18n init --locale {lang}`",
+        )
+    with path.open("rb") as source:
+        catalog = read_po(source, locale=lang)
+    for message in catalog:
+        _restore_previous_id(message)
+    return catalog
+
+
+def _restore_previous_id(message: Message) -> None:
+    """Babel writes the old English of a fuzzy message as `#| msgid …` but reads it back as user
+    comments; turn them back into `previous_id` (kept while fuzzy) so updates stay stable.
+
+    Babel re-wraps a long `#| msgid` at spaces, even inside its quoted pieces, so the lines are
+    joined again with one space and the quoted pieces read back in order. Every `#|` line is
+    dropped from the user comments: a fragment left behind there (`# company`, `# "`) would
+    stay in the catalog for good as a stray translator comment.
+    """
+    previous = [c[1:].strip() for c in message.user_comments if c.startswith("|")]
+    if not previous:
+        return
+    message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
+    joined = " ".join(previous)
+    if message.fuzzy and joined.startswith("msgid "):
+        singular = joined[6:].split(" msgid_plural ", 1)[0]
+        pieces = re.findall(r'"((?:[^"\\]|\\.)*)"', singular)
+        message.previous_id = [denormalize("\n".join(f'"{p}"' for p in pieces))]
+
+
+def _po_bytes(catalog: Catalog, **options) -> bytes:
+    out = BytesIO()
+    write_po(out, catalog, width=WIDTH, **options)
+    return out.getvalue()
+
+
+def messages_part(po: bytes) -> bytes:
+    """A PO/POT file without its header entry (comments, `msgid ""`, metadata), which ends at
+    the first blank line. The header says which Babel wrote the file and when; only what
+    follows it is the catalog's content."""
+    return po.split(b"\n\n", 1)[1] if b"\n\n" in po else b""
+
+
+def _write_if_changed(path: Path, new: bytes) -> bool:
+    """Write unless only the header would change: a newer Babel's `Generated-By` or a new date
+    is not a change, and rewriting a tracked file for it would dirty every checkout."""
+    if path.is_file() and messages_part(path.read_bytes()) == messages_part(new):
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(new)
+    return True
+
+
+def write_pot(catalog: Catalog, path: Path | None = None) -> Path:
+    path = path or pot_path()
+    _write_if_changed(path, _po_bytes(catalog, sort_output=False, omit_header=False))
+    return path
+
+
+@dataclass(frozen=True)
+class Updated:
+    path: Path
+    changed: bool
+    fuzzy: tuple[str, ...]  # msgids that became fuzzy in this update
+    obsolete: tuple[str, ...]  # msgids no longer used, kept as #~
+
+
+def update(lang: str, template: Catalog) -> Updated:
+    """Merge new messages; changed ones become fuzzy; vanished ones stay as obsolete (#~).
+
+    A catalog whose messages did not change is left byte for byte as it was (not even the
+    header moves: dates, Babel's version), so `extract` + `update` on a clean checkout dirties
+    nothing, whichever Babel is installed.
+    """
+    path = po_path(lang)
+    catalog = load_po(lang)
+    was_fuzzy = {m.id for m in catalog if m.id and m.fuzzy}
+    previous = {(m.id, m.context): m.previous_id for m in catalog if m.previous_id}
+    for key, message in list(catalog.obsolete.items()):  # used again (a reverted edit): revive
+        if template.get(message.id, message.context) is not None:
+            del catalog.obsolete[key]
+            catalog[message.id] = message
+    catalog.update(template, update_header_comment=False)
+    for message in catalog:  # Babel forgets the old English of a message already fuzzy
+        if message.fuzzy and not message.previous_id:
+            message.previous_id = previous.get((message.id, message.context), [])
+    changed = _write_if_changed(path, _po_bytes(catalog, include_previous=True))
+    fuzzy = tuple(m.id for m in catalog if m.id and m.fuzzy and m.id not in was_fuzzy)
+    return Updated(path, changed, fuzzy, tuple(m.id for m in catalog.obsolete.values()))
+
+
+def init(lang: str, template: Catalog) -> Path:
+    """Start a catalog for a new language: header, plural forms from Babel's locale data."""
+    try:
+        locale = Locale.parse(lang)
+    except (UnknownLocaleError, ValueError) as exc:
+        raise InputError(
+            f"unknown locale {lang!r}", field="locale", fix="use a code such as es, de, pt_BR"
+        ) from exc
+    if lang == SOURCE_LANGUAGE:
+        raise InputError(
+            "English is the source language", field="locale", fix="pick another language"
+        )
+    path = po_path(lang)
+    if path.exists():
+        raise InputError(
+            f"{path} exists already",
+            field="locale",
+            fix=f"run `letters i18n update --locale {lang}` to bring it up to date",
+        )
+    catalog = Catalog(
+        locale=locale,
+        domain=DOMAIN,
+        project="letters",
+        charset="utf-8",
+        fuzzy=False,
+        language_team=f"{locale.english_name} <LL@li.org>",
+        creation_date=template.creation_date,
+        revision_date=now(),
+    )
+    for message in template:
+        if message.id:
+            catalog[message.id] = _blank(message)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(_po_bytes(catalog))
+    return path
+
+
+def _blank(message: Message) -> Message:
+    return Message(
+        message.id,
+        "" if isinstance(message.id, str) else ("",) * len(message.id),
+        locations=message.locations,
+        flags=message.flags,
+        auto_comments=message.auto_comments,
+        context=message.context,
+    )
+
+
+def compile_catalog(lang: str, force: bool = False) -> tuple[Path, tuple]:
+    """Compile the PO file to the .mo the letters read; fuzzy and empty entries are left out.
+
+    A message with an error (a placeholder or tag that differs from the English, a Babel format
+    error) would break or corrupt a letter, so the catalog is refused. With `force`, the rest is
+    compiled and those messages are left out too: a letter needing them then refuses to print.
+    Returns the .mo path and the findings that were left out.
+    """
+    catalog = load_po(lang)
+    errors = blocking_findings(catalog, po_path(lang))
+    if errors and not force:
+        names = "; ".join(f"{f.check}: {f.message_label}" for f in errors[:5])
+        more = f" and {len(errors) - 5} more" if len(errors) > 5 else ""
+        raise TranslationError(
+            f"{po_path(lang)} has {len({(f.msgid, f.context) for f in errors})} message(s) that "
+            f"would break a letter: {names}{more}",
+            field="locale",
+            fix=f"run `letters i18n check --locale {lang}` and fix them, or pass --force to leave those messages out",
+        )
+    for finding in errors:
+        catalog.delete(finding.msgid, finding.context)
+    mo = po_path(lang).with_suffix(".mo")
+    out = BytesIO()
+    write_mo(out, catalog, use_fuzzy=False)
+    mo.write_bytes(out.getvalue())
+    return mo, tuple(errors)
+
+
+def source_of(message: Message) -> str:
+    """Where a message appears: the campaign, the letter template, or the code."""
+    files = [filename for filename, _ in message.locations]
+    if any(f.startswith("campaigns/") for f in files):
+        return "campaign"
+    if any(f.startswith("templates/") for f in files):
+        return "letter template"
+    return "code"
+
+
+SOURCES = ("campaign", "letter template", "code")
+
+
+def status(message: Message | None) -> str:
+    """translated, fuzzy or untranslated (missing from the catalog counts as untranslated)."""
+    if message is None or not (
+        message.string if isinstance(message.string, str) else all(message.string)
+    ):
+        return "untranslated"
+    return "fuzzy" if message.fuzzy else "translated"
+
+
+@dataclass(frozen=True)
+class Count:
+    """How far one locale's translation of one source of messages has got."""
+
+    locale: str
+    source: str
+    total: int
+    translated: int
+    fuzzy: int
+    untranslated: int
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.translated / self.total if self.total else 100.0
+
+
+def stats(lang: str, template: Catalog) -> list[Count]:
+    """Per source (campaign, letter template, code) and in all: translated/fuzzy/untranslated."""
+    catalog = load_po(lang)
+    tally = {source: Counter() for source in (*SOURCES, "all")}
+    for message in template:
+        if message.id:
+            state = status(catalog.get(message.id, message.context))
+            tally[source_of(message)][state] += 1
+            tally["all"][state] += 1
+    return [
+        Count(lang, source, c.total(), c["translated"], c["fuzzy"], c["untranslated"])
+        for source, c in tally.items()
+        if c.total() or source == "all"
+    ]
+
+
+def now() -> datetime:
+    return datetime.now().astimezone()

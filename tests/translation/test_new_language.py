@@ -1,0 +1,109 @@
+"""Adding a language end to end, in a temporary copy of locales/ (docs/translating.md, "A new language")."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po, write_po
+from click.testing import CliRunner
+
+from letters import languages
+from letters.cli import main
+
+from ..conftest import ROOT
+
+SPANISH = {
+    "Refuse export permits": "Denegar los permisos de exportación",
+    "Subject: %(subject)s": "Asunto: %(subject)s",
+}
+WRITE = [
+    "write", "--campaign", "end-ice-contracts", "--to", "minister:foreign-affairs",
+    "--lang", "es", "--demand", "export-permits", "--date", "2026-02-01",
+    "--name", "Ana Ruiz", "--street", "10234 82 Avenue NW", "--city", "Edmonton",
+    "--province", "AB", "--postal-code", "T6E 1Z8", "--format", "text",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def spanish_locales(tmp_path_factory) -> Path:
+    """locales/ copied, then `letters i18n init --locale es`, two strings translated, compiled."""
+    locales = tmp_path_factory.mktemp("es") / "locales"
+    shutil.copytree(ROOT / "locales", locales)
+    env = {"LETTERS_LOCALES": str(locales)}
+    runner = CliRunner()
+    assert "es" not in languages()
+
+    init = runner.invoke(main, ["i18n", "init", "--locale", "es"], env=env)
+    assert init.exit_code == 0, init.output
+    po = locales / "es/LC_MESSAGES/messages.po"
+    text = po.read_text(encoding="utf-8")
+    plural_forms = Catalog(locale="es").plural_forms  # Babel's own CLDR data decides, not us
+    assert '"Language: es\\n"' in text and f'"Plural-Forms: {plural_forms}\\n"' in text
+
+    with po.open("rb") as source:
+        catalog = read_po(source, locale="es")
+    blank = [m.string if isinstance(m.string, str) else "".join(m.string) for m in catalog if m.id]
+    assert not any(blank)  # plural messages start with one empty form per Spanish plural
+    for msgid, string in SPANISH.items():
+        catalog.get(msgid).string = string
+    with po.open("wb") as out:
+        write_po(out, catalog, width=100)
+
+    compiled = runner.invoke(main, ["i18n", "compile", "--locale", "es"], env=env)
+    assert compiled.exit_code == 0, compiled.output
+    total = sum(1 for m in catalog if m.id)
+    assert f"es: 2 of {total} messages translated; the {total - 2} untranslated" in compiled.output
+    return locales
+
+
+def test_check_says_which_errors_stop_compile_and_which_do_not(spanish_locales):
+    """A half-translated catalog is work in progress: check fails it, compile does not refuse it,
+    and check's summary says so, so that the README, check and compile tell one story."""
+    env = {"LETTERS_LOCALES": str(spanish_locales)}
+    result = CliRunner().invoke(main, ["i18n", "check", "--locale", "es"], env=env)
+    assert result.exit_code == 1
+    last = result.output.strip().splitlines()[-1]
+    assert "0 of the errors stop `letters i18n compile`" in last
+    assert "not translated yet or fuzzy, which compile leaves out" in last
+
+
+def test_new_language_is_offered_once_compiled(spanish_locales, monkeypatch):
+    monkeypatch.setenv("LETTERS_LOCALES", str(spanish_locales))
+    assert languages() == ("en", "es", "fr")
+
+
+def test_init_refuses_an_existing_catalog(spanish_locales):
+    result = CliRunner().invoke(
+        main, ["i18n", "init", "--locale", "es"], env={"LETTERS_LOCALES": str(spanish_locales)}
+    )
+    assert result.exit_code == 2 and "exists already" in result.output
+
+
+def test_incomplete_spanish_letter_is_refused_naming_the_messages(spanish_locales):
+    result = CliRunner().invoke(main, WRITE, env={"LETTERS_LOCALES": str(spanish_locales)})
+    assert result.exit_code == 2
+    assert "not translated into 'es'" in result.output
+    assert "'Dear Minister:' (salutation, woman minister)" in result.output
+    assert "Refuse export permits" not in result.output  # translated, so not named
+
+
+def test_allow_incomplete_prints_spanish_where_translated_english_elsewhere(spanish_locales):
+    env = {**os.environ, "LETTERS_LOCALES": str(spanish_locales)}
+    letters = Path(sys.executable).with_name("letters")
+    done = subprocess.run(
+        [letters, *WRITE, "--allow-incomplete"], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    letter = done.stdout
+    assert "1 de febrero de 2026" in letter  # the date, from Babel's Spanish locale data
+    assert "Denegar los permisos de exportación." in letter
+    assert "Asunto: Ending Canadian contracts" in letter
+    assert "Dear Minister:" in letter and "Yours sincerely," in letter
+    assert "are printed in English" in done.stderr and "'Dear Minister:'" in done.stderr
+    assert "Denegar" not in done.stderr
