@@ -8,6 +8,8 @@ the sending package's signature images. Used by `letters batch` (letters/cli/bat
 benchmarks.
 """
 
+from ..exports import lazy_exports
+
 _EXPORTS = {
     "Summary": "engine",
     "run_batch": "engine",
@@ -17,10 +19,5 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str):
-    # Exports load their module on first use, so importing the package costs nothing: the engine brings in WeasyPrint and pikepdf, the cluster Dask.
-    if name in _EXPORTS:
-        from importlib import import_module
-
-        return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# Exports load their module on first use, so importing the package costs nothing: the engine brings in WeasyPrint and pikepdf, the cluster Dask.
+__getattr__ = lazy_exports(__name__, _EXPORTS)

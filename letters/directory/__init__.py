@@ -7,6 +7,8 @@ reads): `house` imports the House's roster, emails and districts into directory/
 web page (letters/web/lookup.py).
 """
 
+from ..exports import lazy_exports
+
 _EXPORTS = {
     "import_house": "house",
     "read_house": "house",
@@ -21,10 +23,5 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str):
-    # Exports load their module on first use, so importing the package costs nothing: the lookup opens sockets and SQLite only when asked.
-    if name in _EXPORTS:
-        from importlib import import_module
-
-        return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# Exports load their module on first use, so importing the package costs nothing: the lookup opens sockets and SQLite only when asked.
+__getattr__ = lazy_exports(__name__, _EXPORTS)

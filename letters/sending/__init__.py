@@ -8,6 +8,8 @@ makes and opens a signer's certificate, `signing` signs and verifies a PDF with 
 web page (a drawn signature, a mailto draft).
 """
 
+from ..exports import lazy_exports
+
 _EXPORTS = {
     "Draft": "email_draft",
     "address": "email_draft",
@@ -32,10 +34,5 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str):
-    # Exports load their module on first use, so importing the package costs nothing: signing brings in pyHanko.
-    if name in _EXPORTS:
-        from importlib import import_module
-
-        return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# Exports load their module on first use, so importing the package costs nothing: signing brings in pyHanko.
+__getattr__ = lazy_exports(__name__, _EXPORTS)

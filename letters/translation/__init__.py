@@ -7,6 +7,8 @@ a PDF, `proofing` runs Grammalecte and Hunspell over catalogs and composed lette
 `letters i18n` (letters/cli/i18n.py) and by Babel through the entry point in pyproject.toml.
 """
 
+from ..exports import lazy_exports
+
 _EXPORTS = {
     "check_catalog": "checks",
     "failing": "checks",
@@ -17,10 +19,5 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str):
-    # Exports load their module on first use, so importing the package costs nothing: the review brings in WeasyPrint.
-    if name in _EXPORTS:
-        from importlib import import_module
-
-        return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# Exports load their module on first use, so importing the package costs nothing: the review brings in WeasyPrint.
+__getattr__ = lazy_exports(__name__, _EXPORTS)
