@@ -18,6 +18,7 @@ from .i18n import (
 )
 from .people import Directory, Recipient, Sender, load_directory
 from .render import render_envelope, render_html, render_text
+from .variants import MAIN_WORDING, Wording
 
 
 @dataclass(frozen=True)
@@ -62,14 +63,17 @@ def letter_for(
     *,
     allow_incomplete: bool = False,
     envelope: bool = False,
+    wording: Wording = MAIN_WORDING,
 ) -> Letter:
-    """The same, to a Recipient already in hand (the review's woman/man/unknown variants)."""
+    """The same, to a Recipient already in hand (the review's woman/man/unknown variants, the
+    batch's routed rows, each with its supporter's wording)."""
     letter = compose(
         setting.campaign,
         sender,
         recipient,
         day=day,
         lang=Language(sender.lang),
+        wording=wording,
         envelope=envelope,
         offices=setting.directory,
     )

@@ -23,14 +23,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from ..compose import Letter, compose
+from ..compose import Letter
 from ..directory import riding_unknown
 from ..errors import InputError, LettersError
-from ..i18n import Language
 from ..output import safe_name
 from ..pdf import document, document_pdf
 from ..people import Recipient, Sender, directory_dates, make_sender
-from ..pipeline import Setting, require_translated
+from ..pipeline import Setting, letter_for
 from ..render import render_envelope, render_html
 from ..sending import signature_from_folder
 from ..variants import Wording, choose_wording, supporter_identity
@@ -167,17 +166,15 @@ def compose_letter(
 ) -> Letter:
     """The letter as `letters write` would compose it, through the same translation gate: a
     letter is never printed with a missing or fuzzy translation unless allowed."""
-    letter = compose(
-        setting.campaign,
+    return letter_for(
+        setting,
         sender,
         recipient,
-        day=day,
-        lang=Language(sender.lang),
-        wording=wording,
+        day,
+        allow_incomplete=options.allow_incomplete,
         envelope=options.envelopes,
-        offices=setting.directory,
+        wording=wording,
     )
-    return require_translated(letter, allow_incomplete=options.allow_incomplete)
 
 
 def plan_row(
