@@ -38,6 +38,7 @@ GIVE_UP_AFTER = 3  # consecutive transport failures: the service is down, stop w
 FIX_NO_LOOKUP = "add a riding column, or rerun with --lookup represent to find it by postal code"
 FIX_TRY_LATER = "try again later (answers already found are kept), or add a riding column"
 FIX_CHECK_CODE = "check the postal code, or add a riding column"
+FIX_LOOKUP_URL = "give --lookup-url Represent's own address (redirects are not followed)"
 
 
 def default_cache() -> Path:
@@ -55,12 +56,19 @@ class RidingNotFound(InputError):
 
 
 def riding_unknown(
-    postal_code: str | None, row: int | None, why: str = "", *, transient: bool = False
+    postal_code: str | None,
+    row: int | None,
+    why: str = "",
+    *,
+    transient: bool = False,
+    fix: str | None = None,
 ) -> RidingNotFound:
     """The row error when no riding is given and none could be found, with the fix that fits:
-    no lookup asked, the lookup failed for now, or it answered that it knows no riding."""
+    no lookup asked, the lookup failed for now, or it answered that it knows no riding (or
+    `fix`, when the caller knows better)."""
     detail = f" for {postal_code}" if postal_code else ""
-    fix = FIX_TRY_LATER if transient else FIX_CHECK_CODE
+    if fix is None:
+        fix = FIX_TRY_LATER if transient else FIX_CHECK_CODE
     if not why:
         fix = FIX_NO_LOOKUP
     return RidingNotFound(
@@ -275,9 +283,10 @@ class RidingLookup:
         )
         try:
             body = self._fetch(request)
-        except Redirected as error:
+        except Redirected as error:  # the address is wrong, not the postal code
             self._failures += 1
-            raise riding_unknown(written, row, str(error)) from error
+            why = _failure(error, self.timeout)
+            raise riding_unknown(written, row, why, fix=FIX_LOOKUP_URL) from error
         except urllib.error.HTTPError as error:
             if error.code == 404:
                 self._failures = 0

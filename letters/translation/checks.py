@@ -150,7 +150,7 @@ def markup(english: str, translation: str, lang: str) -> list[str]:
     problems = []
     if extra:
         problems.append(
-            f"markup not in the English (printed unescaped): {', '.join(extra.elements())}"
+            f"markup not in the English (printed as text, never as markup): {', '.join(extra.elements())}"
         )
     if missing:
         problems.append(f"markup of the English missing: {', '.join(missing.elements())}")

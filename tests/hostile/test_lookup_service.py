@@ -61,10 +61,11 @@ def test_redirects_are_not_followed_and_named(hostile, tmp_path, code, target):
     ASKED.clear()
     with (
         RidingLookup(tmp_path / "c.sqlite", base_url=hostile) as lookup,
-        pytest.raises(InputError, match="redirected to .*" + target),
+        pytest.raises(InputError, match="redirected to .*" + target) as caught,
     ):
         lookup.riding(code)
     assert [f"/postcodes/{code.replace(' ', '')}/"] == ASKED
+    assert "--lookup-url" in caught.value.fix  # the address is wrong, not the postal code
 
 
 def test_a_dripping_answer_is_cut_off_at_the_total_deadline(hostile, tmp_path):
