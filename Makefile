@@ -9,7 +9,13 @@ DEMO := --campaign end-ice-contracts --date 2026-02-01 --name "Heather Lim" \
 
 .PHONY: demo test test-latest lock lint review system-deps browser-deps proof-deps serve bench-serve screenshots webfonts clean house house-data batch-demo
 
+# Installs Debian packages $(1), refreshing the package lists only if the first try fails (a
+# fresh machine may have none). Exit status: that of the install.
+apt_install = (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null 2>&1 || \
+	(apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null))
+
 # WeasyPrint needs Pango; HarfBuzz's subsetter makes each PDF about 7x faster than fontTools.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 system-deps:
 	@missing=""; \
 	for lib in libpango-1.0.so.0 libpangoft2-1.0.so.0 libharfbuzz-subset.so.0; do \
@@ -18,11 +24,10 @@ system-deps:
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing Pango and HarfBuzz's subsetter (missing:$$missing)"; \
-	    (apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null 2>&1 || \
-	     (apt-get update -qq >/dev/null && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null)); \
+	    $(call apt_install,$(SYSTEM_PACKAGES)); \
 	  else \
 	    echo "Missing:$$missing. Install them with:"; \
-	    echo "  sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"; \
+	    echo "  sudo apt-get install $(SYSTEM_PACKAGES)"; \
 	    exit 1; \
 	  fi; \
 	fi
@@ -33,9 +38,8 @@ browser-deps: node_modules/axe-core/axe.min.js
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing Chromium and chromedriver for the browser tests"; \
-	    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null 2>&1 || \
-	     (apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null)) || \
-	     echo "Could not install Chromium: the browser tests will be skipped"; \
+	    $(call apt_install,chromium chromium-driver) || \
+	      echo "Could not install Chromium: the browser tests will be skipped"; \
 	  else \
 	    echo "No Chromium: the browser tests will be skipped. Install it with:"; \
 	    echo "  sudo apt-get install chromium chromium-driver"; \
@@ -51,8 +55,7 @@ proof-deps:
 	    [ ! -f /usr/share/hunspell/fr_CA.dic ] || ! ldconfig -p | grep -q libenchant-2.so.2; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing Grammalecte, Hunspell en_CA and fr_CA, and Enchant for proofreading"; \
-	    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PROOF_PACKAGES) >/dev/null 2>&1 || \
-	     (apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PROOF_PACKAGES) >/dev/null)); \
+	    $(call apt_install,$(PROOF_PACKAGES)); \
 	  else \
 	    echo "Proofreading will say what it could not check. Install its tools with:"; \
 	    echo "  sudo apt-get install $(PROOF_PACKAGES)"; \
