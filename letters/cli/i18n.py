@@ -82,8 +82,8 @@ def init(lang) -> None:
 def compile_(locales, force) -> None:
     """Compile each PO file to the .mo that letters read.
 
-    A catalog with a message that would break a letter (a placeholder, tag or format that
-    differs from the English) is refused, exit 2. Messages not translated yet and fuzzy ones
+    A catalog with a message that would break a letter (a placeholder, tag, markup character or
+    format that differs from the English) is refused, exit 2. Messages not translated yet and fuzzy ones
     are work in progress: they are left out, and a letter that needs one refuses to print.
     """
     template = catalog.extract()
