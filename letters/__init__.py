@@ -7,8 +7,9 @@ from .campaign import Campaign, Demand, load_campaign
 from .compose import Letter, compose
 from .errors import LettersError
 from .i18n import Language, languages
-from .people import Directory, Recipient, Sender, load_directory, make_sender
 from .pipeline import Setting, letter_bytes, make_letter
+from .recipients import Directory, Recipient, load_directory
+from .senders import Sender, make_sender
 from .version import __version__
 
 __all__ = [

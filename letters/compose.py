@@ -13,7 +13,8 @@ from .districts import french_of, riding_phrase
 from .envelope import Envelope, canada_post_city_line, canada_post_line, fits_envelope
 from .errors import DirectoryError, InputError, translatable
 from .i18n import Language, MessageRef, mark
-from .people import Directory, Office, Recipient, Sender
+from .recipients import Directory, Office, Recipient
+from .senders import Sender
 from .variants import MAIN_WORDING, Wording
 
 

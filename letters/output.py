@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 from .errors import InputError
-from .people import slug
+from .recipients import slug
 
 NAME_LIMIT = 60
 

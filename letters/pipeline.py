@@ -16,8 +16,9 @@ from .i18n import (
     template_messages,
     translations,
 )
-from .people import Directory, Recipient, Sender, load_directory
+from .recipients import Directory, Recipient, load_directory
 from .render import render_envelope, render_html, render_text
+from .senders import Sender
 from .variants import MAIN_WORDING, Wording
 
 

@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass
 
 from .campaign import Campaign
-from .people import Sender, fold
+from .senders import Sender, fold
 
 
 @dataclass(frozen=True)

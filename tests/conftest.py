@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from letters import Setting, letter_bytes, make_letter, make_sender
-from letters.people import POSTAL_PROVINCES
+from letters.senders import POSTAL_PROVINCES
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

@@ -6,7 +6,7 @@ import pytest
 
 from letters.campaign import load_campaign
 from letters.errors import CampaignError
-from letters.people import load_directory
+from letters.recipients import load_directory
 
 PORTFOLIOS = load_directory().portfolio_ids()
 

@@ -17,7 +17,7 @@ from letters.cli import main
 from letters.directory import import_house, read_house
 from letters.districts import FRENCH_OF, default_districts, fold, french_of
 from letters.errors import DirectoryError, InputError
-from letters.people import VacantSeat, stale_warning
+from letters.recipients import VacantSeat, stale_warning
 from letters.resources import package_data
 
 from .conftest import DAY, ROOT, SHARED, pdf_text, sender

@@ -30,7 +30,7 @@ CLI = "cli"
 
 
 def layer(module: str) -> str:
-    """`letters.batch.engine` -> "batch"; `letters.people` and `letters` -> "pipeline"."""
+    """`letters.batch.engine` -> "batch"; `letters.recipients` and `letters` -> "pipeline"."""
     parts = module.split(".")
     if parts[:2] == ["letters", "__main__"]:
         return CLI
@@ -87,7 +87,7 @@ def test_no_module_imports_a_package_above_it():
 
 def test_the_check_sees_an_upward_import(tmp_path, monkeypatch):
     """The rule itself: a pipeline module reaching into an audience package is caught."""
-    assert layer("letters.people") == "pipeline"
+    assert layer("letters.recipients") == "pipeline"
     assert layer("letters") == "pipeline"
     assert layer("letters.translation.catalog") == "translation"
     assert layer("letters.cli.batch") == CLI

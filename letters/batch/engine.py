@@ -28,9 +28,10 @@ from ..directory import riding_unknown
 from ..errors import InputError, LettersError
 from ..output import safe_name
 from ..pdf import document, document_pdf
-from ..people import Recipient, Sender, directory_dates, make_sender
 from ..pipeline import Setting, letter_for
+from ..recipients import Recipient, directory_dates
 from ..render import render_envelope, render_html
+from ..senders import Sender, make_sender
 from ..sending import signature_from_folder
 from ..variants import Wording, choose_wording, supporter_identity
 from ..version import __version__

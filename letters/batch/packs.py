@@ -20,7 +20,7 @@ from ..compose import recipient_lines
 from ..i18n import Language, long_date
 from ..output import safe_name
 from ..pdf import SCHEME, LockedFetcher
-from ..people import Recipient
+from ..recipients import Recipient
 from ..render import environment
 from .storage import store_at
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..i18n import languages
-from ..people import fold, header_key
+from ..senders import fold, header_key
 
 CANONICAL_FIELDS = (
     "name",

@@ -13,7 +13,7 @@ import click
 from ..batch import parse_mapping
 from ..directory import REPRESENT, represent_lookup
 from ..errors import InputError
-from ..people import load_directory
+from ..recipients import load_directory
 from . import main
 from .options import campaign_option, parse_date, warn_if_stale
 

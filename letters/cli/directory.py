@@ -16,8 +16,9 @@ from ..directory import (
 )
 from ..districts import shipped_house_path
 from ..errors import DirectoryError, InputError
-from ..people import VacantSeat, load_directory, normalise_postal_code
+from ..recipients import VacantSeat, load_directory
 from ..resources import imported_directory_path
+from ..senders import normalise_postal_code
 from . import main
 from .options import parse_date, warn_if_stale
 

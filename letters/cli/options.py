@@ -54,7 +54,7 @@ _warned: set[str] = set()
 
 def warn_if_stale(directory, today: date | None = None) -> None:
     """One line on stderr, once per process, when the directory's data is over 120 days old."""
-    from ..people import stale_warning
+    from ..recipients import stale_warning
 
     message = stale_warning(directory, today or date.today())
     if message and message not in _warned:

@@ -14,7 +14,7 @@ from ..compose import salutation
 from ..errors import InputError
 from ..i18n import Language, languages
 from ..output import safe_name, write_atomic
-from ..people import load_directory
+from ..recipients import load_directory
 from ..sending import (
     KEY_TYPES,
     MAX_P12_BYTES,

@@ -11,8 +11,9 @@ from ..campaign import campaign_ids, load_campaign
 from ..errors import InputError
 from ..i18n import languages
 from ..output import default_path, write_atomic
-from ..people import ROLES, directory_dates, load_directory, make_sender
 from ..pipeline import Setting, letter_bytes, make_letter
+from ..recipients import ROLES, directory_dates, load_directory
+from ..senders import make_sender
 from ..sending import Draft, attachment_name, email_message, read_signature
 from . import main
 from .options import campaign_option, parse_date, read_input, warn_if_stale

@@ -1,6 +1,6 @@
 """Who sits where: the House of Commons import and the postal-code lookup.
 
-Built on the pipeline's directory data (`letters.people`, `letters.districts`, which compose
+Built on the pipeline's directory data (`letters.recipients`, `letters.districts`, which compose
 reads): `house` imports the House's roster, emails and districts into directory/house.toml;
 `lookup` finds a postal code's riding through Represent, with a local cache. Used by
 `letters directory` (letters/cli/directory.py), the batch (a riding for each supporter) and the

@@ -30,8 +30,9 @@ from ..districts import (
 from ..districts import fold as fold_key
 from ..errors import DirectoryError, InputError
 from ..output import write_atomic
-from ..people import EMAIL, find_province, fold, header_key, name_key
+from ..recipients import name_key
 from ..resources import package_data
+from ..senders import EMAIL, find_province, fold, header_key
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -536,7 +537,7 @@ def _toml(value: object) -> str:
 
 
 def house_toml(house: House) -> str:
-    """The directory file, readable by `letters.people.read_directory`."""
+    """The directory file, readable by `letters.recipients.read_directory`."""
     lines = [
         "# The House of Commons, derived by `letters directory import` from the files in `sources`;",
         "# edit by importing again. as_of is the date of the data (never the day of the import).",

@@ -24,8 +24,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import InputError
-from ..people import normalise_postal_code
 from ..resources import imported_directory_path
+from ..senders import normalise_postal_code
 from ..version import __version__
 
 REPRESENT = "https://represent.opennorth.ca"

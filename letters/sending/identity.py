@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 
 from ..errors import InputError
-from ..people import EMAIL
+from ..senders import EMAIL
 
 KEY_TYPES = ("rsa", "ec")
 VALIDITY = timedelta(days=730)

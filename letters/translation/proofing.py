@@ -39,9 +39,9 @@ from pathlib import Path
 from ..campaign import campaign_ids
 from ..errors import TranslationError
 from ..i18n import SOURCE_LANGUAGE, languages
-from ..people import make_sender
 from ..pipeline import Setting, letter_for
 from ..resources import package_data
+from ..senders import make_sender
 from . import catalog
 from .checks import ERROR, NAMED, POSITIONAL, TAG, WARNING, Finding
 

@@ -28,10 +28,11 @@ from ..compose import Letter
 from ..errors import InputError
 from ..i18n import SOURCE_LANGUAGE
 from ..pdf import SCHEME, LockedFetcher, write_pdf
-from ..people import Recipient, make_sender
 from ..pipeline import Setting, letter_for
+from ..recipients import Recipient
 from ..render import render_html
 from ..resources import templates_dir
+from ..senders import make_sender
 from . import catalog, proofing
 from .checks import ERROR, Finding, check_catalog
 

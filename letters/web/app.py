@@ -34,10 +34,11 @@ from ..campaign import campaign_ids, default_campaign_id
 from ..compose import Letter, context_paragraphs
 from ..errors import LettersError
 from ..i18n import Language, emphasis, languages, long_date, translations, typography
-from ..people import NOTE_LIMIT, PROVINCES, load_directory
 from ..pipeline import Setting
+from ..recipients import load_directory
 from ..render import superscript_ordinals, text_gettext
 from ..resources import templates_dir
+from ..senders import NOTE_LIMIT, PROVINCES
 from ..sending import Draft, attachment_name, email_message
 from .form import (
     LABELS,

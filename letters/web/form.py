@@ -21,8 +21,9 @@ from werkzeug.datastructures import FileStorage, ImmutableMultiDict
 from ..compose import Letter
 from ..errors import DirectoryError, InputError, LettersError, fill, translatable
 from ..i18n import Language, languages, translations, typography
-from ..people import POSTAL_PROVINCES, Recipient, Sender, VacantSeat, make_sender
 from ..pipeline import Setting, make_letter
+from ..recipients import Recipient, VacantSeat
+from ..senders import POSTAL_PROVINCES, Sender, make_sender
 from ..sending import MAX_BYTES, address, prepare_signature
 from . import signing
 from .lookup import Lookup, LookupUnavailable

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..districts import District, Districts, fold, official
 from ..errors import InputError
-from ..people import Directory
+from ..recipients import Directory
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import base64
 import binascii
 
 from ..errors import InputError, translatable
-from ..people import NAME_LIMIT
+from ..senders import NAME_LIMIT
 from ..sending import FIX, MAX_BYTES, prepare_signature
 
 DATA_URL_PREFIX = "data:image/png;base64,"

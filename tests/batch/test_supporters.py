@@ -17,7 +17,7 @@ from letters.batch.supporters import (
     supporter_to_sender_fields,
 )
 from letters.errors import InputError
-from letters.people import make_sender
+from letters.senders import make_sender
 
 EN_HEADER = "Name,Street,City,Province,Postal code,Email,Language,Riding,Note,Demands"
 EN_ROW = (

@@ -194,8 +194,8 @@ def test_placeholders_markup_and_code_cause_no_findings():
 
 
 def test_personal_note_words_are_not_checked(setting):
-    from letters.people import make_sender
     from letters.pipeline import letter_for
+    from letters.senders import make_sender
 
     sender = make_sender(
         name="Jeanne Tremblay", street=["1 rue X"], city="Gatineau", province="QC",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from letters.errors import DirectoryError, InputError
-from letters.people import find_province, load_directory, make_sender, normalise_postal_code
+from letters.errors import InputError
+from letters.senders import find_province, make_sender, normalise_postal_code
 
 from .conftest import SENDER_FIELDS
 
@@ -69,47 +69,3 @@ def test_note_limit_is_two_thousand_characters():
 def test_personal_paragraph_keeps_its_line_breaks():
     note = "First line.\nSecond line.\n\nNew paragraph."
     assert make_sender(**SENDER_FIELDS, note=note).note == note
-
-
-def test_default_directory_is_dated_and_never_invents_emails():
-    directory = load_directory()
-    assert directory.as_of.isoformat() == "2026-11-25"
-    pm = directory.find("pm")
-    assert (pm.full_name, pm.gender, pm.riding, pm.email) == (
-        "Mark Carney",
-        "m",
-        "Nepean",
-        "pm@pm.gc.ca",
-    )
-    ministers = {r.portfolio.id: r for r in directory.search("minister")}
-    assert set(ministers) == {
-        "foreign-affairs",
-        "public-safety",
-        "digital-innovation",
-        "procurement",
-        "immigration",
-    }
-    assert all(m.email is None for m in ministers.values())
-    assert (
-        ministers["immigration"].full_name == "Lena Metlege Diab"
-        and ministers["immigration"].gender == "f"
-    )
-
-
-@pytest.mark.parametrize(
-    "spec",
-    [
-        "mp:Edmonton Strathcona",
-        "mp:edmonton-strathcona",
-        "mp:EDMONTON  strathcona",
-        "mp:Heather McPherson",
-    ],
-)
-def test_mp_found_by_riding_or_name_however_written(spec):
-    assert load_directory().find(spec).last_name == "McPherson"
-
-
-def test_unknown_recipient_lists_the_choices():
-    with pytest.raises(DirectoryError) as error:
-        load_directory().find("minister:defence")
-    assert "minister:foreign-affairs" in error.value.fix
