@@ -265,3 +265,15 @@ def test_written_letter_is_an_ordinary_readable_file(run):
     result, files = run(*BASE, "--to", "pm", "--lang", "en", "-o", "x.pdf")
     assert result.exit_code == 0
     assert Path("x.pdf").stat().st_mode & 0o777 == 0o644
+
+
+def test_recipients_lists_the_pm_the_ministers_then_every_mp_by_riding(run):
+    result, _ = run("recipients")
+    ids = [line.split()[0] for line in result.output.splitlines()[1:]]
+    assert ids[0] == "pm" and all(i.startswith("minister:") for i in ids[1:6])
+    mps = [line for line in result.output.splitlines()[1:] if line.startswith("mp:")]
+    ridings = [line.split(" MP for ", 1)[1].rsplit("  <", 1)[0] for line in mps]
+    from letters.districts import fold
+
+    assert ridings == sorted(ridings, key=fold)
+    assert len(mps) > 300 and "Edmonton Strathcona" in ridings

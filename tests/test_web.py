@@ -671,3 +671,25 @@ def test_a_riding_without_a_known_mp_says_so_and_offers_the_others(represent, tw
         assert 'value="pm"' in html and 'value="minister:foreign-affairs"' in html
     finally:
         app.extensions["letters"].workers.close()
+
+
+@pytest.mark.parametrize(
+    ("lang", "dated"),
+    [
+        (
+            "en",
+            "Members of Parliament as of September 27, 2026; "
+            "the Prime Minister and ministers as of November 25, 2026.",
+        ),
+        ("fr", "27 septembre 2026"),
+    ],
+)
+def test_footer_dates_the_house_and_the_ministers_as_the_cli_does(client, lang, dated):
+    from letters.recipients import directory_dates, load_directory
+
+    html = unescape(client.get(f"/{lang}/").get_data(as_text=True))
+    footer = html[html.index('<footer class="site-footer">') :]
+    assert dated in footer
+    assert "2026-11-25" in directory_dates(load_directory())  # what `letters recipients` says
+    if lang == "fr":
+        assert "25 novembre 2026" in footer

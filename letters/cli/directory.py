@@ -115,12 +115,7 @@ def riding(postal_code, lookup_url, timeout) -> None:
         try:
             names = lookup.ridings(postal_code)
         except RidingNotFound as error:  # the batch's fix (a riding column) is not this command's
-            fix = (
-                "try again later, or with --timeout longer"
-                if error.transient
-                else "check the postal code; elections.ca also finds a riding by postal code"
-            )
-            raise InputError(error.template, field="postal_code", fix=fix) from error
+            raise InputError(error.template, field="postal_code", fix=_riding_fix(error)) from error
     directory = load_directory()
     if len(names) > 1:
         click.echo(
@@ -143,6 +138,25 @@ def riding(postal_code, lookup_url, timeout) -> None:
             )
             continue
         click.echo(f"{mp.riding or name}: {mp.id} ({mp.full_name})")
+
+
+def _riding_fix(error: RidingNotFound) -> str:
+    """What would work after this failure, for one postal code typed at a terminal."""
+    why = error.why
+    if "--lookup-url" in (error.fix or ""):
+        return error.fix
+    if "does not resolve" in why or "network is unreachable" in why:
+        return (
+            "check this computer's connection to the internet (or give --lookup-url a "
+            "reachable mirror), then run it again; elections.ca also finds a riding by postal code"
+        )
+    if "timed out" in why:
+        return "try again later, or give it longer with --timeout 30"
+    if "rate limit" in why:
+        return "wait a minute, then run it again"
+    if error.transient:
+        return "try again later; elections.ca also finds a riding by postal code"
+    return "check the postal code; elections.ca also finds a riding by postal code"
 
 
 def _summary(house, target: Path) -> None:

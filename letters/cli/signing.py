@@ -227,7 +227,10 @@ def describe(report: SignatureReport, trust_given: bool) -> list[str]:
             f"  timestamp: {report.timestamp_time:%Y-%m-%d %H:%M:%S %Z} (from a timestamp server)"
         )
     lines.append(f"  intact: {'yes' if report.intact else 'NO, the signed content was altered'}")
-    lines.append(f"  changed after signing: {report.changed_after or 'no'}")
+    changed = report.changed_after or (
+        "no" if report.intact else "yes, inside the signed part (see intact)"
+    )
+    lines.append(f"  changed after signing: {changed}")
     if report.trusted:
         trusted = "yes, the certificate chains to a --trust certificate"
     elif report.self_signed:

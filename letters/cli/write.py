@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..campaign import campaign_ids, load_campaign
+from ..districts import fold
 from ..errors import InputError
 from ..i18n import languages
 from ..output import default_path, write_atomic
@@ -244,7 +245,11 @@ def recipients(role, search) -> None:
     """List the directory: who can receive a letter, with the id to pass to --to."""
     directory = load_directory()
     click.echo(directory_dates(directory))
-    for recipient in directory.search(role, search):
+    # The PM and ministers in the directory's order, then every MP by riding: the shipped file's
+    # few MPs are not listed ahead of the House's.
+    found = directory.search(role, search)
+    found.sort(key=lambda r: (r.role == "mp", fold(r.riding or "") if r.role == "mp" else ""))
+    for recipient in found:
         what = (
             recipient.portfolio.title_en
             if recipient.portfolio

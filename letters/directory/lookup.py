@@ -50,9 +50,16 @@ class RidingNotFound(InputError):
     """No riding for a postal code. `transient` when asking again later may work (network,
     timeout, server error, rate limit); otherwise Represent gave a definite answer."""
 
-    def __init__(self, message: str, *, row: int | None, fix: str, transient: bool) -> None:
+    def __init__(
+        self, message: str, *, row: int | None, fix: str, transient: bool, why: str = ""
+    ) -> None:
         super().__init__(message, field="riding", row=row, fix=fix)
         self.transient = transient
+        self.why = why  # the lookup's failure alone, without the postal code
+
+    @property
+    def cause(self) -> str:
+        return self.why or "riding: riding unknown (no riding given, no lookup)"
 
 
 def riding_unknown(
@@ -76,6 +83,7 @@ def riding_unknown(
         row=row,
         fix=fix,
         transient=transient,
+        why=why,
     )
 
 
