@@ -208,10 +208,30 @@ def test_recipients_lists_and_filters(run):
     assert "mp:edmonton-strathcona" in result.output and "minister:" not in result.output
 
 
-def test_every_command_has_help_with_examples(run):
-    for command in (["write"], ["campaigns"], ["recipients"], []):
+def every_command(group=main, path=()):
+    """Every command and group under `letters`, as the words you would type."""
+    import click
+
+    yield path
+    if isinstance(group, click.Group):
+        for name, command in sorted(group.commands.items()):
+            yield from every_command(command, (*path, name))
+
+
+def test_every_command_has_help_with_a_real_example(run):
+    """An "Example(s):" heading followed by a `letters …` line for this very command."""
+    missing = []
+    for command in every_command():
         result, _ = run(*command, "--help")
-        assert result.exit_code == 0 and "Example" in result.output
+        assert result.exit_code == 0, command
+        lines = result.output.splitlines()
+        heading = [i for i, line in enumerate(lines) if line.strip() in ("Example:", "Examples:")]
+        typed = " ".join(("letters", *command))
+        if not heading or not any(
+            line.strip().startswith(typed) for line in lines[heading[0] + 1 :]
+        ):
+            missing.append(" ".join(command) or "letters")
+    assert not missing, f"no example in --help: {missing}"
 
 
 def test_installed_entry_point_and_python_dash_m(tmp_path):

@@ -44,7 +44,15 @@ def directory() -> None:
     """
 
 
-@directory.command("import")
+@directory.command(
+    "import",
+    epilog="""\b
+Examples:
+  letters directory import ../shared/data/house-of-commons-members-45th-2026-09-27.csv \\
+    --districts ../shared/data/ca_federal_electoral_districts-2023.csv
+  letters directory import Members.xml --as-of 2026-12-01
+""",
+)
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--districts",
@@ -89,7 +97,7 @@ def import_(files, districts, day, replace, output) -> None:
     _summary(house, target)
 
 
-@directory.command()
+@directory.command(epilog="\b\nExample:\n  letters directory show")
 def show() -> None:
     """Which House is in use, the date of its data, and what it knows."""
     target = imported_directory_path()
@@ -100,7 +108,13 @@ def show() -> None:
     warn_if_stale(load_directory())
 
 
-@directory.command()
+@directory.command(
+    epilog="""\b
+Examples:
+  letters directory riding "T6E 1Z8"
+  letters directory riding K0A1K0 --timeout 30
+"""
+)
 @click.argument("postal_code")
 @click.option("--lookup-url", default=REPRESENT, show_default=True, help="Represent's base URL.")
 @click.option("--timeout", default=10.0, show_default=True, help="Seconds to wait for an answer.")

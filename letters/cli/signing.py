@@ -97,7 +97,9 @@ def refuse_existing(path: Path, field: str) -> None:
 # --- letters signature prepare --------------------------------------------------------------
 
 
-@main.group()
+@main.group(
+    epilog="\b\nExample:\n  letters signature prepare phone-photo.jpg -o ~/letters/signature.png"
+)
 def signature() -> None:
     """Your handwritten signature, as an image the letters can use."""
 
@@ -130,7 +132,9 @@ def signature_prepare(image, output) -> None:
 # --- letters identity create ----------------------------------------------------------------
 
 
-@main.group()
+@main.group(
+    epilog='\b\nExample:\n  letters identity create --name "Jane Doe" -o ~/letters/jane.p12'
+)
 def identity() -> None:
     """Your personal certificate for digital signatures."""
 
