@@ -9,6 +9,8 @@ from .campaign import Campaign, load_campaign
 from .compose import Letter, compose
 from .errors import TranslationError
 from .i18n import (
+    ENVELOPE_TEMPLATES,
+    LETTER_TEMPLATES,
     SOURCE_LANGUAGE,
     Language,
     MessageRef,
@@ -20,6 +22,8 @@ from .recipients import Directory, Recipient, load_directory
 from .render import render_envelope, render_html, render_text
 from .senders import Sender
 from .variants import MAIN_WORDING, Wording
+
+SHOWN_UNTRANSLATED = 5  # an unfinished catalog's messages named in one line; stats has the rest
 
 
 @dataclass(frozen=True)
@@ -86,25 +90,32 @@ def require_translated(letter: Letter, *, allow_incomplete: bool = False) -> Let
     missing = list(letter.untranslated)
     if letter.lang != SOURCE_LANGUAGE:
         catalog = translations(letter.lang)
+        printed = LETTER_TEMPLATES + (ENVELOPE_TEMPLATES if letter.envelope else ())
         missing += [
             MessageRef(message, context)
-            for context, message in template_messages()
+            for context, message in template_messages(printed)
             if not is_translated(catalog, context, message)
         ]
     letter = replace(letter, untranslated=tuple(dict.fromkeys(missing)))
     if letter.untranslated and not allow_incomplete:
-        count = len(letter.untranslated)
-        names = "; ".join(str(m) for m in letter.untranslated[:5])
-        more = f" and {count - 5} more" if count > 5 else ""
         raise TranslationError(
-            f"{count} message(s) of this letter are not translated into {letter.lang!r} "
-            f"(missing or fuzzy): {names}{more}",
+            untranslated_summary(letter),
             field="lang",
             fix=f"translate them in locales/{letter.lang}/LC_MESSAGES/messages.po and run "
             "`letters i18n compile` (see `letters i18n check`), or pass --allow-incomplete "
             "to print them in English",
         )
     return letter
+
+
+def untranslated_summary(letter: Letter, shown: int = SHOWN_UNTRANSLATED) -> str:
+    """How many of the messages this letter prints are not translated, and the first few:
+    one line, however unfinished the catalog."""
+    count = len(letter.untranslated)
+    names = "; ".join(str(m) for m in letter.untranslated[:shown])
+    more = f" and {count - shown} more" if count > shown else ""
+    are = "message of this letter is" if count == 1 else "messages of this letter are"
+    return f"{count} {are} not translated into {letter.lang!r} (missing or fuzzy): {names}{more}"
 
 
 def letter_bytes(letter: Letter, fmt: str = "pdf") -> bytes:

@@ -12,7 +12,7 @@ from ..districts import fold
 from ..errors import InputError
 from ..i18n import languages
 from ..output import default_path, write_atomic
-from ..pipeline import Setting, letter_bytes, make_letter
+from ..pipeline import Setting, letter_bytes, make_letter, untranslated_summary
 from ..recipients import ROLES, directory_dates, load_directory
 from ..senders import make_sender
 from ..sending import Draft, attachment_name, email_message, read_signature
@@ -184,9 +184,8 @@ def write(
     )
     if letter.untranslated:
         click.echo(
-            f"warning: {len(letter.untranslated)} message(s) not translated into "
-            f"{letter.lang!r} are printed in English: "
-            + "; ".join(str(m) for m in letter.untranslated),
+            f"warning: {untranslated_summary(letter)}; they are printed in English "
+            f"(`letters i18n stats --locale {letter.lang}` counts what is left to translate)",
             err=True,
         )
     draft = Draft.from_letter(letter) if fmt == "eml" else None
