@@ -693,3 +693,26 @@ def test_footer_dates_the_house_and_the_ministers_as_the_cli_does(client, lang, 
     assert "2026-11-25" in directory_dates(load_directory())  # what `letters recipients` says
     if lang == "fr":
         assert "25 novembre 2026" in footer
+
+
+def test_an_uploaded_phone_photo_over_2_mb_says_how_to_make_it_fit(client):
+    """The page cannot send anyone to the command line: crop the photo, or draw on the pad."""
+    grain = Image.effect_noise((1800, 1400), 60).convert("RGB")
+    out = io.BytesIO()
+    grain.save(out, format="JPEG", quality=98)
+    assert 2 * 1024 * 1024 < len(out.getvalue()) < 3 * 1024 * 1024
+    response = post(
+        client,
+        "en",
+        "download",
+        signature_mode="upload",
+        signature_file=(io.BytesIO(out.getvalue()), "IMG_2041.jpg"),
+    )
+    assert response.status_code == 422
+    problem = dict(summary(response.get_data(as_text=True)))["signature_file"]
+    assert "more than 2 MB" in problem
+    assert (
+        "crop the photo to your signature" in problem
+        and "draw your signature on the pad" in problem
+    )
+    assert "letters signature prepare" not in problem
