@@ -716,3 +716,37 @@ def test_an_uploaded_phone_photo_over_2_mb_says_how_to_make_it_fit(client):
         and "draw your signature on the pad" in problem
     )
     assert "letters signature prepare" not in problem
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence"),
+    [
+        (
+            "en",
+            "We could not reach the postal-code service just now: "
+            "choose your riding from the list.",
+        ),
+        (
+            "fr",
+            "Nous n’avons pas pu joindre le service des codes postaux pour l’instant\u00a0: "
+            "choisissez votre circonscription dans la liste.",
+        ),
+    ],
+)
+def test_an_unreachable_lookup_is_said_on_the_page_and_why_in_the_log(caplog, lang, sentence):
+    app = create_app(lookup_url="http://represent.invalid", processes=1)
+    try:
+        client = app.test_client()
+        data = {"csrf_token": token(client, lang), "postal_code": "t6e 1z8", "action": "find"}
+        with caplog.at_level(logging.WARNING, logger="letters.web"):
+            html = client.post(f"/{lang}/", data=data).get_data(as_text=True)
+    finally:
+        app.extensions["letters"].workers.close()
+    assert dict(summary(html))["riding"] == sentence
+    assert 'id="riding"' in html  # the list to choose from
+    (record,) = [r for r in caplog.records if "postal-code lookup" in r.getMessage()]
+    assert record.getMessage() == (
+        "postal-code lookup at http://represent.invalid failed: "
+        "Represent cannot be reached: its name does not resolve (no network?)"
+    )
+    assert "T6E" not in record.getMessage()  # nothing personal in the log

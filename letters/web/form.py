@@ -26,7 +26,7 @@ from ..recipients import Recipient, VacantSeat
 from ..senders import POSTAL_PROVINCES, Sender, make_sender
 from ..sending import MAX_BYTES, UPLOAD, address, prepare_signature
 from . import signing
-from .lookup import Lookup, LookupUnavailable
+from .lookup import Lookup, LookupUnavailable, LookupUnreachable
 from .postal import PostalReading, read_postal_code
 from .ridings import Riding, find_riding, suggest_ridings
 
@@ -369,6 +369,16 @@ def _find_riding(
     reading.searched = True
     try:
         found = lookup(postal.code)
+    except LookupUnreachable:  # the log says why; the person can go on with the list
+        reading.add(
+            "riding",
+            tr(
+                reading.lang,
+                "We could not reach the postal-code service just now: "
+                "choose your riding from the list.",
+            ),
+        )
+        return
     except LookupUnavailable:  # the minute's lookups are spent: say so now, offer the list
         reading.add(
             "riding",
