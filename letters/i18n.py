@@ -209,19 +209,31 @@ def starts_with_vowel_sound(name: str) -> bool:
     return bool(re.match(r"[AEIOUYÀÂÉÈÊËÎÏÔÖÙÛÜaeiouyàâéèêëîïôöùûü]", name))
 
 
+# The templates a letter is printed from (templates/): not the web page's, the review's or the
+# batch's cover sheet, whose messages a letter never prints.
+LETTER_TEMPLATES = ("letter.html.j2", "letter.txt.j2", "partials/*.j2")
+ENVELOPE_TEMPLATES = ("envelope.html.j2",)
+
+
 @cache
-def _template_messages(root: Path, stamp: tuple) -> tuple[tuple[str | None, str], ...]:
+def _template_messages(
+    root: Path, patterns: tuple[str, ...], stamp: tuple
+) -> tuple[tuple[str | None, str], ...]:
+    options = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
     found = extract_from_dir(
         str(root),
-        [("**.j2", "jinja2")],
-        {"**.j2": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}},
+        [(pattern, "jinja2") for pattern in patterns],
+        dict.fromkeys(patterns, options),
         KEYWORDS,
     )
     return tuple(dict.fromkeys((context, message) for _, _, message, _, context in found))
 
 
-def template_messages() -> tuple[tuple[str | None, str], ...]:
-    """(context, msgid) of every message the letter templates print, read once per edit."""
+def template_messages(
+    patterns: tuple[str, ...] = LETTER_TEMPLATES,
+) -> tuple[tuple[str | None, str], ...]:
+    """(context, msgid) of every message the templates matching `patterns` print (by default,
+    the letter's), read once per edit."""
     root = templates_dir()
     stamp = tuple(p.stat().st_mtime_ns for p in sorted(root.rglob("*.j2")))
-    return _template_messages(root, stamp)
+    return _template_messages(root, patterns, stamp)

@@ -97,5 +97,5 @@ def served():
     """The real `letters serve` (waitress + PDF workers) on 127.0.0.1 and a free port."""
     from .browser import running_server
 
-    with running_server("--pdfs-per-minute", "0", "--workers", "1") as url:
+    with running_server("--pdfs-per-minute", "0", "--workers", "1", "--no-lookup") as url:
         yield url

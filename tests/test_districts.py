@@ -186,9 +186,10 @@ def test_letters_reach_the_sitting_member(setting, to, name, riding_en, riding_f
 
 
 def test_poilievre_is_honourable_and_privy_councillor_in_both_languages(setting):
-    english = make_letter(setting, sender("en"), "mp:battle river crowfoot", DAY)
+    constituent = {"riding": "Battle River—Crowfoot", "postal_code": "T0B 0A0"}
+    english = make_letter(setting, sender("en", **constituent), "mp:battle river crowfoot", DAY)
     assert english.recipient_lines[0] == "The Honourable Pierre Poilievre, P.C., M.P."
-    french = make_letter(setting, sender("fr"), "mp:Battle River–Crowfoot", DAY)
+    french = make_letter(setting, sender("fr", **constituent), "mp:Battle River–Crowfoot", DAY)
     assert french.recipient_lines[0].startswith("L’honorable Pierre Poilievre, C.P.")
 
 

@@ -167,3 +167,44 @@ def test_signature_image_is_placed(setting, signature_png):
 def test_french_first_of_the_month_is_superscript_in_print(setting):
     html = letter_bytes(make_letter(setting, sender("fr"), "pm", DAY), "html").decode("utf-8")
     assert '<p class="date">Le 1<sup>er</sup> février 2026</p>' in html
+
+
+FONTTOOLS_RUN = """
+import logging, sys, time
+import weasyprint.pdf.fonts
+
+weasyprint.pdf.fonts.harfbuzz_subset = None  # as on a machine without libharfbuzz-subset0
+from letters import Setting, letter_bytes, make_letter
+from tests.conftest import DAY, sender
+
+seen = []
+logging.getLogger("weasyprint").addHandler(logging.Handler())
+logging.getLogger("weasyprint").handlers[-1].emit = lambda record: seen.append(record.getMessage())
+setting = Setting.load("end-ice-contracts")
+first = letter_bytes(make_letter(setting, sender("fr"), "pm", DAY))
+time.sleep(1.1)  # fontTools' timestamps have one-second steps
+again = letter_bytes(make_letter(setting, sender("fr"), "pm", DAY))
+assert any("Using fontTools" in line for line in seen), seen
+sys.stdout.write("identical" if first == again else "different")
+"""
+
+
+def test_identical_bytes_when_fonttools_subsets_the_fonts(tmp_path):
+    """Without HarfBuzz's subsetter, fontTools would stamp each font with the time of the run."""
+    import os
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    result = subprocess.run(
+        [sys.executable, "-c", FONTTOOLS_RUN],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout == "identical"

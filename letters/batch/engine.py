@@ -88,10 +88,21 @@ class Plan:
     letters: list[Planned] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     duplicates: list[ManifestEntry] = field(default_factory=list)
+    causes: dict[str, set[int]] = field(default_factory=dict)  # cause -> the rows it stopped
 
     @property
     def error_rows(self) -> int:
         return len({e.row for e in self.errors})
+
+    def add_error(self, supporter: SupporterRow, error: LettersError) -> None:
+        """errors.csv's line for the row, and its cause counted for the summary."""
+        self.errors.append(row_error(supporter, error))
+        self.causes.setdefault(error.cause, set()).add(supporter.row)
+
+    def error_causes(self) -> tuple[tuple[str, int], ...]:
+        """(cause, rows), the most rows first: what the summary names."""
+        counted = [(cause, len(rows)) for cause, rows in self.causes.items()]
+        return tuple(sorted(counted, key=lambda c: -c[1]))
 
 
 def resolve_targets(setting: Setting, to: Iterable[str]) -> tuple[str | Recipient, ...]:
@@ -252,7 +263,7 @@ def plan_letters(
         except LettersError as error:
             if error.row is None:
                 error.row = supporter.row
-            plan.errors.append(row_error(supporter, error))
+            plan.add_error(supporter, error)
             if strict:
                 raise
             continue
@@ -415,6 +426,7 @@ class Summary:
     ignored_columns: tuple[str, ...]
     dry_run: bool
     directory: str = ""  # "Directory as of …": the date of the data the letters went to
+    error_causes: tuple[tuple[str, int], ...] = ()  # (cause, rows), the most rows first
 
     @property
     def accounted(self) -> bool:
@@ -523,6 +535,7 @@ def run_batch(
         ignored_columns=supporters.ignored,
         dry_run=dry_run,
         directory=directory_dates(setting.directory),
+        error_causes=plan.error_causes(),
     )
 
 

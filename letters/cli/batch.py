@@ -70,6 +70,24 @@ def summary_lines(summary: Summary) -> list[str]:
     lines.append(f"Manifest: {summary.out}/manifest.csv")
     errors = f"Errors: {summary.out}/errors.csv"
     lines.append(errors if summary.error_rows else errors + " (none)")
+    lines += cause_lines(summary.error_causes)
+    return lines
+
+
+SHOWN_CAUSES = 3
+
+
+def cause_lines(causes: tuple[tuple[str, int], ...]) -> list[str]:
+    """The error rows counted by cause, the commonest first: a run whose lookups all failed
+    says so here, not only in errors.csv."""
+    lines = [f"  {rows} {'row' if rows == 1 else 'rows'}: {cause}" for cause, rows in causes]
+    rest = causes[SHOWN_CAUSES:]
+    if rest:
+        rows = sum(count for _, count in rest)
+        lines[SHOWN_CAUSES:] = [
+            f"  {rows} more {'row' if rows == 1 else 'rows'} with {len(rest)} other "
+            f"{'cause' if len(rest) == 1 else 'causes'} (see errors.csv)"
+        ]
     return lines
 
 

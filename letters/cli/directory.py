@@ -44,7 +44,15 @@ def directory() -> None:
     """
 
 
-@directory.command("import")
+@directory.command(
+    "import",
+    epilog="""\b
+Examples:
+  letters directory import ../shared/data/house-of-commons-members-45th-2026-09-27.csv \\
+    --districts ../shared/data/ca_federal_electoral_districts-2023.csv
+  letters directory import Members.xml --as-of 2026-12-01
+""",
+)
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--districts",
@@ -89,7 +97,7 @@ def import_(files, districts, day, replace, output) -> None:
     _summary(house, target)
 
 
-@directory.command()
+@directory.command(epilog="\b\nExample:\n  letters directory show")
 def show() -> None:
     """Which House is in use, the date of its data, and what it knows."""
     target = imported_directory_path()
@@ -100,7 +108,13 @@ def show() -> None:
     warn_if_stale(load_directory())
 
 
-@directory.command()
+@directory.command(
+    epilog="""\b
+Examples:
+  letters directory riding "T6E 1Z8"
+  letters directory riding K0A1K0 --timeout 30
+"""
+)
 @click.argument("postal_code")
 @click.option("--lookup-url", default=REPRESENT, show_default=True, help="Represent's base URL.")
 @click.option("--timeout", default=10.0, show_default=True, help="Seconds to wait for an answer.")
@@ -115,12 +129,7 @@ def riding(postal_code, lookup_url, timeout) -> None:
         try:
             names = lookup.ridings(postal_code)
         except RidingNotFound as error:  # the batch's fix (a riding column) is not this command's
-            fix = (
-                "try again later, or with --timeout longer"
-                if error.transient
-                else "check the postal code; elections.ca also finds a riding by postal code"
-            )
-            raise InputError(error.template, field="postal_code", fix=fix) from error
+            raise InputError(error.template, field="postal_code", fix=_riding_fix(error)) from error
     directory = load_directory()
     if len(names) > 1:
         click.echo(
@@ -143,6 +152,25 @@ def riding(postal_code, lookup_url, timeout) -> None:
             )
             continue
         click.echo(f"{mp.riding or name}: {mp.id} ({mp.full_name})")
+
+
+def _riding_fix(error: RidingNotFound) -> str:
+    """What would work after this failure, for one postal code typed at a terminal."""
+    why = error.why
+    if "--lookup-url" in (error.fix or ""):
+        return error.fix
+    if "does not resolve" in why or "network is unreachable" in why:
+        return (
+            "check this computer's connection to the internet (or give --lookup-url a "
+            "reachable mirror), then run it again; elections.ca also finds a riding by postal code"
+        )
+    if "timed out" in why:
+        return "try again later, or give it longer with --timeout 30"
+    if "rate limit" in why:
+        return "wait a minute, then run it again"
+    if error.transient:
+        return "try again later; elections.ca also finds a riding by postal code"
+    return "check the postal code; elections.ca also finds a riding by postal code"
 
 
 def _summary(house, target: Path) -> None:

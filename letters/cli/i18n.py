@@ -30,7 +30,14 @@ def _shown(path: Path) -> Path:
         return path
 
 
-@main.group("i18n")
+@main.group(
+    "i18n",
+    epilog="""\b
+Examples:
+  letters i18n stats
+  letters i18n check --locale fr --strict
+""",
+)
 def i18n_group() -> None:
     """Keep the translations in locales/ in step with the English.
 
@@ -46,13 +53,19 @@ def i18n_group() -> None:
     """
 
 
-@i18n_group.command()
+@i18n_group.command(epilog="\b\nExample:\n  letters i18n extract      # -> locales/messages.pot")
 def extract() -> None:
     """Write locales/messages.pot from the templates, the code and the campaigns."""
     click.echo(str(catalog.write_pot(catalog.extract())))
 
 
-@i18n_group.command()
+@i18n_group.command(
+    epilog="""\b
+Examples:
+  letters i18n extract && letters i18n update
+  letters i18n update --locale fr
+"""
+)
 @click.option("--locale", "locales", multiple=True, help=LOCALE_HELP)
 def update(locales) -> None:
     """Merge new English messages into each PO file; changed ones become fuzzy."""
@@ -67,14 +80,26 @@ def update(locales) -> None:
             click.echo(f"  obsolete (kept as #~): {MessageRef(msgid)}")
 
 
-@i18n_group.command()
+@i18n_group.command(
+    epilog="""\b
+Example:
+  letters i18n init --locale es      # after `letters i18n extract`
+"""
+)
 @click.option("--locale", "lang", required=True, help="Language code, e.g. es, de, pt_BR.")
 def init(lang) -> None:
     """Start the catalog of a new language (locales/<lang>/LC_MESSAGES/messages.po)."""
     click.echo(str(catalog.init(lang, catalog.extract())))
 
 
-@i18n_group.command("compile")
+@i18n_group.command(
+    "compile",
+    epilog="""\b
+Examples:
+  letters i18n compile
+  letters i18n compile --locale fr
+""",
+)
 @click.option("--locale", "locales", multiple=True, help=LOCALE_HELP)
 @click.option(
     "--force", is_flag=True, help="Compile despite errors, leaving the broken messages out."
@@ -102,7 +127,14 @@ def compile_(locales, force) -> None:
             )
 
 
-@i18n_group.command()
+@i18n_group.command(
+    epilog="""\b
+Examples:
+  letters i18n check --locale fr
+  letters i18n check --locale fr --strict --proof     # as make test runs it
+  letters i18n check --format json > findings.json
+"""
+)
 @click.option("--locale", "locales", multiple=True, help=LOCALE_HELP)
 @click.option("--strict", is_flag=True, help="Fail on warnings too (CI uses this).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
@@ -144,7 +176,14 @@ def _report(findings, unchecked: list[str], strict: bool, fmt: str) -> None:
         raise SystemExit(1)
 
 
-@i18n_group.command("proof")
+@i18n_group.command(
+    "proof",
+    epilog="""\b
+Examples:
+  letters i18n proof
+  letters i18n proof --locale fr --no-letters     # the catalog only
+""",
+)
 @click.option("--locale", "locales", multiple=True, help=LOCALE_HELP)
 @click.option("--campaign", "campaigns", multiple=True, help="Only this campaign's letters.")
 @click.option("--no-letters", is_flag=True, help="Only the catalogs, not the composed letters.")
@@ -168,7 +207,13 @@ def proof_(locales, campaigns, no_letters, strict, fmt) -> None:
         click.echo(f"{result.texts} texts proofread in {result.seconds:.1f} s", err=True)
 
 
-@i18n_group.command()
+@i18n_group.command(
+    epilog="""\b
+Examples:
+  letters i18n stats
+  letters i18n stats --locale fr --format json
+"""
+)
 @click.option("--locale", "locales", multiple=True, help=LOCALE_HELP)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def stats(locales, fmt) -> None:

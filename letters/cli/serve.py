@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from ..directory.lookup import REPRESENT
 from ..errors import InputError
 from . import main
 from .options import warn_if_stale
@@ -22,6 +23,7 @@ Examples:
   letters serve --campaign end-ice-contracts --port 8080
   letters serve --ridings ../shared/data/ca_federal_electoral_districts-2023.csv
   letters serve --host 0.0.0.0                    # reachable from the network: put HTTPS in front
+  letters serve --no-lookup                       # no postal-code lookup: ridings from the list
 """
 )
 @click.option("--campaign", "campaign_id", help="Campaign id (default: the only one installed).")
@@ -34,7 +36,17 @@ Examples:
     "district of the directory in use.",
 )
 @click.option(
-    "--lookup-url", help="Postal-code lookup service (needs the letters.directory.lookup module)."
+    "--lookup-url",
+    default=REPRESENT,
+    show_default=True,
+    help="Where \"Find my MP\" asks a postal code's riding: Open North's Represent, or a "
+    "mirror of its API. Only the postal code is sent; answers are kept in memory.",
+)
+@click.option(
+    "--no-lookup",
+    is_flag=True,
+    help="No postal-code lookup: the constituent chooses the riding from the list (offline, "
+    "or to send nothing to a third party).",
 )
 @click.option(
     "--pdfs-per-minute",
@@ -65,13 +77,20 @@ def serve(
     port,
     ridings,
     lookup_url,
+    no_lookup,
     pdfs_per_minute,
     workers,
     threads,
     timeout,
     secure_cookie,
 ):
-    """Serve the campaign's bilingual letter page (nothing personal is stored or logged)."""
+    """Serve the campaign's bilingual letter page (nothing personal is stored or logged).
+
+    "Find my MP" asks Open North's Represent for the riding of the postal code typed (at most
+    60 requests a minute for the whole server, as Represent asks); when it cannot be reached,
+    the page says so and offers the list of ridings, and the log says why. A public page with
+    more visitors needs its own mirror (--lookup-url) or --no-lookup: see docs/serve.md.
+    """
     import waitress
 
     from ..web import create_app
@@ -81,7 +100,7 @@ def serve(
     app = create_app(
         campaign_id,
         ridings_csv=ridings,
-        lookup_url=lookup_url,
+        lookup_url=None if no_lookup else lookup_url,
         pdfs_per_minute=pdfs_per_minute,
         processes=workers,
         timeout=timeout,

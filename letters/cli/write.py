@@ -8,10 +8,12 @@ from pathlib import Path
 import click
 
 from ..campaign import campaign_ids, load_campaign
+from ..directory.lookup import REPRESENT
+from ..districts import fold
 from ..errors import InputError
 from ..i18n import languages
 from ..output import default_path, write_atomic
-from ..pipeline import Setting, letter_bytes, make_letter
+from ..pipeline import Setting, letter_bytes, make_letter, untranslated_summary
 from ..recipients import ROLES, directory_dates, load_directory
 from ..senders import make_sender
 from ..sending import Draft, attachment_name, email_message, read_signature
@@ -20,7 +22,7 @@ from .options import campaign_option, parse_date, read_input, warn_if_stale
 from .signing import open_identity, passphrase_options
 
 REQUIRED = {
-    "to": "Recipient (pm, minister:<portfolio>, mp:<riding>)",
+    "to": "Recipient (pm, minister:<portfolio>, mp for your own MP, mp:<riding>)",
     "lang": "Language",
     "name": "Your full name",
     "street": "Street address",
@@ -50,13 +52,19 @@ Examples:
     --province AB --postal-code "T6E 1Z8" --riding "Edmonton Strathcona"
   letters write … --to minister:foreign-affairs --lang fr --demand export-permits
   letters write … --to mp:"Edmonton Strathcona" --note-file my-paragraph.txt
+  letters write … --to mp --riding "Edmonton Strathcona"    # your own MP
+  letters write … --to mp --lookup represent                # your MP from your postal code
   letters write … --format text          # print the letter in the terminal
   letters write … --typed-signature --envelope
   letters write … --signature signature.png --sign-with me.p12 --format eml
 """
 )
 @campaign_option
-@click.option("--to", help="pm, minister:<portfolio id> or mp:<riding or name>.")
+@click.option(
+    "--to",
+    help="pm, minister:<portfolio id>, mp (your own MP, from --riding or --lookup) or "
+    "mp:<riding or name>.",
+)
 @click.option("--lang", help="Language of the letter: " + ", ".join(languages()) + ".")
 @click.option("--name", help="Your full name, as you sign.")
 @click.option("--street", multiple=True, help="Street address line (give it twice for two lines).")
@@ -65,7 +73,28 @@ Examples:
 @click.option("--postal-code", help="Canadian postal code, e.g. K1A 0A6.")
 @click.option("--email", help="Your email (optional; printed under your address).")
 @click.option("--phone", help="Your phone number (optional).")
-@click.option("--riding", help="Your federal riding (optional; named in the opening).")
+@click.option(
+    "--riding",
+    help="Your federal riding (optional; named in the opening; --to mp writes to its MP).",
+)
+@click.option(
+    "--lookup",
+    type=click.Choice(["represent"]),
+    help="With --to mp and no --riding: find your riding from your postal code "
+    "(Open North's Represent, over the internet).",
+)
+@click.option(
+    "--lookup-url",
+    default=REPRESENT,
+    show_default=True,
+    help="Base URL of the Represent API (for a mirror or a test server).",
+)
+@click.option(
+    "--not-my-mp",
+    is_flag=True,
+    help="Write on purpose to the MP of a riding that is not yours (--to mp:<riding>); the "
+    "letter then does not name your riding.",
+)
 @click.option("--note", help="A personal paragraph (at most 2,000 characters), printed as written.")
 @click.option(
     "--note-file",
@@ -121,6 +150,9 @@ def write(
     day,
     demands,
     allow_incomplete,
+    lookup,
+    lookup_url,
+    not_my_mp,
     **fields,
 ) -> None:
     """Write one letter from you to the Prime Minister, a minister or your MP.
@@ -179,13 +211,19 @@ def write(
     setting = Setting.load(campaign_id)
     warn_if_stale(setting.directory)
     letter = make_letter(
-        setting, sender, to, when, allow_incomplete=allow_incomplete, envelope=envelope
+        setting,
+        sender,
+        to,
+        when,
+        allow_incomplete=allow_incomplete,
+        envelope=envelope,
+        riding_of=_riding_of(lookup_url) if lookup else None,
+        not_my_mp=not_my_mp,
     )
     if letter.untranslated:
         click.echo(
-            f"warning: {len(letter.untranslated)} message(s) not translated into "
-            f"{letter.lang!r} are printed in English: "
-            + "; ".join(str(m) for m in letter.untranslated),
+            f"warning: {untranslated_summary(letter)}; they are printed in English "
+            f"(`letters i18n stats --locale {letter.lang}` counts what is left to translate)",
             err=True,
         )
     draft = Draft.from_letter(letter) if fmt == "eml" else None
@@ -216,6 +254,34 @@ def write(
     click.echo(str(write_atomic(path, content)))
 
 
+def _riding_of(url: str):
+    """Represent's answer for `--to mp --lookup represent`, its errors with this command's fix
+    (the batch's "add a riding column" is not one here)."""
+    from ..directory import RidingNotFound, represent_lookup
+
+    riding = represent_lookup(base_url=url)
+
+    def riding_of(postal_code: str, row: int | None = None) -> str:
+        try:
+            return riding(postal_code, row=row)
+        except RidingNotFound as error:
+            fix = (
+                'give --riding "Your riding" (elections.ca finds it from your postal code), '
+                "or try again later"
+                if error.transient
+                else 'check the postal code, or give --riding "Your riding"'
+            )
+            raise InputError(error.message, field="riding", fix=fix) from error
+        except InputError as error:  # the code's area touches several ridings: never guess
+            if error.field != "riding":
+                raise
+            raise InputError(
+                error.message, field="riding", fix="give --riding with the one your address is in"
+            ) from error
+
+    return riding_of
+
+
 @main.command(epilog="\b\nExample:\n  letters campaigns")
 def campaigns() -> None:
     """List the campaigns and their demand ids."""
@@ -244,7 +310,11 @@ def recipients(role, search) -> None:
     """List the directory: who can receive a letter, with the id to pass to --to."""
     directory = load_directory()
     click.echo(directory_dates(directory))
-    for recipient in directory.search(role, search):
+    # The PM and ministers in the directory's order, then every MP by riding: the shipped file's
+    # few MPs are not listed ahead of the House's.
+    found = directory.search(role, search)
+    found.sort(key=lambda r: (r.role == "mp", fold(r.riding or "") if r.role == "mp" else ""))
+    for recipient in found:
         what = (
             recipient.portfolio.title_en
             if recipient.portfolio

@@ -235,8 +235,7 @@ def _register(app: Flask, site: Site) -> None:
                 if code != lang
             ],
             "csrf_token": _csrf_token,
-            # "September 27, 2026" / "27 septembre 2026" (the footer says "à jour au …")
-            "directory_date": long_date(site.setting.directory.oldest, lang).removeprefix("le "),
+            **_footer_dates(site.setting.directory, lang),
         }
 
     @app.get("/")
@@ -431,3 +430,17 @@ def _recipient_choices(site: Site, lang: str) -> list[tuple[str, str]]:
             )
         )
     return choices
+
+
+def _footer_dates(directory, lang: str) -> dict[str, str | None]:
+    """The House's date, and the ministers' when it differs ("27 septembre 2026", the footer
+    says "à jour au …"): the page dates its data as `letters recipients` does."""
+
+    def day(when) -> str:
+        return long_date(when, lang).removeprefix("le ")
+
+    house = directory.house_as_of or directory.as_of
+    return {
+        "directory_date": day(house),
+        "ministers_date": day(directory.as_of) if directory.as_of != house else None,
+    }

@@ -324,3 +324,34 @@ def test_cli_unusable_out_folder_is_one_line_and_exit_2(tmp_path):
     blocker = write(tmp_path / "taken", "a file, not a folder")
     result = invoke("--input", str(source), "--to", "pm", "--out", str(blocker / "batch"))
     assert result.exit_code == 2 and result.output.startswith("Error: out: cannot create")
+
+
+def test_cli_summary_counts_the_errors_by_cause_when_every_lookup_fails(tmp_path, monkeypatch):
+    """Ten rows, no riding column, and Represent's name does not resolve: the summary says so,
+    not only errors.csv (the rows after the third are not asked, and count with the same cause)."""
+    monkeypatch.setenv("LETTERS_DIRECTORY", str(tmp_path / "directory" / "house.toml"))
+    rows = "".join(f"Supporter {n},{n} Main St,Edmonton,AB,T6E 1Z{n}\n" for n in range(10))
+    source = write(tmp_path / "s.csv", "name,street,city,province,postal code\n" + rows)
+    unresolvable = "http://represent.invalid"  # RFC 6761: never resolves
+    result = invoke(
+        *("--input", str(source), "--to", "mp", "--out", str(tmp_path / "out"), "--dry-run"),
+        *("--lookup", "represent", "--lookup-url", unresolvable),
+    )
+    assert result.exit_code == 0, result.output
+    assert "Rows read: 10 = 0 with letters + 10 with errors" in result.output
+    assert (
+        "  10 rows: Represent cannot be reached: its name does not resolve (no network?)"
+        in result.output.splitlines()
+    )
+
+
+def test_summary_names_the_top_causes_and_counts_the_rest():
+    from letters.cli.batch import cause_lines
+
+    causes = (("riding: a", 5), ("postal_code: b", 3), ("lang: c", 2), ("name: d", 1), ("e", 1))
+    assert cause_lines(causes) == [
+        "  5 rows: riding: a",
+        "  3 rows: postal_code: b",
+        "  2 rows: lang: c",
+        "  2 more rows with 2 other causes (see errors.csv)",
+    ]

@@ -197,11 +197,12 @@ def test_french_letter_to_mp_imported_without_gender_says_bonjour(tmp_path, monk
     import_house([mps], target, day=IMPORT_DAY)
     monkeypatch.setenv("LETTERS_DIRECTORY", str(target))
     setting = Setting.load("end-ice-contracts", load_directory())
-    letter = make_letter(setting, sender("fr"), "mp:hull--aylmer", DAY)
+    constituent = {"riding": "Hull—Aylmer", "postal_code": "J9H 1A1"}
+    letter = make_letter(setting, sender("fr", **constituent), "mp:hull--aylmer", DAY)
     # Translation Bureau, inclusive writing: « Bonjour » + name; the office as a full doublet.
     assert letter.salutation == "Bonjour Greg Fergus,"
     assert letter.recipient_lines[0] == "Greg Fergus, député ou députée"
-    english = make_letter(setting, sender("en"), "mp:Hull-Aylmer", DAY)
+    english = make_letter(setting, sender("en", **constituent), "mp:Hull-Aylmer", DAY)
     assert english.salutation == "Dear Greg Fergus:"
 
 

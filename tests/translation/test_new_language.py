@@ -107,3 +107,19 @@ def test_allow_incomplete_prints_spanish_where_translated_english_elsewhere(span
     assert "Dear Minister:" in letter and "Yours sincerely," in letter
     assert "are printed in English" in done.stderr and "'Dear Minister:'" in done.stderr
     assert "Denegar" not in done.stderr
+
+
+def test_allow_incomplete_counts_only_what_the_letter_prints(spanish_locales):
+    """Not the web page's messages ("Skip to the main content", "Find my MP"): how many the
+    letter prints, the first five, and where to see the rest, on one short line."""
+    env = {"LETTERS_LOCALES": str(spanish_locales)}
+    result = CliRunner().invoke(main, [*WRITE, "--allow-incomplete"], env=env)
+    assert result.exit_code == 0, result.output
+    (warning,) = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert "Skip to the main content" not in warning and "Find my MP" not in warning
+    count = int(warning.removeprefix("warning: ").split()[0])
+    assert 5 < count < 40
+    assert "messages of this letter are not translated into 'es' (missing or fuzzy)" in warning
+    assert f"and {count - 5} more; they are printed in English" in warning
+    assert "`letters i18n stats --locale es`" in warning
+    assert len(warning) < 600
