@@ -117,8 +117,8 @@ class Answer:
 
 
 class _Refused(Exception):
-    def __init__(self, code: int, text: str) -> None:
-        super().__init__(f"{code} {text}")
+    def __init__(self, code: int, reply: str) -> None:
+        super().__init__(reply)  # the reply, its code first
         self.code = code
 
 
@@ -172,6 +172,8 @@ def deliver(
                 return Answer(False, reply, permanent=True, tries=attempt)
         except TimeoutError:
             reply = "timed out"
+        except smtplib.SMTPServerDisconnected as error:  # smtplib wraps a timeout in a reply
+            reply = "timed out" if "timed out" in str(error) else "connection lost"
         except (smtplib.SMTPException, OSError) as error:
             reply = type(error).__name__  # never the message: it can quote an address
         if attempt < tries:
