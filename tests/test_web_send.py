@@ -113,7 +113,7 @@ def test_without_a_mail_server_the_page_has_no_send_step(tmp_path):
         ("en", "Ending Canadian contracts", "Your letter was sent to Mark Carney (pm@pm.gc.ca)."),
         (
             "fr",
-            "Mettre fin aux contrats",
+            "Fin des contrats et de la coopération",
             "Votre lettre a été envoyée à Mark Carney (pm@pm.gc.ca).",
         ),
     ],

@@ -132,7 +132,9 @@ def serve(
         click.echo(
             f"Sending from {sending.operator} through {sending.server.host}:{sending.server.port};"
             f" delivery counts at http://{host}:{port}/status with the header"
-            f" 'Authorization: Bearer {sending.status_token}'"
+            " 'Authorization: Bearer "
+            + ("$" + STATUS_VARIABLE if os.environ.get(STATUS_VARIABLE) else sending.status_token)
+            + "'"
         )
     # SIGTERM (a service manager, a test) stops like Ctrl+C: the PDF workers are shut down.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
