@@ -172,6 +172,8 @@ def deliver(
                 return Answer(False, reply, permanent=True, tries=attempt)
         except TimeoutError:
             reply = "timed out"
+        except smtplib.SMTPNotSupportedError as error:  # no STARTTLS for a password: say so
+            return Answer(False, str(error), permanent=True, tries=attempt)
         except smtplib.SMTPServerDisconnected as error:  # smtplib wraps a timeout in a reply
             reply = "timed out" if "timed out" in str(error) else "connection lost"
         except (smtplib.SMTPException, OSError) as error:
