@@ -168,7 +168,7 @@ def _problems(reading: Reading) -> list[Problem]:
     if not letter.recipient_email:
         return [
             Problem(
-                "send-for-me",
+                "to-" + letter.recipient_id.replace(":", "-"),  # the recipient's choice
                 tr(
                     lang,
                     "No email address is known for this recipient: download the PDF and "
