@@ -128,6 +128,19 @@ def test_each_letter_goes_once_to_its_office_with_the_supporter_as_reply_to(batc
     assert len(mailbox.messages) == 3
     statuses = [row["status"] for row in ledger(out)]
     assert statuses == ["sending", "sent"] * 3  # before and after each
+    written = (out / "sent.csv").read_text(encoding="utf-8-sig")
+    assert "example.ca" not in written and "Heather" not in written  # no supporter's data
+
+
+def test_the_pace_follows_per_minute(batch, out, server):
+    mailbox, url = server
+    waits: list[float] = []
+    mailing = plan_mailing(out, batch[0], "Send it for me")
+    run_mailing(
+        mailing, MailServer.from_url(url), operator_address(OPERATOR), per_minute=120,
+        sleep=waits.append,
+    )  # fmt: skip
+    assert len(waits) == 2 and all(0 < wait <= 0.5 for wait in waits)  # 60 / 120 s apart
 
 
 def test_a_killed_run_resumes_and_sends_nothing_twice(batch, out, server):
