@@ -127,24 +127,27 @@ def _manifest(out: Path) -> list[dict[str, str]]:
 
 def _supporters(path: Path, consent_column: str, encoding: str) -> dict[int, tuple[bool, str]]:
     """Each row's consent and email, from the organiser's file."""
-    source = open_supporters(path, encoding=encoding)
-    records = source._records()
-    _, header = next(records)
-    keys = [header_key(h) for h in header]
-    if header_key(consent_column) not in keys:
+    headers = open_supporters(path, encoding=encoding)
+    found = [
+        h
+        for h in (*headers.columns, *headers.ignored)
+        if header_key(h) == header_key(consent_column)
+    ]
+    if not found:
         raise InputError(
             f"{path.name} has no column {consent_column!r}",
             field="--consent-column",
             fix="name the column where supporters agreed to have their letter sent; headers found: "
-            + ", ".join(h for h in header if h.strip()),
+            + ", ".join((*headers.columns, *headers.ignored)),
         )
-    consent = keys.index(header_key(consent_column))
-    found: dict[int, tuple[bool, str]] = {}
-    emails = {row.row: row.fields.get("email", "").strip() for row in source}
-    for number, cells in records:
-        cell = cells[consent] if consent < len(cells) else ""
-        found[number] = (cell.strip().casefold() in CONSENT_YES, emails.get(number, ""))
-    return found
+    rows = open_supporters(path, encoding=encoding, mapping={found[0]: "consent"})
+    return {
+        row.row: (
+            row.fields.get("consent", "").strip().casefold() in CONSENT_YES,
+            row.fields.get("email", "").strip(),
+        )
+        for row in rows
+    }
 
 
 def _subject(pdf: Path) -> str:

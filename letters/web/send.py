@@ -137,7 +137,8 @@ def send_step(sending: Sending, reading: Reading, action: str, render, render_pd
     """
     lang = reading.lang
     letter = reading.letter
-    if letter is None and action == "send_confirm" and not reading.values.get("name"):
+    lost = action == "send_confirm" and not reading.values.get("name")
+    if letter is None and (lost or not reading.problems):
         # The code came back to a page without the letter (another device, a closed tab).
         reading.problems.insert(
             0,
