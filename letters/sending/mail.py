@@ -284,9 +284,9 @@ def copy_message(
         message,
         [
             lang.gettext(
-                "Your letter went to %(office)s (%(email)s) today. It is attached.",
+                "Your letter went to %(office)s (%(address)s) today. It is attached.",
                 office=posting.to_name,
-                email=posting.to_email,
+                address=posting.to_email,
             ),
             lang.gettext("Their answer will come to this address."),
             operator.display_name or operator.addr_spec,

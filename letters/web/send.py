@@ -271,8 +271,8 @@ def _confirm(sending: Sending, reading: Reading, render, render_pdf) -> tuple:
         sending.count("copies sent")
     g.send_state = SendState(
         "sent",
-        tr(lang, "Your letter was sent to %(office)s (%(email)s). A copy is on its way to you.")
-        % {"office": letter.recipient_name, "email": letter.recipient_email},
+        tr(lang, "Your letter was sent to %(office)s (%(address)s). A copy is on its way to you.")
+        % {"office": letter.recipient_name, "address": letter.recipient_email},
     )
     return render(reading), 200
 
