@@ -104,8 +104,12 @@ class Review:
         return sorted(((c, s, n) for (c, s), n in counts.items()), key=lambda x: (x[1], x[0]))
 
 
-def build_review(campaign_id: str, lang: str, day: date | None = None) -> Review:
-    """Gather everything the review shows; no rendering yet."""
+def build_review(
+    campaign_id: str, lang: str, day: date | None = None, skip_unavailable: bool = False
+) -> Review:
+    """Gather everything the review shows; no rendering yet. Its proofreading needs its tools
+    (proofing.ToolMissing) unless `skip_unavailable`: the summary then lists what was not
+    proofread."""
     if lang == SOURCE_LANGUAGE:
         raise InputError(
             "English is the source", field="locale", fix="review a translation, e.g. fr"
@@ -119,7 +123,8 @@ def build_review(campaign_id: str, lang: str, day: date | None = None) -> Review
     proof = proofing.proofread(
         proofing.source_texts(template)
         + proofing.translation_texts(po, template, str(catalog.po_path(lang)), lang)
-        + [text for pair in pairs for text in _pair_texts(pair)]
+        + [text for pair in pairs for text in _pair_texts(pair)],
+        skip_unavailable=skip_unavailable,
     )
     english = [f for f in proof.findings if f.catalog == proofing.TEMPLATE_LABEL]
     findings += [f for f in proof.findings if f.catalog == str(catalog.po_path(lang))]
@@ -293,9 +298,11 @@ def _render(review: Review, mode: str, sheets=(), fonts: str = "") -> str:
     )
 
 
-def review_html(campaign_id: str, lang: str, day: date | None = None) -> str:
+def review_html(
+    campaign_id: str, lang: str, day: date | None = None, skip_unavailable: bool = False
+) -> str:
     """The review as one self-contained HTML file (letters in sandboxed iframes, no fetches)."""
-    return _render(build_review(campaign_id, lang, day), "html")
+    return _render(build_review(campaign_id, lang, day, skip_unavailable), "html")
 
 
 @dataclass(frozen=True)
@@ -308,9 +315,11 @@ class Sheet:
     untranslated: int
 
 
-def review_pdf(campaign_id: str, lang: str, day: date | None = None) -> bytes:
+def review_pdf(
+    campaign_id: str, lang: str, day: date | None = None, skip_unavailable: bool = False
+) -> bytes:
     """The review as PDF: WeasyPrint for the tables and sheets, the real letter pages laid on."""
-    review = build_review(campaign_id, lang, day)
+    review = build_review(campaign_id, lang, day, skip_unavailable)
     letters = [
         [PdfReader(io.BytesIO(write_pdf(render_html(letter), letter))).pages for letter in pair]
         for pair in ((p.english, p.translated) for p in review.pairs)
