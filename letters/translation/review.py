@@ -13,6 +13,7 @@ those sheets with pypdf, so the reviewer sees the real page breaks of both langu
 
 from __future__ import annotations
 
+import gettext
 import io
 from dataclasses import dataclass, replace
 from datetime import date
@@ -48,14 +49,49 @@ SHEET_W, SHEET_H = 2 * PAGE_W + GAP + 2 * MARGIN, PAGE_H + BAND + 20
 
 
 @dataclass(frozen=True)
+class Form:
+    """One form of a message: the only one, or one of its plural forms with the numbers it is
+    used for ("n = 1", "n = 2, 3, 4, …"), as the language's plural rule chooses it."""
+
+    label: str  # "" for a message without plural forms
+    text: str
+
+
+def plural_labels(plural_expr: str, count: int) -> tuple[str, ...]:
+    """For each plural form of a language, the numbers that select it: "n = 0, 1" and
+    "n = 2, 3, 4, …" in French, from the catalog's own Plural-Forms rule."""
+    choose = gettext.c2py(plural_expr)
+    numbers: list[list[int]] = [[] for _ in range(count)]
+    for n in range(1000001):
+        form = choose(n)
+        if 0 <= form < count and len(numbers[form]) < 4:
+            numbers[form].append(n)
+        if n > 200 and all(numbers):  # every form seen (Polish needs 22, French's "many" 10⁶)
+            break
+    return tuple(
+        "n = " + ", ".join(map(str, found[:3])) + (", …" if len(found) > 3 else "")
+        for found in numbers
+    )
+
+
+def forms(text: str | tuple | list, labels: tuple[str, ...]) -> tuple[Form, ...]:
+    """A message's text as the reviewer reads it: one form, or each plural form labelled."""
+    if isinstance(text, str):
+        return (Form("", text),)
+    return tuple(Form(label, form) for label, form in zip(labels, text, strict=False))
+
+
+@dataclass(frozen=True)
 class Row:
     """One message as the reviewer sees it."""
 
     source: Message  # the English, from a fresh extract (locations, context, comments)
-    translation: str
+    translation: str | tuple[str, ...]
     status: str  # translated, fuzzy, untranslated
     findings: tuple[Finding, ...]  # the translation's: checks and proofreading
     english_findings: tuple[Finding, ...] = ()  # the English's proofreading (spelling)
+    english_forms: tuple[Form, ...] = ()  # the English, each plural form labelled
+    translation_forms: tuple[Form, ...] = ()  # the translation, each plural form labelled
 
     @property
     def locations(self) -> list[str]:
@@ -129,6 +165,8 @@ def build_review(
     english = [f for f in proof.findings if f.catalog == proofing.TEMPLATE_LABEL]
     findings += [f for f in proof.findings if f.catalog == str(catalog.po_path(lang))]
     campaign_file = setting.campaign.path.resolve()
+    english_labels = plural_labels(template.plural_expr, template.num_plurals)
+    translation_labels = plural_labels(po.plural_expr, po.num_plurals)
     groups: dict[str, list[Row]] = {source: [] for source in catalog.SOURCES}
     for message in template:
         if not message.id or not _belongs(message, campaign_file):
@@ -136,13 +174,16 @@ def build_review(
         translated = po.get(message.id, message.context)
         key = (_msgid(message), message.context)
         mine = tuple(f for f in findings if (f.msgid, f.context) == key)
+        text = translated.string if translated else ""
         groups[catalog.source_of(message)].append(
             Row(
                 message,
-                translated.string if translated else "",
+                text,
                 catalog.status(translated),
                 mine,
                 tuple(f for f in english if (f.msgid, f.context) == key),
+                forms(message.id, english_labels),
+                forms(text, translation_labels) if any(text) else (),
             )
         )
     shown = {(_msgid(r.source), r.source.context) for rows in groups.values() for r in rows}

@@ -125,3 +125,17 @@ def test_review_refuses_an_unknown_output_type(tmp_path):
     )  # fmt: skip
     assert result.exit_code == 2 and "end the name in .pdf or .html" in result.output
     assert not (tmp_path / "review.docx").exists()
+
+
+def test_review_pdf_shows_each_plural_form_labelled_never_a_python_tuple(review_texts):
+    """A message said for one demand and for several reads as its forms, each under the numbers
+    it is used for (French: n = 0, 1 | n = 2, 3, 4, …), never as ('…', '…')."""
+    text = " ".join(review_texts)
+    assert "('" not in text and "', '" not in text
+    english = "n = 1 I ask you to take the following step without delay:"
+    english += " n = 0, 2, 3, … I ask you to take the following steps without delay:"
+    french = "n = 0, 1 Je vous demande de prendre sans tarder la mesure suivante :"
+    french += " n = 2, 3, 4, … Je vous demande de prendre sans tarder les mesures suivantes :"
+    assert english in text and french in text
+    plurals = [m for m in catalog.extract() if m.id and not isinstance(m.id, str)]
+    assert len(plurals) >= 7 and text.count("n = 0, 1 ") == len(plurals)
