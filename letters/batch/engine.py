@@ -529,7 +529,7 @@ def run_batch(
 
     `out` is a folder or any fsspec URL (`s3://bucket/prefix`); `executor` runs the chunks
     somewhere else (a Dask cluster) instead of on `jobs` local processes. A letter with a
-    missing or fuzzy translation is a row error (field `lang`) unless `allow_incomplete`. A row's
+    missing or fuzzy translation is reported (field `lang`) unless `allow_incomplete`. A row's
     `signature` cell names an image inside `signatures`; `envelopes` adds an envelope page after
     each letter. `lang` is the language of rows whose language cell is empty. Batch never signs
     digitally: that is each constituent's own act.
