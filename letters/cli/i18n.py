@@ -70,9 +70,15 @@ def update(locales) -> None:
         state = "updated" if result.changed else "unchanged"
         click.echo(f"{_shown(result.path)}: {state}")
         for msgid in result.fuzzy:
-            click.echo(f"  now fuzzy (the English changed): {MessageRef(msgid)}")
+            click.echo(f"  now fuzzy (the English changed): {_message(msgid)}")
         for msgid in result.obsolete:
-            click.echo(f"  obsolete (kept as #~): {MessageRef(msgid)}")
+            click.echo(f"  obsolete (kept as #~): {_message(msgid)}")
+
+
+def _message(msgid: str | tuple) -> MessageRef:
+    """A message as a translator finds it in the PO file: a one/several message by its singular
+    (its msgid line), not as a Python tuple."""
+    return MessageRef(msgid if isinstance(msgid, str) else msgid[0])
 
 
 @i18n_group.command()
