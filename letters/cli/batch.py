@@ -89,6 +89,7 @@ Examples:
   letters batch --input supporters.xlsx --to pm --to minister:foreign-affairs --dry-run
   letters batch --input export.csv --encoding cp1252 --map "Adresse postale=street" --to mp
   letters batch --input supporters.csv --to mp --lookup represent   # MP by postal code
+  letters batch --input supporters.csv --to pm --lang fr   # French where the language cell is empty
   letters batch --input supporters.csv --to pm --signatures signatures/ --envelopes
   letters batch --input supporters.csv --to pm --cluster local:2     # Dask, 2 processes
   letters batch --input supporters.csv --to pm --cluster tcp://scheduler:8786 \\
