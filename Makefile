@@ -146,8 +146,9 @@ test: $(VENV)/.installed browser-deps proof-deps
 	$(PY) -m pytest -q
 	$(LETTERS) i18n check --strict --proof
 
-# The translation review a reviewer reads: messages English | French, then the letters side by side.
-review: $(VENV)/.runtime
+# The translation review a reviewer reads: messages English | French, then the letters side by side,
+# with the proofreading findings (its tools are needed: without them `letters i18n review` stops).
+review: $(VENV)/.installed proof-deps
 	$(LETTERS) i18n review --campaign end-ice-contracts --locale fr -o output/review/end-ice-contracts-fr.pdf
 
 # The campaign's web page on http://127.0.0.1:8000/ (Ctrl+C stops it).
