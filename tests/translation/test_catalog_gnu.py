@@ -14,11 +14,14 @@ import pytest
 from letters.translation import catalog
 
 from ..conftest import ROOT
+from .test_catalog import locales_copy  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.skipif(
     shutil.which("msgfmt") is None or shutil.which("msgcat") is None,
     reason="GNU gettext missing: make proof-deps (Debian gettext)",
 )
+# The tests that change a catalog work on a copy (LETTERS_LOCALES): the fixture of test_catalog.
+changes_a_copy = pytest.mark.usefixtures("locales_copy")
 # Where shipped catalogs may be: the interface's, and each campaign's own (campaigns/<id>/locales/).
 NOT_SHIPPED = {"output", "build", "dist", "node_modules", "directory"}
 OLD_OPENING = "I ask the Government of Canada to ensure, without any delay, that no"
@@ -55,15 +58,8 @@ def test_every_shipped_catalog_passes_msgfmt_check():
         assert "fatal" not in done.stderr
 
 
-@pytest.fixture
-def locales_copy(tmp_path, monkeypatch) -> Path:
-    copy = tmp_path / "locales"
-    shutil.copytree(ROOT / "locales", copy)
-    monkeypatch.setenv("LETTERS_LOCALES", str(copy))
-    return copy
-
-
-def test_an_appel_that_names_the_office_is_not_a_python_format_error(locales_copy):
+@changes_a_copy
+def test_an_appel_that_names_the_office_is_not_a_python_format_error():
     """« Monsieur le Député, » leaves out the English's %(last_name)s on purpose (`allow:
     placeholders`): such a message is written `no-python-format`, so msgfmt passes what
     `extract` + `update` write, while every other message stays `python-format`, checked."""
@@ -79,7 +75,8 @@ def test_an_appel_that_names_the_office_is_not_a_python_format_error(locales_cop
     assert msgfmt_check(catalog.pot_path()).returncode == 0
 
 
-def test_msgfmt_still_refuses_a_placeholder_left_out_elsewhere(locales_copy):
+@changes_a_copy
+def test_msgfmt_still_refuses_a_placeholder_left_out_elsewhere():
     """The check is not weakened: a translation that drops a name where nothing allows it fails."""
     path = catalog.po_path("fr")
     text = path.read_text(encoding="utf-8")
@@ -91,7 +88,8 @@ def test_msgfmt_still_refuses_a_placeholder_left_out_elsewhere(locales_copy):
     assert done.returncode == 1 and "argument 'name' doesn't exist in 'msgstr'" in done.stderr
 
 
-def test_a_fuzzy_message_keeps_its_old_english_in_lines_gnu_gettext_reads(locales_copy):
+@changes_a_copy
+def test_a_fuzzy_message_keeps_its_old_english_in_lines_gnu_gettext_reads():
     """The `#|` lines are whole PO strings, as msgmerge writes them (Babel's own break inside
     the quotes, and msgcat, msgfmt and Poedit stop there: "end-of-line within string")."""
     path = catalog.po_path("fr")
@@ -115,7 +113,8 @@ def test_a_fuzzy_message_keeps_its_old_english_in_lines_gnu_gettext_reads(locale
     assert path.read_bytes() == written
 
 
-def test_a_plural_message_keeps_both_old_forms(locales_copy):
+@changes_a_copy
+def test_a_plural_message_keeps_both_old_forms():
     french = catalog.load_po("fr")
     message = next(m for m in french if m.id and not isinstance(m.id, str))
     old = ("An older English form for one demand, " * 3, "And one for several demands, " * 3)
