@@ -49,9 +49,7 @@ def msgfmt_check(path: Path) -> subprocess.CompletedProcess:
 
 def test_every_shipped_catalog_passes_msgfmt_check():
     found = shipped_catalogs()
-    assert ROOT / "locales" / "fr" / "LC_MESSAGES" / "messages.po" in found or any(
-        "campaigns" in p.parts for p in found
-    )
+    assert any(path.parent.parent.name == "fr" for path in found), found  # French, at least
     for path in found:
         done = msgfmt_check(path)
         assert done.returncode == 0, f"{path.relative_to(ROOT)}:\n{done.stderr}"
