@@ -48,16 +48,19 @@ browser-deps: node_modules/axe-core/axe.min.js
 
 # Proofreading (`letters i18n check --proof`, part of `make test`): Grammalecte for French grammar
 # (its command line, run by Debian's own Python), Hunspell's Canadian dictionaries through Enchant
-# (pyenchant, from the lock). Without them proofing runs and says what it could not check.
-PROOF_PACKAGES := grammalecte-cli python3-grammalecte hunspell-en-ca hunspell-fr-comprehensive libenchant-2-2
+# (pyenchant, from the lock). Without them proofreading stops with exit 2 and names them
+# (`--skip-unavailable` proofreads what it can). GNU gettext's msgfmt checks every shipped catalog
+# the way Poedit does (tests/translation/test_catalog_gnu.py).
+PROOF_PACKAGES := grammalecte-cli python3-grammalecte hunspell-en-ca hunspell-fr-comprehensive libenchant-2-2 gettext
 proof-deps:
 	@if ! command -v grammalecte-cli >/dev/null || [ ! -f /usr/share/hunspell/en_CA.dic ] || \
-	    [ ! -f /usr/share/hunspell/fr_CA.dic ] || ! ldconfig -p | grep -q libenchant-2.so.2; then \
+	    [ ! -f /usr/share/hunspell/fr_CA.dic ] || ! ldconfig -p | grep -q libenchant-2.so.2 || \
+	    ! command -v msgfmt >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing Grammalecte, Hunspell en_CA and fr_CA, and Enchant for proofreading"; \
+	    echo "Installing Grammalecte, Hunspell en_CA and fr_CA, Enchant and GNU gettext for proofreading"; \
 	    $(call apt_install,$(PROOF_PACKAGES)); \
 	  else \
-	    echo "Proofreading will say what it could not check. Install its tools with:"; \
+	    echo "Proofreading and the catalog tests need these tools. Install them with:"; \
 	    echo "  sudo apt-get install $(PROOF_PACKAGES)"; \
 	  fi; \
 	fi
@@ -143,8 +146,9 @@ test: $(VENV)/.installed browser-deps proof-deps
 	$(PY) -m pytest -q
 	$(LETTERS) i18n check --strict --proof
 
-# The translation review a reviewer reads: messages English | French, then the letters side by side.
-review: $(VENV)/.runtime
+# The translation review a reviewer reads: messages English | French, then the letters side by side,
+# with the proofreading findings (its tools are needed: without them `letters i18n review` stops).
+review: $(VENV)/.installed proof-deps
 	$(LETTERS) i18n review --campaign end-ice-contracts --locale fr -o output/review/end-ice-contracts-fr.pdf
 
 # The campaign's web page on http://127.0.0.1:8000/ (Ctrl+C stops it).

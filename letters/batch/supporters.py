@@ -517,8 +517,9 @@ def parse_demands(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in re.split(r"[,;|]", value) if part.strip())
 
 
-def supporter_to_sender_fields(row: SupporterRow) -> dict:
-    """Keyword arguments for `make_sender` from one row; `lang` is left out when the row has none.
+def supporter_to_sender_fields(row: SupporterRow, default_lang: str | None = None) -> dict:
+    """Keyword arguments for `make_sender` from one row. An empty language cell takes
+    `default_lang` (the batch's `--lang`); without one, `lang` is left out (make_sender's default).
 
     The name is the `name` column or else first and last names joined. `make_sender` validates
     the rest (postal code, province, lengths) and names the row in its errors.
@@ -540,7 +541,7 @@ def supporter_to_sender_fields(row: SupporterRow) -> dict:
         "demand_ids": parse_demands(cells.get("demands", "")),
         "row": row.row,
     }
-    lang = parse_language(cells.get("language", ""), row.row)
+    lang = parse_language(cells.get("language", ""), row.row) or default_lang
     if lang:
         sender["lang"] = lang
     return sender

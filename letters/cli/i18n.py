@@ -16,6 +16,14 @@ from . import main
 from .options import parse_date
 
 LOCALE_HELP = "Only this language (default: every catalog in locales/)."
+# Proofreading refuses to run without its tools (a proof that checked nothing would pass a
+# typo); this flag proofreads what this machine can and lists the rest as "not checked".
+skip_unavailable_option = click.option(
+    "--skip-unavailable",
+    is_flag=True,
+    help="Proofread what this machine can when a tool or dictionary is missing (listed as"
+    " `not checked`), instead of stopping with exit 2.",
+)
 
 
 def _locales(locales: tuple[str, ...]) -> tuple[str, ...]:
@@ -75,9 +83,15 @@ def update(locales) -> None:
         state = "updated" if result.changed else "unchanged"
         click.echo(f"{_shown(result.path)}: {state}")
         for msgid in result.fuzzy:
-            click.echo(f"  now fuzzy (the English changed): {MessageRef(msgid)}")
+            click.echo(f"  now fuzzy (the English changed): {_message(msgid)}")
         for msgid in result.obsolete:
-            click.echo(f"  obsolete (kept as #~): {MessageRef(msgid)}")
+            click.echo(f"  obsolete (kept as #~): {_message(msgid)}")
+
+
+def _message(msgid: str | tuple) -> MessageRef:
+    """A message as a translator finds it in the PO file: a one/several message by its singular
+    (its msgid line), not as a Python tuple."""
+    return MessageRef(msgid if isinstance(msgid, str) else msgid[0])
 
 
 @i18n_group.command(
@@ -141,13 +155,17 @@ Examples:
 @click.option(
     "--proof", is_flag=True, help="Proofread too (spelling, French grammar): `letters i18n proof`."
 )
-def check(locales, strict, fmt, proof) -> None:
+@skip_unavailable_option
+def check(locales, strict, fmt, proof, skip_unavailable) -> None:
     """Find missing, fuzzy and suspicious translations; exit 1 if any fails.
 
     Errors (untranslated, fuzzy, placeholders, markup…) always fail; warnings (numbers,
     typography, agreed terms…) fail with --strict. With --proof, the proofreading findings of
-    `letters i18n proof` (catalogs and composed letters) are added.
+    `letters i18n proof` (catalogs and composed letters) are added; a missing proofreading
+    tool stops the run (exit 2) unless --skip-unavailable.
     """
+    if proof and not skip_unavailable:  # before the checks' work, not after it
+        proofing.require_tools(("en", *_locales(locales)))
     template = catalog.extract()
     findings = []
     for lang in _locales(locales):
@@ -155,7 +173,9 @@ def check(locales, strict, fmt, proof) -> None:
         findings += check_catalog(po, template, _shown(catalog.po_path(lang)), lang)
     unchecked: list[str] = []
     if proof:
-        result = proofing.proofread(proofing.project_texts(locales))
+        result = proofing.proofread(
+            proofing.project_texts(locales), skip_unavailable=skip_unavailable
+        )
         findings += result.findings
         unchecked = result.unchecked
     _report(findings, unchecked, strict, fmt)
@@ -189,7 +209,8 @@ Examples:
 @click.option("--no-letters", is_flag=True, help="Only the catalogs, not the composed letters.")
 @click.option("--strict", is_flag=True, help="Fail on warnings (typography) too.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def proof_(locales, campaigns, no_letters, strict, fmt) -> None:
+@skip_unavailable_option
+def proof_(locales, campaigns, no_letters, strict, fmt, skip_unavailable) -> None:
     """Proofread: spelling (Hunspell en_CA, fr_CA) and French grammar (Grammalecte).
 
     \b
@@ -197,10 +218,15 @@ def proof_(locales, campaigns, no_letters, strict, fmt) -> None:
     the letters as `compose` writes them to each kind of recipient (PM, each minister, an MP
     who is a woman, a man or of unknown gender; one demand and all; with and without a note,
     whose words are the sender's and are not checked). Placeholders and markup are masked.
-    Words and rules: letters/data/proofing.toml (each with its reason). Exit 1 on an error.
+    Words and rules: letters/data/proofing.toml (each with its reason). Exit 1 on an error;
+    exit 2 when a tool or dictionary is missing (the line says what to install), unless
+    --skip-unavailable.
     """
+    if not skip_unavailable:  # before extracting and composing: say it at once
+        proofing.require_tools(("en", *_locales(locales)))
     result = proofing.proofread(
-        proofing.project_texts(locales, campaigns or None, letters=not no_letters)
+        proofing.project_texts(locales, campaigns or None, letters=not no_letters),
+        skip_unavailable=skip_unavailable,
     )
     _report(result.findings, result.unchecked, strict, fmt)
     if fmt == "text":
@@ -242,7 +268,8 @@ def stats(locales, fmt) -> None:
     help="review.pdf or review.html (default: output/review/<campaign>-<locale>.pdf).",
 )
 @click.option("--date", "day", help="Date of the sample letters, YYYY-MM-DD (default: today).")
-def review(campaign_id, lang, output, day) -> None:
+@skip_unavailable_option
+def review(campaign_id, lang, output, day, skip_unavailable) -> None:
     """A document for a human reviewer: every message English | translation, then the letters.
 
     \b
@@ -258,8 +285,8 @@ def review(campaign_id, lang, output, day) -> None:
         )
     when = parse_date(day)
     content = (
-        review_pdf(campaign_id, lang, when)
+        review_pdf(campaign_id, lang, when, skip_unavailable)
         if path.suffix == ".pdf"
-        else review_html(campaign_id, lang, when).encode("utf-8")
+        else review_html(campaign_id, lang, when, skip_unavailable).encode("utf-8")
     )
     click.echo(str(write_atomic(path, content)))

@@ -21,13 +21,13 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import denormalize, read_po, write_po
+from babel.messages.pofile import denormalize, normalize, read_po, write_po
 
 from ..campaign import HOLDER_CONTEXT, OFFICE, ROLE_CONTEXTS
 from ..errors import CampaignError, InputError, TranslationError
 from ..i18n import DOMAIN, KEYWORDS, SOURCE_LANGUAGE
 from ..resources import data_root, locales_dir
-from .checks import blocking_findings
+from .checks import allowed_checks, blocking_findings
 
 COMMENT_TAGS = ["TRANSLATORS:"]
 CAMPAIGN_KEYS = (
@@ -276,13 +276,13 @@ def load_po(lang: str) -> Catalog:
 
 
 def _restore_previous_id(message: Message) -> None:
-    """Babel writes the old English of a fuzzy message as `#| msgid …` but reads it back as user
-    comments; turn them back into `previous_id` (kept while fuzzy) so updates stay stable.
+    """Babel reads the old English of a fuzzy message (`#| msgid …`, `#| msgid_plural …`) as
+    user comments; turn them back into `previous_id` (kept while fuzzy) so updates stay stable.
 
-    Babel re-wraps a long `#| msgid` at spaces, even inside its quoted pieces, so the lines are
-    joined again with one space and the quoted pieces read back in order. Every `#|` line is
-    dropped from the user comments: a fragment left behind there (`# company`, `# "`) would
-    stay in the catalog for good as a stray translator comment.
+    The quoted pieces are read in order, so both our `#|` lines (each a whole PO string, as
+    msgmerge writes them) and those of an older letters (Babel's, re-wrapped at spaces inside
+    the quotes) read back. Every `#|` line is dropped from the user comments: a fragment left
+    behind there would stay in the catalog for good as a stray translator comment.
     """
     previous = [c[1:].strip() for c in message.user_comments if c.startswith("|")]
     if not previous:
@@ -290,15 +290,76 @@ def _restore_previous_id(message: Message) -> None:
     message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
     joined = " ".join(previous)
     if message.fuzzy and joined.startswith("msgid "):
-        singular = joined[6:].split(" msgid_plural ", 1)[0]
-        pieces = re.findall(r'"((?:[^"\\]|\\.)*)"', singular)
-        message.previous_id = [denormalize("\n".join(f'"{p}"' for p in pieces))]
+        forms = joined[6:].split(" msgid_plural ", 1)
+        message.previous_id = [
+            denormalize("\n".join(f'"{p}"' for p in re.findall(r'"((?:[^"\\]|\\.)*)"', form)))
+            for form in forms
+        ]
 
 
-def _po_bytes(catalog: Catalog, **options) -> bytes:
+# Format flags GNU gettext checks strictly: its msgfmt --check (and Poedit, which runs it) refuses
+# a translation that leaves out a named placeholder of a message not in plural form.
+FORMAT_FLAGS = ("python-format", "python-brace-format")
+
+
+def _mark_formats(catalog: Catalog) -> None:
+    """A message whose translation may leave a placeholder out (`allow: placeholders`: the
+    French appel names the office, « Monsieur le Député, », not Mr. Lavoie) is marked
+    `no-python-format`, GNU's flag for a message msgfmt must not check as a format string.
+    `letters i18n check` and `compile` still refuse a placeholder renamed or added there.
+
+    Babel sets `python-format` on every message that looks like one, each time it reads or
+    merges a catalog, so this is done here, where every PO and POT file is written."""
+    for message in catalog:
+        if message.id and "placeholders" in allowed_checks(message):
+            for flag in FORMAT_FLAGS:
+                if flag in message.flags:
+                    message.flags.discard(flag)
+                    message.flags.add(f"no-{flag}")
+        for flag in FORMAT_FLAGS:  # a flag Babel added back on reading, beside its "no-" form
+            if f"no-{flag}" in message.flags:
+                message.flags.discard(flag)
+
+
+def _po_bytes(catalog: Catalog, include_previous: bool = False, **options) -> bytes:
+    _mark_formats(catalog)
     out = BytesIO()
     write_po(out, catalog, width=WIDTH, **options)
-    return out.getvalue()
+    if not include_previous:
+        return out.getvalue()
+    return _with_previous_ids(out.getvalue().decode("utf-8"), catalog, options).encode("utf-8")
+
+
+def _previous_lines(message: Message) -> list[str]:
+    """The old English of a fuzzy message as GNU gettext writes it: `#| msgid "…"`, each line a
+    whole quoted string (`#| "…"` to continue), so msgfmt, msgmerge and Poedit read it."""
+    keywords = ("msgid", "msgid_plural")
+    return [
+        f"#| {keyword} " + normalize(text, width=WIDTH - 3).replace("\n", "\n#| ")
+        for keyword, text in zip(keywords, message.previous_id, strict=False)
+    ]
+
+
+def _with_previous_ids(po: str, catalog: Catalog, options: dict) -> str:
+    """The PO text with the `#|` lines of each fuzzy message before its msgctxt/msgid.
+
+    Babel's `include_previous` wraps these lines at spaces inside the quoted string, so GNU
+    tools stop at the first one ("end-of-line within string") and Poedit cannot open the file.
+    write_po writes one block per message, in the catalog's order, the header first, each
+    ended by a blank line (a PO string never holds a raw line break), so block i is message i.
+    """
+    blocks = po.split("\n\n")
+    messages = [m for m in catalog if m.id or not options.get("omit_header")]
+    for number, message in enumerate(messages):
+        if not message.previous_id:
+            continue
+        lines = blocks[number].split("\n")
+        first = next(i for i, line in enumerate(lines) if line.startswith(("msgctxt ", "msgid ")))
+        expected = "msgctxt " if message.context else "msgid "
+        if not lines[first].startswith(expected):
+            raise AssertionError(f"PO block {number} is not the message {message.id!r}")
+        blocks[number] = "\n".join(lines[:first] + _previous_lines(message) + lines[first:])
+    return "\n\n".join(blocks)
 
 
 def messages_part(po: bytes) -> bytes:

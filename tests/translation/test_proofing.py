@@ -229,12 +229,21 @@ def test_a_word_added_to_the_list_is_accepted(tmp_path):
 # -- a language without a grammar checker; the CLI; the review ------------------------------------
 
 
-def test_a_language_without_a_grammar_checker_says_what_it_could_not_check():
-    proof = proofread([Text("xx", "Hola, ¿qué tal?", "t", "a")])
+def test_a_language_without_a_dictionary_is_an_error_unless_skipped():
+    text = Text("xx", "Hola, ¿qué tal?", "t", "a")
+    with pytest.raises(proofing.ToolMissing) as stopped:
+        proofread([text])
+    assert str(stopped.value) == (
+        "proofing: cannot proofread: spelling (xx): no Hunspell dictionary 'xx_CA' through"
+        " Enchant; fix: apt-get install hunspell-xx (on Debian, `make proof-deps` installs them"
+        " all); or pass --skip-unavailable to proofread only what this machine can"
+    )
+    proof = proofread([text], skip_unavailable=True)
     assert proof.findings == []
     assert proof.unchecked == [
-        "xx: spelling not checked: no Hunspell dictionary 'xx_CA' through Enchant (Debian: "
-        "apt-get install libenchant-2-2 hunspell-xx*; pip install pyenchant)",
+        "xx: spelling not checked: no Hunspell dictionary 'xx_CA' through Enchant"
+        " (apt-get install hunspell-xx)",
+        # No grammar checker exists for it: nothing to install, so a note, never an error.
         "xx: grammar not checked: no grammar checker for this language",
     ]
 

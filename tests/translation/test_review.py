@@ -1,4 +1,8 @@
-"""`letters i18n review`: the reviewer's document, as PDF (read back with pypdf) and as HTML."""
+"""`letters i18n review`: the reviewer's document, as PDF (read back with pypdf) and as HTML.
+
+Its layout does not depend on the proofreading tools, so these run with --skip-unavailable (on a
+machine with the tools, as `make test` sets up, that changes nothing; test_proofing covers the
+findings shown in the review, test_proofing_tools a review without its tools)."""
 
 from __future__ import annotations
 
@@ -25,12 +29,12 @@ def words(text: str) -> str:
 
 @pytest.fixture(scope="session")
 def review_pdf_path(tmp_path_factory):
-    """The command `make review` runs, once for the session."""
+    """The command `make review` runs (tools or not), once for the session."""
     path = tmp_path_factory.mktemp("review") / "end-ice-contracts-fr.pdf"
     result = CliRunner().invoke(
         main,
         ["i18n", "review", "--campaign", "end-ice-contracts", "--locale", "fr",
-         "--date", DAY.isoformat(), "-o", str(path)],
+         "--date", DAY.isoformat(), "-o", str(path), "--skip-unavailable"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     return path
@@ -81,7 +85,7 @@ def test_review_pdf_lays_the_letters_side_by_side_page_for_page(review_reader, r
 
 
 def test_review_html_is_self_contained_and_shows_both_letters():
-    html = review_html("end-ice-contracts", "fr", DAY)
+    html = review_html("end-ice-contracts", "fr", DAY, skip_unavailable=True)
     assert not re.search(r"(src|href)=\"(letters:|https?:|file:|//)", html)
     assert not re.search(r"url\(\s*[\"']?letters:", html)
     assert "<link" not in html and "url(" not in html.split("</style>", 1)[1]
@@ -106,7 +110,7 @@ def fuzzy_and_broken(tmp_path, monkeypatch):
 
 
 def test_review_highlights_findings_and_counts_english_fallbacks(fuzzy_and_broken):
-    html = review_html("end-ice-contracts", "fr", DAY)
+    html = review_html("end-ice-contracts", "fr", DAY, skip_unavailable=True)
     assert (
         '<div class="finding error">error [placeholders] renamed: %(subject)s became %(sujet)s'
         in html
@@ -125,3 +129,17 @@ def test_review_refuses_an_unknown_output_type(tmp_path):
     )  # fmt: skip
     assert result.exit_code == 2 and "end the name in .pdf or .html" in result.output
     assert not (tmp_path / "review.docx").exists()
+
+
+def test_review_pdf_shows_each_plural_form_labelled_never_a_python_tuple(review_texts):
+    """A message said for one demand and for several reads as its forms, each under the numbers
+    it is used for (French: n = 0, 1 | n = 2, 3, 4, …), never as ('…', '…')."""
+    text = " ".join(review_texts)
+    assert "('" not in text and "', '" not in text
+    english = "n = 1 I ask you to take the following step without delay:"
+    english += " n = 0, 2, 3, … I ask you to take the following steps without delay:"
+    french = "n = 0, 1 Je vous demande de prendre sans tarder la mesure suivante :"
+    french += " n = 2, 3, 4, … Je vous demande de prendre sans tarder les mesures suivantes :"
+    assert english in text and french in text
+    plurals = [m for m in catalog.extract() if m.id and not isinstance(m.id, str)]
+    assert len(plurals) >= 7 and text.count("n = 0, 1 ") == len(plurals)
