@@ -36,9 +36,9 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from ..campaign import campaign_ids
+from ..campaign import campaign_ids, find_campaign
 from ..errors import TranslationError
-from ..i18n import SOURCE_LANGUAGE, languages
+from ..i18n import SOURCE_LANGUAGE, campaign_languages, languages
 from ..pipeline import Setting, letter_for
 from ..resources import package_data
 from ..senders import make_sender
@@ -105,6 +105,34 @@ def load_settings(path: Path | None = None) -> Settings:
             field="proofing",
             fix=f"correct {path} (see docs/translating.md, Proofreading)",
         ) from error
+
+
+def with_campaign_words(campaigns: Iterable[str | Path], base: Settings | None = None) -> Settings:
+    """The settings plus each campaign's own words: the `[words.any]`, `[words.en]`,
+    `[words.fr]`… tables of its folder's proofing.toml (names of its people, places, bills)."""
+    settings = base or load_settings()
+    words = {lang: dict(found) for lang, found in settings.words.items()}
+    for ref in campaigns:
+        path = find_campaign(ref).parent / "proofing.toml"
+        if not path.is_file():
+            continue
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+            raise TranslationError(
+                f"cannot read {path}: {error}", field="proofing", fix="fix the TOML syntax"
+            ) from error
+        if set(raw) - {"words"} or not all(
+            isinstance(t, dict) for t in raw.get("words", {}).values()
+        ):
+            raise TranslationError(
+                f"{path}: a campaign's proofing.toml holds only [words.<lang>] tables",
+                field="proofing",
+                fix='write [words.any] (or en, fr) with one line a word: Word = "why it is right"',
+            )
+        for lang, found in raw.get("words", {}).items():
+            words.setdefault(lang, {}).update(found)
+    return replace(settings, words=words)
 
 
 def _settings(raw: dict) -> Settings:
@@ -532,16 +560,31 @@ def project_texts(
 ) -> list[Text]:
     """Everything `letters i18n proof` reads: the English sources, each catalog's translations,
     and (with `letters`) the composed letters of each campaign in English and each language."""
-    template = catalog.extract()
-    langs = tuple(langs or catalog.po_languages())
-    texts = source_texts(template)
-    for lang in langs:
-        texts += translation_texts(
-            catalog.load_po(lang), template, str(_shown(catalog.po_path(lang))), lang
-        )
+    sets = (
+        (catalog.interface_catalogs(), *(catalog.campaign_catalogs(c) for c in campaigns))
+        if campaigns
+        else catalog.shipped_catalogs()
+    )
+    texts = []
+    for catalogs in sets:
+        template = catalogs.extract()
+        texts += source_texts(template)
+        for lang in langs or catalogs.languages():
+            if lang in catalogs.languages():
+                texts += translation_texts(
+                    catalog.load_po(lang, catalogs),
+                    template,
+                    str(_shown(catalogs.po_path(lang))),
+                    lang,
+                )
     if letters:
-        written = [lang for lang in (SOURCE_LANGUAGE, *langs) if lang in languages()]
         for campaign_id in campaigns or campaign_ids():
+            own = campaign_languages(find_campaign(campaign_id).parent / "locales")
+            written = [
+                lang
+                for lang in (SOURCE_LANGUAGE, *(langs or own))
+                if lang in languages() and (lang == SOURCE_LANGUAGE or lang in own)
+            ]
             texts += letter_texts(campaign_id, written)
     return texts
 

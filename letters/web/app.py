@@ -368,7 +368,7 @@ def _number(value: float) -> str:
 
 def _page(site: Site, reading: Reading) -> str:
     campaign = site.setting.campaign
-    language = Language(reading.lang)
+    language = site.setting.language(reading.lang)
     preview = reading.letter
     kept = (
         to_data_url(reading.signature_png)
