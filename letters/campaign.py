@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import CampaignError
-from .resources import campaign_search_path
+from .resources import campaign_search_path, campaigns_dir
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 TEXT_FIELDS = ("title", "subject", "opening")
@@ -40,6 +40,9 @@ ROLE_KEYS = ("demands_intro", "closing_request", "closing_request_variants")
 DEMAND_ROLE_KEYS = ("text", "variants")
 PARAGRAPH_KEYS = ("text", "to_holder")
 COUNTED_KEYS = ("one", "other")
+# The project's first campaign: used when several are shipped, none is named and the organiser
+# has none of their own (see `default_campaign_id`).
+DEFAULT_CAMPAIGN = "end-ice-contracts"
 # Who receives a demand besides the ministers it names: by default the PM and MPs.
 DEMAND_RECIPIENTS = ("pm", "mp")
 # The message context of a text worded for one role: each role's wording is its own message, so
@@ -194,12 +197,20 @@ def campaign_ids() -> list[str]:
 
 
 def default_campaign_id() -> str | None:
-    """The campaign to use when none is named: the current folder when it is a campaign, else
-    the only one found, if there is only one."""
+    """The campaign to use when none is named: the current folder when it is a campaign; else
+    the organiser's own (LETTERS_CAMPAIGNS, the current folder's) if there is exactly one; else,
+    with none of their own, the only shipped one, or the project's first (`DEFAULT_CAMPAIGN`),
+    so that `letters write` and `letters serve` work out of the box. None: name one."""
     if (Path.cwd() / CAMPAIGN_FILE).is_file():
         return "."
-    ids = campaign_ids()
-    return ids[0] if len(ids) == 1 else None
+    shipped = campaigns_dir().resolve()
+    found = available_campaigns()
+    own = [i for i, path in found.items() if path.parent.resolve().parent != shipped]
+    if own:
+        return own[0] if len(own) == 1 else None
+    if len(found) == 1:
+        return next(iter(found))
+    return DEFAULT_CAMPAIGN if DEFAULT_CAMPAIGN in found else None
 
 
 def find_campaign(ref: str | Path) -> Path:

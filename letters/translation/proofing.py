@@ -332,9 +332,12 @@ def _merge(texts: Iterable[Text]) -> list[Text]:
 
 
 def proofread(texts: Iterable[Text], settings: Settings | None = None) -> Proof:
-    """Spelling, grammar and usage findings for the texts; what could not be checked."""
+    """Spelling, grammar and usage findings for the texts; what could not be checked.
+
+    By default: the project's settings plus the words of every campaign found (each
+    campaign's own proofing.toml)."""
     started = time.perf_counter()
-    settings = settings or load_settings()
+    settings = settings or with_campaign_words(campaign_ids())
     texts = _merge(texts)
     findings: list[Finding] = []
     unchecked: list[str] = []

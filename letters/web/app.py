@@ -119,7 +119,7 @@ def create_app(
     timeout: float = 20.0,
     secure_cookie: bool = False,
 ) -> Flask:
-    """Build the app for one campaign (default: the only one installed).
+    """Build the app for one campaign (default: `campaign.default_campaign_id`).
 
     `secure_cookie` marks the session cookie `Secure` (the page is served over https by a proxy:
     the app itself sees plain http and cannot tell).

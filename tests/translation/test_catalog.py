@@ -241,7 +241,8 @@ def test_compiled_catalog_leaves_out_fuzzy_messages(campaign_copy):
 
 def test_stats_count_per_source(locales_copy, campaign_copy):
     plant_in_po(locales_copy, "Dear Minister:", "", context="salutation, man minister")
-    result = run("i18n", "stats", "--locale", "fr")
+    where = ["--interface", "--campaign", str(campaign_copy.root)]
+    result = run("i18n", "stats", *where, "--locale", "fr")
     assert result.exit_code == 0, result.output
     rows = [line.split() for line in result.output.splitlines()[1:]]
     assert [row[0] for row in rows] == ["interface"] * 3 + ["end-ice-contracts"] * 2
