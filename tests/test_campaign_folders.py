@@ -278,3 +278,52 @@ def test_the_shipped_campaigns_load_by_path_as_by_id():
     by_id = load_campaign("end-ice-contracts")
     assert load_campaign(ROOT / "campaigns/end-ice-contracts") == by_id
     assert by_id.locales == ROOT / "campaigns/end-ice-contracts/locales"
+
+
+# -- which campaign when none is named; a broken one among others ---------------------------------
+
+
+def test_with_none_named_the_organisers_only_campaign_is_used(libraries, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # not a campaign folder
+    env = {"LETTERS_CAMPAIGNS": str(libraries.parent)}
+    result = run("write", "--to", "pm", "--lang", "en", *SENDER, env=env)
+    assert result.exit_code == 0, result.output
+    assert "Keeping rural libraries open" in result.output
+    make_campaign(tmp_path / "mine" / "second", "second")
+    both = {"LETTERS_CAMPAIGNS": f"{libraries.parent}:{tmp_path / 'mine'}"}
+    refused = run("write", "--to", "pm", "--lang", "en", *SENDER, env=both)
+    assert refused.exit_code == 2 and "pass --campaign" in refused.output
+    assert "libraries" in refused.output and "second" in refused.output
+
+
+def test_with_none_of_the_organisers_own_the_projects_first_campaign_is_used(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("write", "--to", "pm", "--lang", "en", *SENDER)
+    assert result.exit_code == 0, result.output
+    assert "Immigration and Customs Enforcement" in result.output
+
+
+def test_a_broken_campaign_is_named_and_the_others_still_listed(tmp_path):
+    folder = make_campaign(tmp_path / "campaigns" / "broken", "broken")
+    (folder / "campaign.toml").write_text('id = "broken"\ntitel = "x"\n', encoding="utf-8")
+    result = run("campaigns", env={"LETTERS_CAMPAIGNS": str(tmp_path / "campaigns")})
+    assert result.exit_code == 2
+    assert "broken: cannot be used: titel: campaign.toml: unknown key 'titel'" in result.output
+    assert "did you mean 'title'?" in result.output
+    assert "pharmacare: Universal pharmacare" in result.output
+
+
+def test_a_new_campaigns_message_is_never_matched_to_anothers_french(tmp_path):
+    """Babel fuzzy-matches a new message to a close old one: only within the same campaign."""
+    shipped = load_campaign("end-ice-contracts")
+    folder = make_campaign(tmp_path / "similar", "similar")
+    path = folder / "campaign.toml"
+    text = path.read_text(encoding="utf-8")
+    close = shipped.demand("field-offices").title.replace("ICE", "CBP")  # one word apart
+    path.write_text(text.replace("Fund the libraries", close), encoding="utf-8")
+    for command in (["extract"], ["init", "--locale", "fr"], ["update"]):
+        assert run("i18n", *command, "--campaign", str(folder)).exit_code == 0
+    po = catalog.load_po("fr", catalog.campaign_catalogs(folder))
+    message = po.get(close)
+    assert message is not None and message.string == "" and not message.fuzzy
+    assert {catalog.status(m) for m in po if m.id} == {"untranslated"}

@@ -210,6 +210,10 @@ def test_an_organiser_runs_their_own_campaign_from_the_installed_wheel(wheel, tm
         assert done.returncode == 0, (args, done.stdout, done.stderr)
         return done
 
+    refused = subprocess.run(
+        [str(letters), "i18n", "extract"], capture_output=True, text=True, cwd=work
+    )  # the interface's catalogs are part of the installed package
+    assert refused.returncode == 2 and "part of the installed letters package" in refused.stderr
     run("campaign", "new", "transit")
     folder = work / "transit"
     with (folder / "directory.toml").open("a", encoding="utf-8") as out:

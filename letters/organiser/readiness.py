@@ -94,7 +94,7 @@ def check_campaign(ref: str | Path, *, proof: bool = True) -> Readiness:
     template = catalogs.extract()
     states = [LanguageState(SOURCE_LANGUAGE, len(template), len(template), len(template), 0, True)]
     findings: list[Finding] = []
-    texts = proofing.source_texts(template)
+    texts = proofing.source_texts(template, str(_shown(catalogs.pot_path())))
     for lang in catalogs.languages():
         po = catalog.load_po(lang, catalogs)
         path = catalogs.po_path(lang)

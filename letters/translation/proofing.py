@@ -445,10 +445,11 @@ def _locations(message) -> tuple[str, ...]:
     return tuple(f"{name}:{line}" if line else name for name, line in message.locations)
 
 
-def source_texts(template) -> list[Text]:
-    """Every English source string (templates, code, campaigns) of a fresh extract."""
+def source_texts(template, label: str = TEMPLATE_LABEL) -> list[Text]:
+    """Every English source string of a fresh extract (the interface's, or a campaign's: then
+    `label` names its .pot)."""
     return [
-        Text(SOURCE_LANGUAGE, form, TEMPLATE_LABEL, _forms(m.id)[0], m.context, _locations(m))
+        Text(SOURCE_LANGUAGE, form, label, _forms(m.id)[0], m.context, _locations(m))
         for m in template
         if m.id
         for form in _forms(m.id)
@@ -571,7 +572,8 @@ def project_texts(
     texts = []
     for catalogs in sets:
         template = catalogs.extract()
-        texts += source_texts(template)
+        label = str(_shown(catalogs.pot_path())) if catalogs.campaign else TEMPLATE_LABEL
+        texts += source_texts(template, label)
         for lang in langs or catalogs.languages():
             if lang in catalogs.languages():
                 texts += translation_texts(

@@ -122,7 +122,7 @@ def build_review(campaign_id: str, lang: str, day: date | None = None) -> Review
         path = catalogs.po_path(lang)
         po = catalog.load_po(lang, catalogs) if path.is_file() else Catalog(locale=lang)
         findings += check_catalog(po, template, path, lang)
-        texts += proofing.source_texts(template)
+        texts += proofing.source_texts(template)  # one label: the review shows them as English
         texts += proofing.translation_texts(po, template, str(path), lang)
         loaded.append((template, po))
     pairs = _pairs(setting, lang, day)
