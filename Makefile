@@ -153,7 +153,7 @@ review: $(VENV)/.installed proof-deps
 
 # The campaign's web page on http://127.0.0.1:8000/ (Ctrl+C stops it).
 serve: $(VENV)/.runtime
-	$(LETTERS) serve
+	$(LETTERS) serve --campaign end-ice-contracts
 
 bench-serve: $(VENV)/.installed
 	$(PY) benchmarks/bench_serve.py

@@ -83,7 +83,8 @@ def compose(
     demands = chosen_demands(campaign, sender, recipient)
     count = len(demands)
     role = campaign.wording_for(recipient.role)
-    lang = lang.fresh()  # records this letter's untranslated messages, and only this letter's
+    # A fresh record of untranslated messages (this letter's only), with the campaign's catalog.
+    lang = Language(lang.code, campaign.locales)
     letter = Letter(
         campaign_id=campaign.id,
         lang=lang.code,
@@ -241,22 +242,39 @@ def _nth(texts: tuple[str, ...], index: int) -> str:
 def chosen_demands(campaign: Campaign, sender: Sender, recipient: Recipient) -> list[Demand]:
     """The sender's demands in the sender's order (default: all, in campaign order).
 
-    A minister receives only the demands of their portfolio; the PM and MPs receive all.
+    A minister receives only the demands of their portfolio; the PM and MPs the demands meant
+    for them (by default every demand; a campaign may keep one for MPs only).
     """
     demands = [campaign.demand(i) for i in sender.demand_ids] or list(campaign.demands)
-    if recipient.role != "minister":
-        return demands
-    portfolio = recipient.portfolio.id
-    mine = [d for d in demands if portfolio in d.ministers]
+    portfolio = recipient.portfolio.id if recipient.portfolio else None
+    mine = [d for d in demands if d.reaches(recipient.role, portfolio)]
     if not mine:
-        concerned = ", ".join(d.id for d in campaign.demands if portfolio in d.ministers)
+        concerned = ", ".join(
+            d.id for d in campaign.demands if d.reaches(recipient.role, portfolio)
+        )
+        if recipient.role == "minister":
+            fix = (
+                translatable("choose one of: %(demands)s, or write to pm")
+                if concerned
+                else translatable("write to pm")
+            )
+        elif concerned:
+            fix = translatable("choose one of: %(demands)s")
+        else:
+            fix = translatable("write to %(others)s instead")
+        others = [
+            *(role for role in ("pm", "mp") if any(d.reaches(role) for d in demands)),
+            *(f"minister:{p}" for d in demands for p in d.ministers),
+        ]
         raise InputError(
             translatable("none of the chosen demands concerns %(recipient)s"),
             field="demand",
-            fix=translatable("choose one of: %(demands)s, or write to pm")
-            if concerned
-            else translatable("write to pm"),
-            values={"recipient": recipient.id, "demands": concerned},
+            fix=fix,
+            values={
+                "recipient": recipient.id,
+                "demands": concerned,
+                "others": ", ".join(dict.fromkeys(others)),
+            },
         )
     return mine
 

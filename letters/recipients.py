@@ -413,3 +413,101 @@ def directory_dates(directory: Directory) -> str:
             f"{directory.house_as_of.isoformat()}"
         )
     return text
+
+
+# A campaign's own directory.toml: ministers the shipped directory lacks, in its format.
+CAMPAIGN_DIRECTORY_KEYS = ("as_of", "offices", "recipients")
+CAMPAIGN_MINISTER_KEYS = (
+    "role",
+    "portfolio",
+    "title_en",
+    "title_fr",
+    "first_name",
+    "last_name",
+    "gender",
+    "riding",
+    "district",
+    "office",
+    "email",
+)
+CAMPAIGN_MINISTER_REQUIRED = ("portfolio", "title_en", "title_fr", "first_name", "last_name")
+OFFICE_KEYS = (
+    "organisation_en",
+    "organisation_fr",
+    "street_en",
+    "street_fr",
+    "city",
+    "province",
+    "postal_code",
+)
+
+
+def with_campaign_ministers(directory: Directory, path: Path) -> Directory:
+    """The directory plus the ministers a campaign's own `directory.toml` adds (a portfolio it
+    names again replaces the shipped one's holder). Dated by the older of the two."""
+    if not path.is_file():
+        return directory
+    _check_campaign_directory(path)
+    extra = read_directory(path)
+    added = {r.portfolio.id for r in extra.recipients if r.portfolio}
+    kept = tuple(r for r in directory.recipients if not (r.portfolio and r.portfolio.id in added))
+    return replace(
+        directory,
+        recipients=kept + extra.recipients,
+        as_of=min(directory.as_of, extra.as_of),
+    )
+
+
+def _check_campaign_directory(path: Path) -> None:
+    """Strict, like campaign.toml: a typo in a key or a missing field names itself."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise DirectoryError(
+            f"{path.name}: {error}", field="directory", fix="fix the TOML syntax"
+        ) from error
+
+    def unknown(table: dict, known: tuple[str, ...], where: str) -> None:
+        for key in table:
+            if key not in known:
+                close = next(iter(difflib.get_close_matches(key, known, n=1, cutoff=0.6)), None)
+                raise DirectoryError(
+                    f"{path.name}: unknown key {where}{key!r}",
+                    field=f"{where}{key}",
+                    fix=(f"did you mean {close!r}? " if close else "")
+                    + f"keys here: {', '.join(known)}",
+                )
+
+    unknown(raw, CAMPAIGN_DIRECTORY_KEYS, "")
+    if not isinstance(raw.get("as_of"), date):
+        raise DirectoryError(
+            f"{path.name}: missing or invalid 'as_of'",
+            field="as_of",
+            fix="give the date the ministers below held office, e.g. as_of = 2026-11-25",
+        )
+    offices = raw.get("offices", {})
+    for key, body in offices.items():
+        unknown(body, OFFICE_KEYS, f"offices.{key}.")
+    for number, body in enumerate(raw.get("recipients", []), start=1):
+        where = f"recipients.{number}."
+        unknown(body, CAMPAIGN_MINISTER_KEYS, where)
+        if body.get("role") != "minister":
+            raise DirectoryError(
+                f"{path.name}: recipient {number} is not a minister",
+                field=f"{where}role",
+                fix='a campaign adds ministers (role = "minister"); the PM and MPs come from '
+                "the shipped directory and the House",
+            )
+        for key in CAMPAIGN_MINISTER_REQUIRED:
+            if not isinstance(body.get(key), str) or not body[key].strip():
+                raise DirectoryError(
+                    f"{path.name}: recipient {number} has no {key!r}",
+                    field=f"{where}{key}",
+                    fix=f'add {key} = "…" (see letters/data/directory.toml for the format)',
+                )
+        if body.get("office", "house-of-commons") not in {*offices, "house-of-commons"}:
+            raise DirectoryError(
+                f"{path.name}: recipient {number} names unknown office {body['office']!r}",
+                field=f"{where}office",
+                fix="define it under [offices.<id>], or leave office out (House of Commons)",
+            )

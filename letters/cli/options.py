@@ -44,8 +44,8 @@ campaign_option = click.option(
     "--campaign",
     "campaign_id",
     default=default_campaign_id,
-    show_default="the only campaign",
-    help="Campaign id (see `letters campaigns`).",
+    show_default="the current folder's, your only one, or end-ice-contracts",
+    help="Campaign: an id (see `letters campaigns`) or a campaign folder.",
 )
 
 

@@ -31,7 +31,11 @@ Examples:
     --from "Campaign name <letters@example.org>" --token-keys /etc/letters/token-keys
 """
 )
-@click.option("--campaign", "campaign_id", help="Campaign id (default: the only one installed).")
+@click.option(
+    "--campaign",
+    "campaign_id",
+    help="Campaign id or folder (default: the current folder's, your only one, or end-ice-contracts).",
+)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option(

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 
-from ..campaign import campaign_ids, load_campaign
+from ..campaign import available_campaigns, campaign_ids
 from ..directory.lookup import REPRESENT
 from ..districts import fold
-from ..errors import InputError
-from ..i18n import languages
+from ..errors import InputError, LettersError
+from ..i18n import SOURCE_LANGUAGE, campaign_languages, languages
 from ..output import default_path, write_atomic
 from ..pipeline import Setting, letter_bytes, make_letter, untranslated_summary
 from ..recipients import ROLES, directory_dates, load_directory
@@ -284,14 +284,35 @@ def _riding_of(url: str):
 
 @main.command(epilog="\b\nExample:\n  letters campaigns")
 def campaigns() -> None:
-    """List the campaigns and their demand ids."""
-    directory = load_directory()
-    for campaign_id in campaign_ids():
-        campaign = load_campaign(campaign_id, directory.portfolio_ids())
+    """List the campaigns found, their languages and their demands with who receives each.
+
+    Campaigns are found in LETTERS_CAMPAIGNS (folders separated by ":"), in the current folder
+    and among those shipped with letters; `letters campaign new ID` makes one.
+    """
+    broken = False
+    for campaign_id, path in sorted(available_campaigns().items()):
+        try:
+            setting = Setting.load(path)
+        except LettersError as error:
+            click.echo(f"{campaign_id}: cannot be used: {error}")
+            broken = True
+            continue
+        campaign = setting.campaign
+        langs = ", ".join((SOURCE_LANGUAGE, *campaign_languages(campaign.locales)))
         click.echo(f"{campaign.id}: {campaign.title}")
+        click.echo(f"  in {_shown(campaign.folder)}; languages: {langs}")
         for demand in campaign.demands:
-            ministers = ", ".join(f"minister:{m}" for m in demand.ministers)
-            click.echo(f"  {demand.id:<20} {demand.title}  [pm, {ministers}]")
+            reached = [*demand.recipients, *(f"minister:{m}" for m in demand.ministers)]
+            click.echo(f"  {demand.id:<20} {demand.title}  [{', '.join(reached)}]")
+    if broken:
+        raise SystemExit(2)
+
+
+def _shown(path: Path) -> Path:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
 
 
 @main.command(
@@ -306,9 +327,14 @@ Examples:
 @click.option(
     "--search", help="Only recipients whose name, riding or portfolio contains this text."
 )
-def recipients(role, search) -> None:
+@click.option(
+    "--campaign",
+    "campaign_ref",
+    help="With the ministers this campaign's own directory.toml adds (an id or a folder).",
+)
+def recipients(role, search, campaign_ref) -> None:
     """List the directory: who can receive a letter, with the id to pass to --to."""
-    directory = load_directory()
+    directory = Setting.load(campaign_ref).directory if campaign_ref else load_directory()
     click.echo(directory_dates(directory))
     # The PM and ministers in the directory's order, then every MP by riding: the shipped file's
     # few MPs are not listed ahead of the House's.
