@@ -13,21 +13,13 @@ from ..i18n import MessageRef
 from ..output import write_atomic
 from ..translation import catalog, check_catalog, failing, proofing, summary
 from . import main
-from .options import parse_date
+from .options import parse_date, shown_path
 
 LOCALE_HELP = "Only this language (default: every catalog in locales/)."
 
 
 def _locales(locales: tuple[str, ...]) -> tuple[str, ...]:
     return locales or catalog.po_languages()
-
-
-def _shown(path: Path) -> Path:
-    """A path as the user would type it: relative to the current folder when inside it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve())
-    except ValueError:
-        return path
 
 
 @main.group(
@@ -73,7 +65,7 @@ def update(locales) -> None:
     for lang in _locales(locales):
         result = catalog.update(lang, template)
         state = "updated" if result.changed else "unchanged"
-        click.echo(f"{_shown(result.path)}: {state}")
+        click.echo(f"{shown_path(result.path)}: {state}")
         for msgid in result.fuzzy:
             click.echo(f"  now fuzzy (the English changed): {MessageRef(msgid)}")
         for msgid in result.obsolete:
@@ -152,7 +144,7 @@ def check(locales, strict, fmt, proof) -> None:
     findings = []
     for lang in _locales(locales):
         po = catalog.load_po(lang)
-        findings += check_catalog(po, template, _shown(catalog.po_path(lang)), lang)
+        findings += check_catalog(po, template, shown_path(catalog.po_path(lang)), lang)
     unchecked: list[str] = []
     if proof:
         result = proofing.proofread(proofing.project_texts(locales))

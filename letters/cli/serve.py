@@ -21,7 +21,7 @@ from .options import warn_if_stale
 Examples:
   letters serve                                   # http://127.0.0.1:8000/
   letters serve --campaign end-ice-contracts --port 8080
-  letters serve --ridings ../shared/data/ca_federal_electoral_districts-2023.csv
+  letters serve --ridings examples/ridings-edmonton.csv
   letters serve --host 0.0.0.0                    # reachable from the network: put HTTPS in front
   letters serve --no-lookup                       # no postal-code lookup: ridings from the list
 """

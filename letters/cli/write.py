@@ -18,7 +18,7 @@ from ..recipients import ROLES, directory_dates, load_directory
 from ..senders import make_sender
 from ..sending import Draft, attachment_name, email_message, read_signature
 from . import main
-from .options import campaign_option, parse_date, read_input, warn_if_stale
+from .options import campaign_option, parse_date, read_input, shown_path, warn_if_stale
 from .signing import open_identity, passphrase_options
 
 REQUIRED = {
@@ -251,7 +251,8 @@ def write(
             suffix,
         )
     )
-    click.echo(str(write_atomic(path, content)))
+    write_atomic(path, content)
+    click.echo(str(path if output else shown_path(path)))
 
 
 def _riding_of(url: str):
