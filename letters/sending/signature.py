@@ -229,7 +229,9 @@ def prepare_signature(
     return prepare(data, row, limits=limits).png
 
 
-def prepare(data: bytes, row: int | None = None, *, limits: Limits = IN_A_LETTER):
+def prepare(
+    data: bytes, row: int | None = None, *, limits: Limits = IN_A_LETTER
+) -> PreparedSignature:
     """`prepare_signature`, with what it did (PreparedSignature)."""
     opened, original = _open(data, row, limits)
     removed = _metadata(opened)
@@ -298,7 +300,7 @@ def read_signature(
     path: str | Path, row: int | None = None, *, limits: Limits = IN_A_LETTER
 ) -> bytes:
     """Read an image file (at most `limits.max_bytes`) and prepare it."""
-    return prepare(_read(path, row, limits), row, limits=limits).png
+    return prepare_signature(_read(path, row, limits), row, limits=limits)
 
 
 def prepare_photo(path: str | Path) -> PreparedSignature:
