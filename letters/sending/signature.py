@@ -38,8 +38,8 @@ IN_A_LETTER = Limits(
     MAX_BYTES,
     MAX_PIXELS,
     translatable(
-        "prepare the photo once with `letters signature prepare PHOTO -o signature.png` "
-        "(it takes phone photos) and give that file"
+        "prepare the photo once with `letters signature prepare` (it takes phone photos), "
+        "then give the PNG it writes"
     ),
 )
 # The web page's upload: the person has no command line; the pad needs no file at all.
