@@ -123,7 +123,12 @@ HOUSE_FILES = $(SHARED_DATA)/house-of-commons-members-45th-2026-09-27.csv \
   $(SHARED_DATA)/house-of-commons-45th-emails-2026-01-22.json \
   --districts $(SHARED_DATA)/ca_federal_electoral_districts-2023.csv
 house: $(VENV)/.runtime
-	@$(LETTERS) directory import $(HOUSE_FILES) --replace
+	@if [ -f $(SHARED_DATA)/house-of-commons-members-45th-2026-09-27.csv ]; then \
+	  $(LETTERS) directory import $(HOUSE_FILES) --replace; \
+	else \
+	  echo "No House files in $(SHARED_DATA)/ (SHARED_DATA=<folder> names another):" \
+	    "letters uses the House it ships, the same 45th Parliament (letters directory show)."; \
+	fi
 
 # Maintainers: refresh the House shipped in the package (letters/data/house.toml) from the same
 # files, so that a fresh install reaches the sitting members without ../shared/data.

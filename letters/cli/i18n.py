@@ -14,7 +14,7 @@ from ..errors import InputError
 from ..output import write_atomic
 from ..translation import catalog, check_catalog, failing, proofing, summary
 from . import main
-from .options import parse_date
+from .options import parse_date, shown_path
 
 LOCALE_HELP = "Only this language (default: every catalog's languages)."
 CAMPAIGN_HELP = (
@@ -50,14 +50,6 @@ def _locales(locales: tuple[str, ...], catalogs: catalog.Catalogs) -> tuple[str,
 def _all_languages(locales, campaigns, interface=False) -> set[str]:
     """Every language the catalogs a command reads are in (what proofreading needs tools for)."""
     return {lang for c in _sets(campaigns, interface) for lang in _locales(locales, c)}
-
-
-def _shown(path: Path) -> Path:
-    """A path as the user would type it: relative to the current folder when inside it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve())
-    except ValueError:
-        return path
 
 
 @main.group(
@@ -107,7 +99,7 @@ Examples:
 def extract(campaigns, interface) -> None:
     """Write each .pot: locales/messages.pot (templates, code), <campaign>/locales/campaign.pot."""
     for catalogs in _sets(campaigns, interface):
-        click.echo(str(_shown(catalog.write_pot(catalogs.extract(), catalogs=catalogs))))
+        click.echo(str(shown_path(catalog.write_pot(catalogs.extract(), catalogs=catalogs))))
 
 
 @i18n_group.command(
@@ -126,7 +118,7 @@ def update(campaigns, interface, locales) -> None:
         for lang in _locales(locales, catalogs):
             result = catalog.update(lang, template, catalogs)
             state = "updated" if result.changed else "unchanged"
-            click.echo(f"{_shown(result.path)}: {state}")
+            click.echo(f"{shown_path(result.path)}: {state}")
             for ref in result.fuzzy:
                 click.echo(f"  now fuzzy (the English changed): {ref}")
             for ref in result.obsolete:
@@ -144,7 +136,7 @@ Example:
 def init(campaigns, interface, lang) -> None:
     """Start the catalogs of a new language (<locales>/<lang>/LC_MESSAGES/<domain>.po)."""
     for catalogs in _sets(campaigns, interface):
-        click.echo(str(_shown(catalog.init(lang, catalogs.extract(), catalogs))))
+        click.echo(str(shown_path(catalog.init(lang, catalogs.extract(), catalogs))))
 
 
 @i18n_group.command(
@@ -171,7 +163,7 @@ def compile_(campaigns, interface, locales, force) -> None:
         template = catalogs.extract()
         for lang in _locales(locales, catalogs):
             mo, left_out = catalog.compile_catalog(lang, force=force, catalogs=catalogs)
-            click.echo(str(_shown(mo)))
+            click.echo(str(shown_path(mo)))
             for finding in left_out:
                 click.echo(f"left out: {finding.line()}", err=True)
             count = next(c for c in catalog.stats(lang, template, catalogs) if c.source == "all")
@@ -215,7 +207,7 @@ def check(campaigns, interface, locales, strict, fmt, proof, skip_unavailable) -
         template = catalogs.extract()
         for lang in _locales(locales, catalogs):
             po = catalog.load_po(lang, catalogs)
-            findings += check_catalog(po, template, _shown(catalogs.po_path(lang)), lang)
+            findings += check_catalog(po, template, shown_path(catalogs.po_path(lang)), lang)
     unchecked: list[str] = []
     if proof:
         result = proofing.proofread(

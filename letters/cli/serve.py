@@ -24,7 +24,7 @@ STATUS_VARIABLE = "LETTERS_STATUS_TOKEN"  # noqa: S105 (the variable's name)
 Examples:
   letters serve                                   # http://127.0.0.1:8000/
   letters serve --campaign end-ice-contracts --port 8080
-  letters serve --ridings ../shared/data/ca_federal_electoral_districts-2023.csv
+  letters serve --ridings examples/ridings-edmonton.csv
   letters serve --host 0.0.0.0                    # reachable from the network: put HTTPS in front
   letters serve --no-lookup                       # no postal-code lookup: ridings from the list
   LETTERS_SMTP_PASSWORD=… letters serve --smtp-url smtps://letters@mail.example.org:465 \

@@ -18,7 +18,7 @@ from ..recipients import ROLES, directory_dates, load_directory
 from ..senders import make_sender
 from ..sending import Draft, attachment_name, email_message, read_signature
 from . import main
-from .options import campaign_option, parse_date, read_input, warn_if_stale
+from .options import campaign_option, parse_date, read_input, shown_path, warn_if_stale
 from .signing import open_identity, passphrase_options
 
 REQUIRED = {
@@ -251,7 +251,8 @@ def write(
             suffix,
         )
     )
-    click.echo(str(write_atomic(path, content)))
+    write_atomic(path, content)
+    click.echo(str(path if output else shown_path(path)))
 
 
 def _riding_of(url: str):
@@ -300,19 +301,12 @@ def campaigns() -> None:
         campaign = setting.campaign
         langs = ", ".join((SOURCE_LANGUAGE, *campaign_languages(campaign.locales)))
         click.echo(f"{campaign.id}: {campaign.title}")
-        click.echo(f"  in {_shown(campaign.folder)}; languages: {langs}")
+        click.echo(f"  in {shown_path(campaign.folder)}; languages: {langs}")
         for demand in campaign.demands:
             reached = [*demand.recipients, *(f"minister:{m}" for m in demand.ministers)]
             click.echo(f"  {demand.id:<20} {demand.title}  [{', '.join(reached)}]")
     if broken:
         raise SystemExit(2)
-
-
-def _shown(path: Path) -> Path:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve())
-    except ValueError:
-        return path
 
 
 @main.command(

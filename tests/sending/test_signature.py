@@ -358,6 +358,6 @@ def test_write_signature_refuses_a_phone_photo_and_says_how_to_prepare_it(photo,
     (line,) = result.output.splitlines()
     assert "more than 2 MB" in line
     assert (
-        "fix: prepare the photo once with `letters signature prepare PHOTO -o signature.png`"
-        in line
+        "fix: prepare the photo once with `letters signature prepare` (it takes phone photos), "
+        "then give the PNG it writes" in line
     )
