@@ -404,6 +404,17 @@ def stale_warning(directory: Directory, today: date) -> str | None:
     )
 
 
+def no_gender_on_record(names: list[str], total: int) -> str | None:
+    """What `letters recipients` and `directory show` say about the MPs whose gender no source
+    gives ("Doly Begum (Scarborough Southwest)"): they are written to without a courtesy title."""
+    if not names:
+        return None
+    return (
+        f"No gender on record for {len(names)} of {total} MPs (addressed by name, without a "
+        f"courtesy title; give it in the directory to change that): {', '.join(names)}"
+    )
+
+
 def directory_dates(directory: Directory) -> str:
     """ "Directory as of …" with the House's own date when it differs (never the import day)."""
     text = f"Directory as of {directory.as_of.isoformat()}"

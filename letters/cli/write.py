@@ -12,7 +12,7 @@ from ..errors import InputError
 from ..i18n import languages
 from ..output import default_path, write_atomic
 from ..pipeline import Setting, letter_bytes, make_letter
-from ..recipients import ROLES, directory_dates, load_directory
+from ..recipients import ROLES, directory_dates, load_directory, no_gender_on_record
 from ..senders import make_sender
 from ..sending import Draft, attachment_name, email_message, read_signature
 from . import main
@@ -252,3 +252,9 @@ def recipients(role, search) -> None:
         )
         email = recipient.email or "(no email known)"
         click.echo(f"{recipient.id:<32} {recipient.full_name:<24} {what}  <{email}>")
+    if role in (None, "mp"):
+        mps = [r for r in directory.recipients if r.role == "mp"]
+        unknown = [f"{r.full_name} ({r.id})" for r in mps if r.gender == "u"]
+        note = no_gender_on_record(unknown, len(mps))
+        if note:
+            click.echo(note)
