@@ -54,6 +54,12 @@ class Letter:
     sender_email: str | None = None
     recipient_name: str = ""
     envelope: Envelope | None = None  # a #10 envelope page follows the letter when set
+    # The delivery notation, printed above the inside address: "By email: …", "By email (…) and
+    # by mail" (a letter printed with its envelope), "By mail"; None when neither applies.
+    delivery: str | None = None
+    # Who the letter is to, as a continuation page's header names them: the name line without
+    # its post-nominals (« Le très honorable Mark Carney »).
+    addressee: str = ""
 
     @property
     def demands_numbered(self) -> bool:
@@ -118,8 +124,25 @@ def compose(
         sender_email=sender.email,
         recipient_name=recipient.full_name,
         envelope=envelope_for(sender, recipient, lang) if envelope else None,
+        delivery=delivery_notation(recipient, lang, by_mail=envelope),
+        addressee=name_line(recipient, lang).split(",")[0],
     )
     return replace(letter, untranslated=tuple(dict.fromkeys(lang.untranslated)))
+
+
+def delivery_notation(recipient: Recipient, lang: Language, *, by_mail: bool) -> str | None:
+    """How the letter travels, said above the inside address as Canadian business letters do:
+    by email when the directory knows an address, by mail too when it is printed with its
+    envelope."""
+    email = recipient.email
+    if email and by_mail:
+        # TRANSLATORS: the delivery notation above the inside address of a letter sent both ways.
+        return lang.gettext("By email (%(email)s) and by mail", email=email)
+    if email:
+        # TRANSLATORS: the delivery notation above the inside address.
+        return lang.gettext("By email: %(email)s", email=email)
+    # TRANSLATORS: the delivery notation above the inside address of a letter sent by post only.
+    return lang.gettext("By mail") if by_mail else None
 
 
 def require_gender(recipient: Recipient) -> None:

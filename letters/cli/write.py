@@ -9,7 +9,7 @@ import click
 
 from ..campaign import campaign_ids, load_campaign
 from ..errors import InputError
-from ..i18n import languages
+from ..i18n import languages, plain
 from ..output import default_path, write_atomic
 from ..pipeline import Setting, letter_bytes, make_letter
 from ..recipients import ROLES, directory_dates, load_directory, no_gender_on_record
@@ -225,7 +225,7 @@ def campaigns() -> None:
         click.echo(f"{campaign.id}: {campaign.title}")
         for demand in campaign.demands:
             ministers = ", ".join(f"minister:{m}" for m in demand.ministers)
-            click.echo(f"  {demand.id:<20} {demand.title}  [pm, {ministers}]")
+            click.echo(f"  {demand.id:<20} {plain(demand.title)}  [pm, {ministers}]")
 
 
 @main.command(
