@@ -15,7 +15,15 @@ from letters import load_directory, make_letter, make_sender
 from letters.batch import run_batch
 from letters.cli import main
 from letters.directory import import_house, read_house
-from letters.districts import FRENCH_OF, H_WORDS, default_districts, fold, french_of, h_is_mute
+from letters.districts import (
+    FRENCH_OF,
+    H_WORDS,
+    default_districts,
+    fold,
+    french_of,
+    h_is_mute,
+    official,
+)
 from letters.errors import DirectoryError, InputError
 from letters.recipients import VacantSeat, stale_warning
 from letters.resources import package_data
@@ -544,3 +552,92 @@ def test_the_pdf_names_the_member_and_the_riding_officially(
     )
     assert recipient in text
     assert sentence in text
+
+
+# --- French riding names: the h, and the districts renamed in 2026 ----------------------------
+
+H_DISTRICTS = {
+    "Halifax": "d’Halifax",
+    "Halifax-Ouest—Peggy’s Cove": "d’Halifax-Ouest—Peggy’s Cove",
+    "Hochelaga—Rosemont-Est": "d’Hochelaga—Rosemont-Est",
+    "Honoré-Mercier": "d’Honoré-Mercier",
+    "Hull—Aylmer": "de Hull—Aylmer",
+    "Haldimand—Norfolk": "de Haldimand—Norfolk",
+    "Haliburton—Kawartha Lakes": "de Haliburton—Kawartha Lakes",
+    "Hamilton-Centre": "de Hamilton-Centre",
+    "Hamilton-Est—Stoney Creek": "de Hamilton-Est—Stoney Creek",
+    "Hamilton Mountain": "de Hamilton Mountain",
+    "Hamilton-Ouest—Ancaster—Dundas": "de Hamilton-Ouest—Ancaster—Dundas",
+    "Hastings—Lennox and Addington—Tyendinaga": "de Hastings—Lennox and Addington—Tyendinaga",
+    "Humber River—Black Creek": "de Humber River—Black Creek",
+    "Huron—Bruce": "de Huron—Bruce",
+}
+
+
+def test_every_h_district_has_a_decision_with_its_source():
+    found = {d.name_fr for d in default_districts() if d.name_fr.startswith("H")}
+    assert found == set(H_DISTRICTS)
+    for word, (h, source) in H_WORDS.items():
+        assert h in ("mute", "aspirated") and len(source) > 20, word
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_every_h_district_opens_the_letter_as_a_reviser_writes_it(setting, lang):
+    for district in (d for d in default_districts() if d.name_fr.startswith("H")):
+        letter = make_letter(setting, sender(lang, riding=district.name_en), "pm", DAY)
+        expected = (
+            f"J’habite la circonscription {H_DISTRICTS[district.name_fr]}. "
+            if lang == "fr"
+            else f"I live in the riding of {district.name_en}. "
+        )
+        assert letter.opening.startswith(expected), district.name_fr
+
+
+def renamed_rows() -> list[dict]:
+    path = DATA / "districts-renamed-2026-fr-unofficial.csv"
+    with path.open(encoding="utf-8") as source:
+        return list(csv.DictReader(source))
+
+
+def test_the_16_renamed_districts_have_their_french_name_and_its_source():
+    districts = default_districts()
+    rows = renamed_rows()
+    assert len(rows) == 16
+    for row in rows:
+        district = districts.by_code(row["code"])
+        assert fold(district.name_en) == fold(row["name_en"]), row["code"]
+        # The French name found (unofficial), else the official (English) name as it stands.
+        assert district.name_fr == official(row["name_fr"] or row["name_en"]), row["code"]
+        assert district.name_fr_source, row["code"]
+        assert ("unofficial" in district.name_fr_source) == bool(row["name_fr"]), row["code"]
+
+
+@pytest.mark.parametrize(
+    ("riding", "french", "english"),
+    [
+        ("New Brunswick Southwest", "de Nouveau-Brunswick-Sud-Ouest", "New Brunswick Southwest"),
+        ("Saskatoon East", "de Saskatoon-Est", "Saskatoon East"),
+        ("The Eastern Peninsulas", "des Péninsules-Est", "The Eastern Peninsulas"),
+        ("York—South Simcoe", "de York—Simcoe-Sud", "York—South Simcoe"),
+        ("Halifax West—Peggy's Cove", "d’Halifax-Ouest—Peggy’s Cove", "Halifax West—Peggy’s Cove"),
+        ("Richmond—Arthabaska—des-Sources", "de Richmond—Arthabaska—des-Sources", None),
+        ("Saskatoon—University", "de Saskatoon-Est", "Saskatoon East"),  # the former name
+    ],
+)
+def test_renamed_districts_in_both_languages(setting, riding, french, english):
+    fr = make_letter(setting, sender("fr", riding=riding), "pm", DAY)
+    assert fr.opening.startswith(f"J’habite la circonscription {french}. ")
+    en = make_letter(setting, sender("en", riding=riding), "pm", DAY)
+    assert en.opening.startswith(f"I live in the riding of {english or riding}. ")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_every_renamed_district_opens_the_letter_in_its_language(setting, lang):
+    districts = default_districts()
+    for row in renamed_rows():
+        district = districts.by_code(row["code"])
+        letter = make_letter(setting, sender(lang, riding=district.name_en), "pm", DAY)
+        name = french_of(district.name_fr) if lang == "fr" else district.name_en
+        assert letter.opening.split(". ")[0].endswith(name), (row["code"], lang)
+        if lang == "fr" and row["name_fr"] and row["name_fr"] != row["name_en"]:
+            assert district.name_en not in letter.opening, row["code"]
