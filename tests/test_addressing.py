@@ -40,7 +40,11 @@ FRENCH = {
         "Monsieur le Député,",
         "Veuillez agréer, Monsieur le Député, l’expression de mes sentiments distingués.",
     ),
-    ("mp", "u"): ("{name}", "Bonjour,", "Veuillez agréer l’expression de mes sentiments distingués."),
+    ("mp", "u"): (
+        "{name}",
+        "Bonjour,",
+        "Veuillez agréer l’expression de mes sentiments distingués.",
+    ),
     ("minister", "f"): (
         "L’honorable {name}, C.P., députée",
         "Madame la Ministre,",
