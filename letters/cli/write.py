@@ -244,7 +244,8 @@ def recipients(role, search) -> None:
     """List the directory: who can receive a letter, with the id to pass to --to."""
     directory = load_directory()
     click.echo(directory_dates(directory))
-    for recipient in directory.search(role, search):
+    found = directory.search(role, search)
+    for recipient in found:
         what = (
             recipient.portfolio.title_en
             if recipient.portfolio
@@ -252,9 +253,9 @@ def recipients(role, search) -> None:
         )
         email = recipient.email or "(no email known)"
         click.echo(f"{recipient.id:<32} {recipient.full_name:<24} {what}  <{email}>")
-    if role in (None, "mp"):
-        mps = [r for r in directory.recipients if r.role == "mp"]
-        unknown = [f"{r.full_name} ({r.id})" for r in mps if r.gender == "u"]
-        note = no_gender_on_record(unknown, len(mps))
-        if note:
-            click.echo(note)
+    # The MPs listed with no gender on record (all of the House's when nothing narrows the list).
+    mps = [r for r in found if r.role == "mp"]
+    unknown = [f"{r.full_name} ({r.id})" for r in mps if r.gender == "u"]
+    note = no_gender_on_record(unknown, len(mps))
+    if note:
+        click.echo(note)

@@ -84,3 +84,9 @@ def test_recipients_and_directory_show_name_the_members_with_no_gender_on_record
             assert name in output, (args, name)
     minister = CliRunner().invoke(main, ["recipients", "--role", "minister"]).output
     assert "No gender on record" not in minister
+    one = CliRunner().invoke(main, ["recipients", "--search", "scarborough southwest"]).output
+    assert "No gender on record for 1 of 1 MPs" in one and "Doly Begum" in one
+    assert (
+        "No gender on record"
+        not in CliRunner().invoke(main, ["recipients", "--search", "york centre"]).output
+    )
