@@ -327,19 +327,21 @@ def test_cli_unusable_out_folder_is_one_line_and_exit_2(tmp_path):
     assert result.exit_code == 2 and result.output.startswith("Error: out: cannot create")
 
 
+# A supporter of Doly Begum's riding: she has no gender on record.
+BEGUM_ROW = {
+    "name": "Ann Lee",
+    "street": "1 Main St",
+    "city": "Toronto",
+    "province": "ON",
+    "postal_code": "M1N 1A1",
+    "riding": "Scarborough Southwest",
+}
+
+
 @pytest.mark.parametrize(("given", "expected"), [("", "u"), ("f", "f"), ("homme", "m")])
 def test_an_mp_gender_in_the_supporters_file_wins_over_the_directory(setting, given, expected):
     """Doly Begum has no gender on record: the organiser's column gives one."""
-    fields = {
-        "name": "Ann Lee",
-        "street": "1 Main St",
-        "city": "Toronto",
-        "province": "ON",
-        "postal_code": "M1N 1A1",
-        "riding": "Scarborough Southwest",
-        "language": "fr",
-        "mp_gender": given,
-    }
+    fields = {**BEGUM_ROW, "language": "fr", "mp_gender": given}
     plan = plan_letters(setting, [SupporterRow(2, fields)], resolve_targets(setting, ["mp"]), DAY)
     (planned,) = plan.letters
     assert (planned.recipient.full_name, planned.recipient.gender) == ("Doly Begum", expected)
@@ -356,15 +358,7 @@ def test_an_mp_gender_in_the_supporters_file_wins_over_the_directory(setting, gi
 
 
 def test_an_unknown_mp_gender_is_a_row_error(setting):
-    fields = {
-        "name": "Ann Lee",
-        "street": "1 Main St",
-        "city": "Toronto",
-        "province": "ON",
-        "postal_code": "M1N 1A1",
-        "riding": "Scarborough Southwest",
-        "mp_gender": "x",
-    }
+    fields = {**BEGUM_ROW, "mp_gender": "x"}
     plan = plan_letters(setting, [SupporterRow(7, fields)], resolve_targets(setting, ["mp"]), DAY)
     assert plan.error_rows == 1
     assert (plan.errors[0].field, plan.errors[0].row) == ("mp_gender", 7)
