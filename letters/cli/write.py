@@ -246,11 +246,10 @@ def recipients(role, search) -> None:
     click.echo(directory_dates(directory))
     found = directory.search(role, search)
     for recipient in found:
-        what = (
-            recipient.portfolio.title_en
-            if recipient.portfolio
-            else ("Prime Minister" if recipient.role == "pm" else f"MP for {recipient.riding}")
-        )
+        office = recipient.portfolio.title_en if recipient.portfolio else "Prime Minister"
+        what = office if recipient.role != "mp" else f"MP for {recipient.riding}"
+        if recipient.role == "mp" and recipient.office_held:  # written to as a minister
+            what += f" ({office})"
         email = recipient.email or "(no email known)"
         click.echo(f"{recipient.id:<32} {recipient.full_name:<24} {what}  <{email}>")
     # The MPs listed with no gender on record (all of the House's when nothing narrows the list).

@@ -90,3 +90,14 @@ def test_recipients_and_directory_show_name_the_members_with_no_gender_on_record
         "No gender on record"
         not in CliRunner().invoke(main, ["recipients", "--search", "york centre"]).output
     )
+
+
+def test_recipients_says_which_mps_are_written_to_as_office_holders():
+    from click.testing import CliRunner
+
+    from letters.cli import main
+
+    output = CliRunner().invoke(main, ["recipients", "--search", "halifax west"]).output
+    assert "MP for Halifax West—Peggy’s Cove (Minister of Immigration" in output
+    nepean = CliRunner().invoke(main, ["recipients", "--search", "nepean"]).output
+    assert "MP for Nepean (Prime Minister)" in nepean
