@@ -15,7 +15,10 @@ from .resources import campaign_search_path, campaigns_dir
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 TEXT_FIELDS = ("title", "subject", "opening")
 VARIANT_FIELDS = ("opening_variants",)
-ROLES = ("pm", "minister", "mp")
+# "minister-mp": a minister written to as the sender's MP, in a letter whose demands are some of
+# their portfolio (worded as to the minister) and some not (worded as to an MP): its lead-in
+# and closing request say both (letters.compose.letter_role).
+ROLES = ("pm", "minister", "mp", "minister-mp")
 # The file of a campaign folder, and the gettext domain of its own catalogs
 # (<folder>/locales/<lang>/LC_MESSAGES/campaign.po): the interface's are `messages`, in the package.
 CAMPAIGN_FILE = "campaign.toml"
@@ -51,6 +54,8 @@ ROLE_CONTEXTS = {
     "pm": "campaign text, letter to the Prime Minister",
     "minister": "campaign text, letter to a minister",
     "mp": "campaign text, letter to an MP",
+    "minister-mp": "campaign text, letter to a minister as the sender's MP, demands of the "
+    "portfolio and others",
 }
 # An office named in a campaign text: {pm} or {minister:<portfolio>}. The composer writes it as
 # the office's title in the letter's language, or, to the office's holder, uses the paragraph's

@@ -209,9 +209,35 @@ NBSP = "\u00a0"
 EMPHASIS = re.compile(r"\*([^*\n]+)\*")
 
 
+# Names and references that must not split at the end of a line, in both languages: a no-break
+# hyphen (U+2011) inside « États-Unis » and a bill's number (C-233), a no-break space between
+# "Article"/"article", "Bill", « projet de loi », "s."/« par. » and their number, and inside
+# "1 million". Charis SIL has both characters.
+NO_BREAK_HYPHEN, NO_BREAK_SPACE = "\u2011", "\u00a0"
+KEEP_TOGETHER = (
+    (re.compile(r"\b(États|Etats)-(Unis)\b"), rf"\1{NO_BREAK_HYPHEN}\2"),
+    (re.compile(r"\b([A-Z])-(\d+)\b"), rf"\1{NO_BREAK_HYPHEN}\2"),
+    (
+        re.compile(
+            r"\b(Articles?|articles?|Bill|bill|loi|s\.|ss\.|par\.|paragraphe|section)[ ](?=[A-Z]?[\d])"
+        ),
+        rf"\1{NO_BREAK_SPACE}",
+    ),
+    (re.compile(r"(\d)[ ](million|billion|milliards?|millions)\b"), rf"\1{NO_BREAK_SPACE}\2"),
+)
+
+
+def keep_together(text: str) -> str:
+    """The text with no-break characters where a name or a reference must not split."""
+    for pattern, replacement in KEEP_TOGETHER:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 def emphasis(text: str) -> Markup:
-    """HTML for a campaign text: everything escaped, then only *…* becomes <em>…</em>."""
-    parts = EMPHASIS.split(text)  # plain, emphasised, plain, …
+    """HTML for a campaign text: everything escaped, then only *…* becomes <em>…</em>; names and
+    references that must not split are kept together (`keep_together`)."""
+    parts = EMPHASIS.split(keep_together(text))  # plain, emphasised, plain, …
     return Markup("").join(
         Markup("<em>%s</em>") % part if index % 2 else escape(part)
         for index, part in enumerate(parts)

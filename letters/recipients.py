@@ -67,10 +67,30 @@ class Recipient:
     portfolio: Portfolio | None = None
     email: str | None = None
     district: District | None = None
+    # An MP who is also the Prime Minister ("pm") or a minister ("minister", with `portfolio`):
+    # written to as their constituent's MP, addressed as the office holder.
+    office_held: str | None = None
 
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def addressed_as(self) -> str:
+        """The role whose forms of address the letter uses: a minister is addressed as a
+        minister even when written to as an MP (« Madame la Ministre, »)."""
+        return self.office_held or self.role
+
+    @property
+    def offices(self) -> frozenset[str]:
+        """Every office this person holds, as the campaign names them: "mp:halifax-west…" and,
+        for an MP in cabinet, "minister:immigration" (or "pm")."""
+        held = {self.id}
+        if self.office_held == "pm":
+            held.add("pm")
+        elif self.office_held == "minister" and self.portfolio:
+            held.add(f"minister:{self.portfolio.id}")
+        return frozenset(held)
 
 
 ROLES = ("pm", "minister", "mp")
@@ -246,7 +266,7 @@ class Directory:
         )
         return Directory(
             as_of=self.as_of,
-            recipients=mine + added,
+            recipients=with_offices_held(mine + added),
             riding_aliases={**other.riding_aliases, **self.riding_aliases},
             districts=districts,
             vacant=(self.vacant | other.vacant) - codes,
@@ -294,6 +314,32 @@ def _with_district(recipient: Recipient, districts: Districts) -> Recipient:
     return replace(recipient, district=district, riding=district.name_en)
 
 
+def with_offices_held(recipients: tuple[Recipient, ...]) -> tuple[Recipient, ...]:
+    """Each MP who is the Prime Minister or a minister (the same district, or the same name and
+    riding), with that office: portfolio, honorific, and the gender the curated entry gives when
+    the House's record has none."""
+    holders = {
+        r.district.code if r.district else name_key(r.riding or ""): r
+        for r in recipients
+        if r.role in ("pm", "minister") and (r.district or r.riding)
+    }
+    found = []
+    for recipient in recipients:
+        key = recipient.district.code if recipient.district else name_key(recipient.riding or "")
+        holder = holders.get(key) if recipient.role == "mp" else None
+        if holder and name_key(holder.last_name) == name_key(recipient.last_name):
+            recipient = replace(
+                recipient,
+                office_held=holder.role,
+                portfolio=holder.portfolio,
+                honorific=holder.honorific,
+                privy_councillor=True,
+                gender=recipient.gender if recipient.gender != "u" else holder.gender,
+            )
+        found.append(recipient)
+    return tuple(found)
+
+
 def house_path() -> Path:
     """The House in use: the organiser's import when there is one, else the shipped one."""
     imported = imported_directory_path()
@@ -330,7 +376,7 @@ def read_directory(path: Path) -> Directory:
     aliases = {name_key(k): name_key(v) for k, v in raw.get("riding_aliases", {}).items()}
     return Directory(
         as_of=raw["as_of"],
-        recipients=tuple(_with_district(r, districts) for r in recipients),
+        recipients=with_offices_held(tuple(_with_district(r, districts) for r in recipients)),
         riding_aliases=aliases,
         districts=districts,
         vacant=frozenset(raw.get("vacant", ())),
@@ -401,6 +447,17 @@ def stale_warning(directory: Directory, today: date) -> str | None:
         f"the directory's data is {age} days old (as of {directory.oldest.isoformat()}): MPs and "
         "ministers may have changed; refresh it with `letters directory import` "
         "(see docs/directory.md)"
+    )
+
+
+def no_gender_on_record(names: list[str], total: int) -> str | None:
+    """What `letters recipients` and `directory show` say about the MPs whose gender no source
+    gives ("Doly Begum (Scarborough Southwest)"): they are written to without a courtesy title."""
+    if not names:
+        return None
+    return (
+        f"No gender on record for {len(names)} of {total} MPs (addressed by name, without a "
+        f"courtesy title; give it in the directory to change that): {', '.join(names)}"
     )
 
 

@@ -11,10 +11,10 @@ from ..campaign import available_campaigns, campaign_ids
 from ..directory.lookup import REPRESENT
 from ..districts import fold
 from ..errors import InputError, LettersError
-from ..i18n import SOURCE_LANGUAGE, campaign_languages, languages
+from ..i18n import SOURCE_LANGUAGE, campaign_languages, languages, plain
 from ..output import default_path, write_atomic
 from ..pipeline import Setting, letter_bytes, make_letter, untranslated_summary
-from ..recipients import ROLES, directory_dates, load_directory
+from ..recipients import ROLES, directory_dates, load_directory, no_gender_on_record
 from ..senders import make_sender
 from ..sending import Draft, attachment_name, email_message, read_signature
 from . import main
@@ -304,7 +304,7 @@ def campaigns() -> None:
         click.echo(f"  in {shown_path(campaign.folder)}; languages: {langs}")
         for demand in campaign.demands:
             reached = [*demand.recipients, *(f"minister:{m}" for m in demand.ministers)]
-            click.echo(f"  {demand.id:<20} {demand.title}  [{', '.join(reached)}]")
+            click.echo(f"  {demand.id:<20} {plain(demand.title)}  [{', '.join(reached)}]")
     if broken:
         raise SystemExit(2)
 
@@ -335,10 +335,15 @@ def recipients(role, search, campaign_ref) -> None:
     found = directory.search(role, search)
     found.sort(key=lambda r: (r.role == "mp", fold(r.riding or "") if r.role == "mp" else ""))
     for recipient in found:
-        what = (
-            recipient.portfolio.title_en
-            if recipient.portfolio
-            else ("Prime Minister" if recipient.role == "pm" else f"MP for {recipient.riding}")
-        )
+        office = recipient.portfolio.title_en if recipient.portfolio else "Prime Minister"
+        what = office if recipient.role != "mp" else f"MP for {recipient.riding}"
+        if recipient.role == "mp" and recipient.office_held:  # written to as a minister
+            what += f" ({office})"
         email = recipient.email or "(no email known)"
         click.echo(f"{recipient.id:<32} {recipient.full_name:<24} {what}  <{email}>")
+    # The MPs listed with no gender on record (all of the House's when nothing narrows the list).
+    mps = [r for r in found if r.role == "mp"]
+    unknown = [f"{r.full_name} ({r.id})" for r in mps if r.gender == "u"]
+    note = no_gender_on_record(unknown, len(mps))
+    if note:
+        click.echo(note)

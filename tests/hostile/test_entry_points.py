@@ -254,7 +254,7 @@ def test_a_compiled_hostile_translation_is_printed_as_text(french, kind):
     poison(french, "Subject: %(subject)s", MARKUP[kind], compile_mo=True)
     poison(
         french,
-        'Page <span class="page"></span> of <span class="pages"></span>',
+        'Page <span class="page"></span>',
         MARKUP[kind],
         compile_mo=True,
     )

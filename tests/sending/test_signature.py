@@ -273,7 +273,7 @@ def test_typed_signature_sets_the_name_in_dancing_script(letter_pdf):
     last = reader.pages[-1]
     fonts = {str(f["/BaseFont"]) for f in last["/Resources"]["/Font"].values()}
     assert any("Dancing-Script" in f for f in fonts), fonts
-    assert last.extract_text().count("Heather Lim") >= 3  # header, typed, printed name
+    assert last.extract_text().count("Heather Lim") >= 2  # typed, printed name
     plain = PdfReader(io.BytesIO(letter_pdf("fr", "pm"))).pages[-1]
     assert not any(
         "Dancing-Script" in str(f["/BaseFont"]) for f in plain["/Resources"]["/Font"].values()

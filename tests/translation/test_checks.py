@@ -19,7 +19,7 @@ TITLE = "Refuse export permits"
 INTRO = CAMPAIGN.demands_intro.one  # a plural message: its forms are checked one by one
 SUBJECT = "Subject: %(subject)s"
 EMAIL = "By email: %(email)s"
-PAGE = 'Page <span class="page"></span> of <span class="pages"></span>'
+PAGE = 'Page <span class="page"></span>'
 STCA = DEMANDS["safe-third-country"].text
 C233 = DEMANDS["bill-c-233"].text
 PERMITS = DEMANDS["export-permits"].text  # *Export and Import Permits Act* in italics
@@ -96,8 +96,8 @@ PLANTED = [
         None,
         lambda fr: replace_in(fr, SUBJECT, None, "%(subject)s", "%(subject)s, %(date)s"),
     ),
-    ("markup", PAGE, None, lambda fr: replace_in(fr, PAGE, None, " de ", " <b>de</b> ")),
-    ("markup", PAGE, None, lambda fr: replace_in(fr, PAGE, None, " de ", "&nbsp;de ")),
+    ("markup", PAGE, None, lambda fr: replace_in(fr, PAGE, None, "Page ", "<b>Page</b> ")),
+    ("markup", PAGE, None, lambda fr: replace_in(fr, PAGE, None, "Page ", "Page&nbsp;")),
     (
         "markup",
         PERMITS,

@@ -108,7 +108,7 @@ def test_composed_letters_cover_every_recipient_kind_demand_count_and_note():
         assert f"{lang}/minister-public-safety/all-demands/with-note" not in kinds  # it has one
     salutations = {t.text for t in texts if t.locations[0].endswith(":salutation")}
     assert {"Madame la Première Ministre,", "Monsieur le Député,"} <= salutations
-    assert any(s.startswith("Bonjour ") and s.endswith(",") for s in salutations)  # gender unknown
+    assert "Bonjour," in salutations  # gender unknown (fr-CA.md)
     # The sender's note is never read: its (deliberately) unknown word is in no text.
     assert not any("Xqzvtr" in t.text for t in texts)
 

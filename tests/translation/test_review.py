@@ -79,8 +79,9 @@ def test_review_pdf_lays_the_letters_side_by_side_page_for_page(review_reader, r
     assert sheets[0].startswith("Prime Minister, woman · page 1")
     assert "Dear Prime Minister:" in sheets[0] and "Madame la Première Ministre," in sheets[0]
     unknown_mp = next(s for s in sheets if s.startswith("Member of Parliament, gender unknown"))
-    assert "Dear Dominique Gagnon:" in unknown_mp and "Bonjour Dominique Gagnon," in unknown_mp
-    assert "Dominique Gagnon, député ou députée" in unknown_mp
+    assert "Dear Dominique Gagnon:" in unknown_mp and "Bonjour, " in unknown_mp
+    assert "Dominique Gagnon Chambre des communes" in unknown_mp  # fr-CA: no title, no office
+    assert "député ou députée" not in unknown_mp
     assert not any("Heather McPherson" in sheet or "Carney" in sheet for sheet in sheets)
 
 
