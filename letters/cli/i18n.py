@@ -11,7 +11,7 @@ import click
 
 from ..campaign import campaign_ids
 from ..errors import InputError
-from ..output import write_atomic
+from ..output import safe_name, write_atomic
 from ..translation import catalog, check_catalog, failing, proofing, summary
 from . import main
 from .options import parse_date
@@ -243,7 +243,7 @@ def stats(campaigns, interface, locales, fmt) -> None:
 
 
 @i18n_group.command()
-@click.option("--campaign", "campaign_id", required=True, help="Campaign id.")
+@click.option("--campaign", "campaign_id", required=True, help="Campaign id or folder.")
 @click.option("--locale", "lang", required=True, help="The translation to review, e.g. fr.")
 @click.option(
     "-o",
@@ -261,7 +261,8 @@ def review(campaign_id, lang, output, day) -> None:
     """
     from ..translation import review_html, review_pdf  # WeasyPrint only when asked for
 
-    path = Path(output or f"output/review/{campaign_id}-{lang}.pdf")
+    name = safe_name(Path(campaign_id).resolve().name)  # an id, or a campaign's folder
+    path = Path(output or f"output/review/{name}-{lang}.pdf")
     if path.suffix not in (".pdf", ".html"):
         raise InputError(
             f"cannot write {path.name}", field="output", fix="end the name in .pdf or .html"
