@@ -7,18 +7,11 @@ from pathlib import Path
 
 import click
 
-from ..output import inside, safe_name, write_atomic
+from ..output import inside, safe_name, shown, write_atomic
 from . import main
 from .options import parse_date
 
 CAMPAIGN_HELP = "The campaign: its folder, or an id (LETTERS_CAMPAIGNS, this folder, shipped)."
-
-
-def _shown(path: Path) -> Path:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve())
-    except ValueError:
-        return path
 
 
 @main.group("campaign")
@@ -60,10 +53,10 @@ def new(campaign_id, parent) -> None:
 
     folder = Path(parent) / campaign_id
     for path in new_campaign(folder, campaign_id):
-        click.echo(str(_shown(path)))
+        click.echo(str(shown(path)))
     click.echo(
-        f"Next: edit {_shown(folder / 'campaign.toml')}, then "
-        f"`letters campaign check {_shown(folder)}` (docs/campaigns.md)",
+        f"Next: edit {shown(folder / 'campaign.toml')}, then "
+        f"`letters campaign check {shown(folder)}` (docs/campaigns.md)",
         err=True,
     )
 
@@ -112,7 +105,7 @@ def check(campaign, strict, no_proof, fmt) -> None:
             click.echo(finding.line())
         for note in result.unchecked:
             click.echo(f"not checked: {note}", err=True)
-        where = _shown(result.campaign.folder)
+        where = shown(result.campaign.folder)
         click.echo(f"Campaign {result.campaign.id}, in {where}: campaign.toml is valid")
         click.echo("Languages:")
         for state in result.languages:

@@ -11,7 +11,7 @@ import click
 
 from ..campaign import campaign_ids
 from ..errors import InputError
-from ..output import safe_name, write_atomic
+from ..output import safe_name, shown, write_atomic
 from ..translation import catalog, check_catalog, failing, proofing, summary
 from . import main
 from .options import parse_date
@@ -37,14 +37,6 @@ def _sets(campaigns: tuple[str, ...], interface: bool = False) -> tuple[catalog.
 
 def _locales(locales: tuple[str, ...], catalogs: catalog.Catalogs) -> tuple[str, ...]:
     return locales or catalogs.languages()
-
-
-def _shown(path: Path) -> Path:
-    """A path as the user would type it: relative to the current folder when inside it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve())
-    except ValueError:
-        return path
 
 
 @main.group("i18n")
@@ -81,7 +73,7 @@ def catalogs_options(command):
 def extract(campaigns, interface) -> None:
     """Write each .pot: locales/messages.pot (templates, code), <campaign>/locales/campaign.pot."""
     for catalogs in _sets(campaigns, interface):
-        click.echo(str(_shown(catalog.write_pot(catalogs.extract(), catalogs=catalogs))))
+        click.echo(str(shown(catalog.write_pot(catalogs.extract(), catalogs=catalogs))))
 
 
 @i18n_group.command()
@@ -94,7 +86,7 @@ def update(campaigns, interface, locales) -> None:
         for lang in _locales(locales, catalogs):
             result = catalog.update(lang, template, catalogs)
             state = "updated" if result.changed else "unchanged"
-            click.echo(f"{_shown(result.path)}: {state}")
+            click.echo(f"{shown(result.path)}: {state}")
             for ref in result.fuzzy:
                 click.echo(f"  now fuzzy (the English changed): {ref}")
             for ref in result.obsolete:
@@ -107,7 +99,7 @@ def update(campaigns, interface, locales) -> None:
 def init(campaigns, interface, lang) -> None:
     """Start the catalogs of a new language (<locales>/<lang>/LC_MESSAGES/<domain>.po)."""
     for catalogs in _sets(campaigns, interface):
-        click.echo(str(_shown(catalog.init(lang, catalogs.extract(), catalogs))))
+        click.echo(str(shown(catalog.init(lang, catalogs.extract(), catalogs))))
 
 
 @i18n_group.command("compile")
@@ -127,7 +119,7 @@ def compile_(campaigns, interface, locales, force) -> None:
         template = catalogs.extract()
         for lang in _locales(locales, catalogs):
             mo, left_out = catalog.compile_catalog(lang, force=force, catalogs=catalogs)
-            click.echo(str(_shown(mo)))
+            click.echo(str(shown(mo)))
             for finding in left_out:
                 click.echo(f"left out: {finding.line()}", err=True)
             count = next(c for c in catalog.stats(lang, template, catalogs) if c.source == "all")
@@ -160,7 +152,7 @@ def check(campaigns, interface, locales, strict, fmt, proof) -> None:
         template = catalogs.extract()
         for lang in _locales(locales, catalogs):
             po = catalog.load_po(lang, catalogs)
-            findings += check_catalog(po, template, _shown(catalogs.po_path(lang)), lang)
+            findings += check_catalog(po, template, shown(catalogs.po_path(lang)), lang)
     unchecked: list[str] = []
     if proof:
         result = proofing.proofread(

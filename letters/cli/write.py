@@ -10,7 +10,7 @@ import click
 from ..campaign import available_campaigns, campaign_ids
 from ..errors import InputError, LettersError
 from ..i18n import SOURCE_LANGUAGE, campaign_languages, languages
-from ..output import default_path, write_atomic
+from ..output import default_path, shown, write_atomic
 from ..pipeline import Setting, letter_bytes, make_letter
 from ..recipients import ROLES, directory_dates, load_directory
 from ..senders import make_sender
@@ -234,19 +234,12 @@ def campaigns() -> None:
         campaign = setting.campaign
         langs = ", ".join((SOURCE_LANGUAGE, *campaign_languages(campaign.locales)))
         click.echo(f"{campaign.id}: {campaign.title}")
-        click.echo(f"  in {_shown(campaign.folder)}; languages: {langs}")
+        click.echo(f"  in {shown(campaign.folder)}; languages: {langs}")
         for demand in campaign.demands:
             reached = [*demand.recipients, *(f"minister:{m}" for m in demand.ministers)]
             click.echo(f"  {demand.id:<20} {demand.title}  [{', '.join(reached)}]")
     if broken:
         raise SystemExit(2)
-
-
-def _shown(path: Path) -> Path:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve())
-    except ValueError:
-        return path
 
 
 @main.command(
