@@ -16,10 +16,8 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 TEXT_FIELDS = ("title", "subject", "opening")
 VARIANT_FIELDS = ("opening_variants",)
 ROLES = ("pm", "minister", "mp")
-# The file of a campaign folder, and the gettext domain of its own catalogs
-# (<folder>/locales/<lang>/LC_MESSAGES/campaign.po): the interface's are `messages`, in the package.
+# The file that makes a folder a campaign (its catalogs: `letters.i18n.CAMPAIGN_DOMAIN`).
 CAMPAIGN_FILE = "campaign.toml"
-CAMPAIGN_DOMAIN = "campaign"
 # Every key a campaign file may hold, where it may hold it: anything else is a typo.
 TOP_KEYS = (
     "id",
@@ -171,11 +169,6 @@ class Campaign:
     def locales(self) -> Path:
         """The campaign's own catalogs: locales/<lang>/LC_MESSAGES/campaign.po (and .mo)."""
         return self.folder / "locales"
-
-    def optional_file(self, name: str) -> Path | None:
-        """directory.toml (its own ministers) or proofing.toml (its own words), when present."""
-        path = self.folder / name
-        return path if path.is_file() else None
 
 
 def available_campaigns() -> dict[str, Path]:
