@@ -263,7 +263,7 @@ def _known_keys(table: dict, known: tuple[str, ...], path: Path, where: str = ""
             continue
         close = nearest(key, known)
         raise CampaignError(
-            f"{path.name}: unknown key {where}{key!r}",
+            f"{path.name}: unknown key {where + key!r}",
             field=f"{where}{key}",
             fix=(f"did you mean {close!r}? " if close else "")
             + f"keys here: {', '.join(known)} (see docs/campaigns.md)",
