@@ -114,6 +114,9 @@ class Language:
     # Messages looked up that the catalog lacks (missing or fuzzy), in order: the letter prints
     # their English, so the pipeline refuses it unless the caller allows an incomplete letter.
     untranslated: list[MessageRef] = field(default_factory=list, compare=False, repr=False)
+    # The catalogs, found once (a letter's lookups then cost no file system calls; compose makes
+    # a fresh Language per letter, so a recompiled catalog shows in the next letter).
+    _catalogs: list[NullTranslations] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def locale(self) -> Locale:
@@ -168,13 +171,14 @@ class Language:
 
     def catalog_of(self, context: str | None, message: str) -> NullTranslations | None:
         """The catalog that translates a message: the campaign's, else the interface's."""
-        interface = translations(self.code)  # also refuses a language the interface lacks
+        if not self._catalogs:
+            # translations() also refuses a language the interface lacks.
+            self._catalogs.append(translations(self.code))
+            if self.campaign_locales is not None and self.code != SOURCE_LANGUAGE:
+                self._catalogs.insert(0, campaign_translations(self.code, self.campaign_locales))
         if self.code == SOURCE_LANGUAGE:
-            return interface
-        found = [interface]
-        if self.campaign_locales is not None:
-            found.insert(0, campaign_translations(self.code, self.campaign_locales))
-        return next((c for c in found if is_translated(c, context, message)), None)
+            return self._catalogs[0]
+        return next((c for c in self._catalogs if is_translated(c, context, message)), None)
 
     def fresh(self) -> Language:
         """The same language with an empty record of untranslated messages (one per letter)."""

@@ -529,7 +529,7 @@ def _check_campaign_directory(path: Path) -> None:
             if key not in known:
                 close = next(iter(difflib.get_close_matches(key, known, n=1, cutoff=0.6)), None)
                 raise DirectoryError(
-                    f"{path.name}: unknown key {where}{key!r}",
+                    f"{path.name}: unknown key {where + key!r}",
                     field=f"{where}{key}",
                     fix=(f"did you mean {close!r}? " if close else "")
                     + f"keys here: {', '.join(known)}",

@@ -255,9 +255,9 @@ def _register(app: Flask, site: Site) -> None:
             abort(404)
         if request.method == "GET":
             site.count("page")
-            return _page(site, start_reading(request.args, lang))
+            return _page(site, start_reading(request.args, lang, site.setting.letter_languages()))
         if not _csrf_ok():
-            reading = start_reading(request.form, lang)
+            reading = start_reading(request.form, lang, site.setting.letter_languages())
             reading.problems.append(_expired(lang))
             return _page(site, reading), 400
         action = request.form.get("action", "preview")
@@ -401,7 +401,7 @@ def _page(site: Site, reading: Reading) -> str:
         recipients=_recipient_choices(site, reading.lang),
         provinces=[(p.code, p.name_fr if reading.lang == "fr" else p.name_en) for p in PROVINCES],
         ridings=[r.name(reading.lang) for r in site.ridings],
-        letter_languages=[(code, _language_name(code)) for code in languages()],
+        letter_languages=[(c, _language_name(c)) for c in site.setting.letter_languages()],
         note_limit=NOTE_LIMIT,
         note_limit_text=_number(NOTE_LIMIT),
         lookup=site.lookup is not None,
