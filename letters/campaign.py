@@ -7,6 +7,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import tomlsafe
 from .errors import CampaignError
 from .resources import campaigns_dir
 
@@ -156,7 +157,7 @@ def load_campaign(ref: str | Path, known_portfolios: frozenset[str] | None = Non
                 fix=f"use one of: {', '.join(campaign_ids()) or '(none installed)'}",
             )
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomlsafe.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise CampaignError(f"{path}: no such file", field="campaign") from exc
     except tomllib.TOMLDecodeError as exc:

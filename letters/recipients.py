@@ -10,6 +10,7 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
+from . import tomlsafe
 from .districts import (
     District,
     Districts,
@@ -313,7 +314,7 @@ def load_directory(path: Path | None = None) -> Directory:
 def read_directory(path: Path) -> Directory:
     """Read one directory TOML file."""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomlsafe.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise DirectoryError(
             f"{path} cannot be read: {error}",

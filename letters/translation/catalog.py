@@ -23,6 +23,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import denormalize, read_po, write_po
 
+from .. import tomlsafe
 from ..campaign import HOLDER_CONTEXT, OFFICE, ROLE_CONTEXTS
 from ..errors import CampaignError, InputError, TranslationError
 from ..i18n import DOMAIN, KEYWORDS, SOURCE_LANGUAGE
@@ -82,7 +83,7 @@ def extract_campaign(fileobj, keywords, comment_tags, options) -> Iterator[tuple
     name = Path(getattr(fileobj, "name", "campaign.toml"))
     try:
         text = fileobj.read().decode("utf-8")
-        raw = tomllib.loads(text)
+        raw = tomlsafe.loads(text)
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise CampaignError(
             f"{name.parent.name}/{name.name}: {error}",

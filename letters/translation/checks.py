@@ -13,7 +13,6 @@ French salutations, for instance, leave out the English name placeholders on pur
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -23,6 +22,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 
+from .. import tomlsafe
 from ..i18n import MessageRef
 from ..resources import package_data
 
@@ -272,7 +272,7 @@ def typography(english: str, translation: str, lang: str) -> list[str]:
 def terms(path: Path | None = None) -> tuple[dict, ...]:
     """The agreed protocol terms (letters/data/terms.toml)."""
     path = path or package_data("terms.toml")
-    return tuple(tomllib.loads(path.read_text(encoding="utf-8"))["term"])
+    return tuple(tomlsafe.loads(path.read_text(encoding="utf-8"))["term"])
 
 
 def _fold(text: str) -> str:

@@ -36,6 +36,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from .. import tomlsafe
 from ..campaign import campaign_ids
 from ..errors import TranslationError
 from ..i18n import SOURCE_LANGUAGE, languages
@@ -98,7 +99,7 @@ def load_settings(path: Path | None = None) -> Settings:
     """The proofreading settings (default: letters/data/proofing.toml)."""
     path = path or package_data("proofing.toml")
     try:
-        return _settings(tomllib.loads(path.read_text(encoding="utf-8")))
+        return _settings(tomlsafe.loads(path.read_text(encoding="utf-8")))
     except (tomllib.TOMLDecodeError, re.error, KeyError, TypeError, AttributeError) as error:
         raise TranslationError(
             f"cannot read {path.name}: {error}",
