@@ -329,7 +329,7 @@ def make_sender(
         riding=district.name_en if district else riding,
         district=district,
         note=note_text or None,
-        demand_ids=tuple(demand_ids),
+        demand_ids=tuple(dict.fromkeys(demand_ids)),  # a demand is chosen once, however often named
         signature_png=signature_png,
         typed_signature=typed_signature,
     )

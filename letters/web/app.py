@@ -42,6 +42,7 @@ from ..senders import NOTE_LIMIT, PROVINCES
 from ..sending import Draft, attachment_name, email_message
 from .form import (
     LABELS,
+    MAX_FORM_VALUES,
     Problem,
     Reading,
     email_problems,
@@ -146,6 +147,7 @@ def create_app(
         SECRET_KEY=secrets.token_bytes(32),  # per process: a restart only expires open forms
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
         MAX_FORM_MEMORY_SIZE=MAX_REQUEST_BYTES,
+        MAX_FORM_PARTS=MAX_FORM_VALUES,
         SESSION_COOKIE_NAME="letters_csrf",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
@@ -212,6 +214,8 @@ def _register(app: Flask, site: Site) -> None:
         asked = (request.view_args or {}).get("lang")
         g.lang = asked if asked in languages() else _best_language()
         g.started = time.perf_counter()
+        if request.method == "POST" and _form_values() > MAX_FORM_VALUES:
+            abort(413)  # more values than the form has fields: not a person's post
 
     @app.after_request
     def secure(response: Response) -> Response:
@@ -293,6 +297,11 @@ def _register(app: Flask, site: Site) -> None:
         # The type only: a message could carry what someone typed.
         log.error("unexpected %s", type(error).__name__)
         return render_template("error.html.j2", code=500), 500
+
+
+def _form_values() -> int:
+    """How many values the post carries (every repeat of a name counts)."""
+    return sum(len(values) for values in request.form.listvalues()) + len(request.files)
 
 
 def _csrf_token() -> str:
