@@ -9,7 +9,7 @@ import click
 
 from ..campaign import campaign_ids, load_campaign
 from ..errors import InputError
-from ..i18n import languages
+from ..i18n import catalog_refusal, languages
 from ..output import default_path, write_atomic
 from ..pipeline import Setting, letter_bytes, make_letter
 from ..recipients import ROLES, directory_dates, load_directory
@@ -135,6 +135,8 @@ def write(
             fix=f"pass --campaign, one of: {', '.join(campaign_ids())}",
         )
     _fill_missing(fields)
+    if refusal := catalog_refusal(fields["lang"]):
+        raise refusal  # its catalog's Plural-Forms is unsafe: say why, on one line
     if fields["lang"] not in languages():
         raise InputError(
             f"unknown language {fields['lang']!r}",

@@ -27,6 +27,7 @@ from .. import tomlsafe
 from ..campaign import HOLDER_CONTEXT, OFFICE, ROLE_CONTEXTS
 from ..errors import CampaignError, InputError, TranslationError
 from ..i18n import DOMAIN, KEYWORDS, SOURCE_LANGUAGE
+from ..plurals import plural_rule
 from ..resources import data_root, locales_dir
 from .checks import blocking_findings
 
@@ -269,11 +270,25 @@ def load_po(lang: str) -> Catalog:
             field="locale",
             fix=f"use one of: {', '.join(po_languages()) or '(none)'}, or `letters i18n init --locale {lang}`",
         )
-    with path.open("rb") as source:
-        catalog = read_po(source, locale=lang)
+    data = path.read_bytes()
+    header = po_plural_forms(data)
+    if header is not None:
+        plural_rule(header, lang)  # the strict grammar first: Babel would run int() and eval
+    try:
+        catalog = read_po(BytesIO(data), locale=lang)
+    except ValueError as error:
+        raise TranslationError(
+            f"{path}: the PO file cannot be read ({error})", field="locale", fix="fix the file"
+        ) from error
     for message in catalog:
         _restore_previous_id(message)
     return catalog
+
+
+def po_plural_forms(data: bytes) -> str | None:
+    """The raw Plural-Forms value of a PO file's header, before Babel interprets it."""
+    found = re.search(rb'^"Plural-Forms:((?:[^"\\\n]|\\[^n])*)(?:\\n)?"\s*$', data, re.MULTILINE)
+    return denormalize(f'"{found[1].decode("utf-8", "replace")}"').strip() if found else None
 
 
 def _restore_previous_id(message: Message) -> None:

@@ -32,12 +32,20 @@ from werkzeug.exceptions import HTTPException
 
 from ..campaign import campaign_ids, default_campaign_id
 from ..compose import Letter, context_paragraphs
-from ..errors import LettersError
-from ..i18n import Language, emphasis, languages, long_date, translations, typography
+from ..errors import LettersError, visible
+from ..i18n import (
+    Language,
+    catalog_refusal,
+    emphasis,
+    languages,
+    long_date,
+    translations,
+    typography,
+)
 from ..pipeline import Setting
 from ..recipients import load_directory
 from ..render import superscript_ordinals, text_gettext
-from ..resources import templates_dir
+from ..resources import locales_dir, templates_dir
 from ..senders import NOTE_LIMIT, PROVINCES
 from ..sending import Draft, attachment_name, email_message
 from .form import (
@@ -126,6 +134,7 @@ def create_app(
     the app itself sees plain http and cannot tell).
     """
     campaign = campaign or _only_campaign()
+    _log_refused_catalogs()
     lookup = riding_lookup(lookup_url)
     directory = load_directory()
     setting = Setting.load(campaign, directory)
@@ -158,6 +167,16 @@ def create_app(
     _install_gettext(app)
     _register(app, site)
     return app
+
+
+def _log_refused_catalogs() -> None:
+    """A catalog refused for its Plural-Forms is not offered: say so once, on one line."""
+    for mo in sorted(locales_dir().glob("*/LC_MESSAGES/messages.mo")):
+        refusal = catalog_refusal(mo.parent.parent.name)
+        if refusal is not None:
+            log.error(
+                "language %s is not offered: %s", mo.parent.parent.name, visible(str(refusal))
+            )
 
 
 def _only_campaign() -> str:
