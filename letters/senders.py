@@ -43,7 +43,12 @@ PROVINCES = (
 
 
 def fold(text: str) -> str:
-    """Case-, accent-, ligature-, dash-, apostrophe- and space-insensitive key for names."""
+    """Case-, accent-, ligature-, dash-, apostrophe- and space-insensitive key for names.
+
+    Invisible format characters (zero-width space and joiners, a BOM, a soft hyphen) are
+    dropped and compatibility forms folded (NFKD: full-width letters, ligatures): a name that
+    looks the same is the same supporter, riding or column."""
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
     for ligature, letters in {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"}.items():
         text = text.replace(ligature, letters)
     text = unicodedata.normalize("NFKD", text)
