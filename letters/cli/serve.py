@@ -72,10 +72,8 @@ def serve(
     secure_cookie,
 ):
     """Serve the campaign's bilingual letter page (nothing personal is stored or logged)."""
-    import waitress
-
     from ..web import create_app
-    from ..web.app import MAX_REQUEST_BYTES
+    from ..web.server import make_server
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     app = create_app(
@@ -90,14 +88,7 @@ def serve(
     warn_if_stale(app.extensions["letters"].setting.directory)
     campaign = app.extensions["letters"].setting.campaign.id
     try:
-        server = waitress.create_server(
-            app,
-            host=host,
-            port=port,
-            threads=threads,
-            max_request_body_size=MAX_REQUEST_BYTES + 64 * 1024,
-            ident="letters",
-        )
+        server = make_server(app, host, port, threads)  # limits for a public page
     except OSError as error:
         app.extensions["letters"].workers.close()
         raise _bind_error(error, host, port) from error

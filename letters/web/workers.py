@@ -65,12 +65,12 @@ class PdfWorkers:
         self.timeout = timeout
         self.tasks_per_worker = tasks_per_worker
         self._context = multiprocessing.get_context("spawn")
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: queue.Queue[_Worker | None] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
         for _ in range(processes):
-            self._idle.put(self._start())
+            self._idle.put(None)  # a free slot: its worker starts with the first letter
 
     def _start(self) -> _Worker:
         worker = _Worker(self._context)
@@ -79,7 +79,7 @@ class PdfWorkers:
         return worker
 
     def _retire(self, worker: _Worker) -> _Worker | None:
-        """Kill a worker and start its replacement (none once the pool is closed)."""
+        """Kill a worker and start its replacement at once (none once the pool is closed)."""
         with self._lock:
             self._all.discard(worker)
         worker.kill()
@@ -91,6 +91,12 @@ class PdfWorkers:
             worker = self._idle.get(timeout=max(limit, self.timeout))
         except queue.Empty as exc:
             raise RenderTimeout("no worker was free in time") from exc
+        if worker is None:
+            try:
+                worker = self._start()
+            except BaseException:
+                self._idle.put(None)
+                raise
         keep: _Worker | None = worker
         try:
             worker.conn.send(letter)
@@ -107,8 +113,7 @@ class PdfWorkers:
                 worker.tasks += 1
                 if worker.tasks >= self.tasks_per_worker:
                     keep = self._retire(worker)
-            if keep is not None:
-                self._idle.put(keep)
+            self._idle.put(keep)  # a worker, or its free slot
         if not done:
             raise RuntimeError(f"the PDF could not be rendered ({payload})")
         return payload
