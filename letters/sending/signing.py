@@ -310,6 +310,11 @@ def sign_pdf(
 
     Call it last: anything written into the PDF afterwards shows up as a change after signing.
     """
+    with _not_too_deep():
+        return _sign(pdf, identity, lang, timestamp_url)
+
+
+def _sign(pdf: bytes, identity: Identity, lang: str, timestamp_url: str | None) -> bytes:
     reader = _reader(pdf)
     if reader.encrypted:
         raise InputError("PDF is encrypted", field="pdf", fix="give an unencrypted letter")

@@ -430,6 +430,13 @@ def compile_catalog(lang: str, force: bool = False) -> tuple[Path, tuple]:
     """
     catalog = load_po(lang)
     errors = blocking_findings(catalog, po_path(lang))
+    header = [f for f in errors if f.check == "plural-forms"]
+    if header:  # a whole catalog's forms: --force cannot leave it out
+        raise TranslationError(
+            f"{po_path(lang)}: Plural-Forms {header[0].detail}",
+            field="locale",
+            fix=f"run `letters i18n check --locale {lang}` and fix the header",
+        )
     if errors and not force:
         names = "; ".join(f"{f.check}: {f.message_label}" for f in errors[:5])
         more = f" and {len(errors) - 5} more" if len(errors) > 5 else ""

@@ -84,10 +84,11 @@ def test_check_and_compile_refuse_a_hostile_plural_forms(locales, header, named)
     assert check.exit_code in (1, 2), check.output
     assert "Plural-Forms" in check.output and named in check.output
     assert "Traceback" not in check.output
-    compiled = CliRunner().invoke(main, ["i18n", "compile", "--locale", "fr"])
-    assert compiled.exit_code == 2, compiled.output
-    assert compiled.output.count("\n") == 1, compiled.output
-    assert (locales / "messages.mo").read_bytes() == before
+    for force in ([], ["--force"]):  # --force leaves messages out, never the header
+        compiled = CliRunner().invoke(main, ["i18n", "compile", "--locale", "fr", *force])
+        assert compiled.exit_code == 2, compiled.output
+        assert compiled.output.count("\n") == 1 and "Plural-Forms" in compiled.output
+        assert (locales / "messages.mo").read_bytes() == before
 
 
 def test_a_reviewed_exception_lets_the_shipped_header_through():

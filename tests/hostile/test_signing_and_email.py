@@ -94,7 +94,13 @@ def test_a_signed_pdf_with_20000_nested_arrays_appended_is_one_line(tmp_path, le
     )
     update += b"[" * 20_000 + b"]" * 20_000 + b" >>\nstartxref\n%d\n%%%%EOF\n" % (len(signed) + 1)
     (tmp_path / "deep.pdf").write_bytes(signed + update)
-    for command in (["verify"], ["email-draft", "--to", "pm", "--email", "jane@example.ca"]):
+    (tmp_path / "me.p12").write_bytes(liar_p12())
+    (tmp_path / "pass.txt").write_bytes(PASS + b"\n")
+    for command in (
+        ["verify"],
+        ["email-draft", "--to", "pm", "--email", "jane@example.ca"],
+        ["sign", "--with", tmp_path / "me.p12", "--passphrase-file", tmp_path / "pass.txt"],
+    ):
         result = run(command[0], tmp_path / "deep.pdf", *command[1:])
         assert result.exit_code == 2, result.output
         assert result.output == (
