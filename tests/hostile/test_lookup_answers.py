@@ -7,9 +7,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from click.testing import CliRunner
@@ -22,6 +21,7 @@ from letters.web import create_app
 
 from ..directory.test_lookup import mp, postcode
 from ..test_web import FIELDS, token
+from .servers import serve
 
 HOSTILE = {
     "T6E1Z8": b"[" * 200_000 + b"]" * 200_000,  # nested 200,000 deep
@@ -61,11 +61,8 @@ class Hostile(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def hostile():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Hostile)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve(Hostile) as url:
+        yield url
 
 
 def test_json_depth_is_measured_outside_strings():

@@ -14,7 +14,7 @@ import re
 import socket
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlencode
 
 import pytest
@@ -25,6 +25,7 @@ from letters.web.server import ServeLimits, make_server
 
 from ..browser import running_server
 from ..test_web import FIELDS
+from .servers import serve
 
 SLOW_SOCKETS = 150  # more than waitress's default connection limit (100)
 
@@ -209,8 +210,6 @@ def heavy_signature() -> bytes:
 
 
 def test_soak_an_ordinary_pdf_arrives_while_heavy_posts_a_hostile_lookup_and_slow_sockets_run():
-    lookup = ThreadingHTTPServer(("127.0.0.1", 0), DrippingDeepAnswer)
-    threading.Thread(target=lookup.serve_forever, daemon=True).start()
     signature = heavy_signature()
     results: dict[str, object] = {}
 
@@ -222,38 +221,33 @@ def test_soak_an_ordinary_pdf_arrives_while_heavy_posts_a_hostile_lookup_and_slo
         except Exception as error:  # noqa: BLE001 - recorded and asserted on below
             results[name] = (type(error).__name__, b"", time.monotonic() - started)
 
-    try:
-        with running_server(
-            "--pdfs-per-minute", "0", "--workers", "2",
-            "--lookup-url", f"http://127.0.0.1:{lookup.server_address[1]}",
-        ) as url:  # fmt: skip
-            port = int(url.rsplit(":", 1)[1])
-            slow = drip(port, SLOW_SOCKETS)
-            heavy = {**ORDINARY, "action": "download", "signature_mode": "upload"}
-            flood = {**ORDINARY, "action": "download", "demand": ["export-permits"] * 3000}
-            find = {**ORDINARY, "action": "find", "postal_code": "K0A 1K0", "riding": ""}
-            calls = {
-                "heavy 1": lambda: Client(port).post(
-                    heavy, files={"signature_file": ("s.png", signature)}
-                ),
-                "heavy 2": lambda: Client(port).post(
-                    heavy, files={"signature_file": ("s.png", signature)}
-                ),
-                "3,000 repeats": lambda: Client(port).post(flood),
-                "hostile lookup": lambda: Client(port).post(find),
-            }
-            threads = [threading.Thread(target=run, args=item) for item in calls.items()]
-            for thread in threads:
-                thread.start()
-            time.sleep(0.5)  # all in flight
-            run("ordinary", lambda: Client(port).post({**ORDINARY, "action": "download"}))
-            for thread in threads:
-                thread.join(120)
-            for sock in slow:
-                sock.close()
-    finally:
-        lookup.shutdown()
-        lookup.server_close()
+    with serve(DrippingDeepAnswer) as lookup_url, running_server(
+        "--pdfs-per-minute", "0", "--workers", "2", "--lookup-url", lookup_url
+    ) as url:  # fmt: skip
+        port = int(url.rsplit(":", 1)[1])
+        slow = drip(port, SLOW_SOCKETS)
+        heavy = {**ORDINARY, "action": "download", "signature_mode": "upload"}
+        flood = {**ORDINARY, "action": "download", "demand": ["export-permits"] * 3000}
+        find = {**ORDINARY, "action": "find", "postal_code": "K0A 1K0", "riding": ""}
+        calls = {
+            "heavy 1": lambda: Client(port).post(
+                heavy, files={"signature_file": ("s.png", signature)}
+            ),
+            "heavy 2": lambda: Client(port).post(
+                heavy, files={"signature_file": ("s.png", signature)}
+            ),
+            "3,000 repeats": lambda: Client(port).post(flood),
+            "hostile lookup": lambda: Client(port).post(find),
+        }
+        threads = [threading.Thread(target=run, args=item) for item in calls.items()]
+        for thread in threads:
+            thread.start()
+        time.sleep(0.5)  # all in flight
+        run("ordinary", lambda: Client(port).post({**ORDINARY, "action": "download"}))
+        for thread in threads:
+            thread.join(120)
+        for sock in slow:
+            sock.close()
     status, start, seconds = results["ordinary"]
     assert (status, start) == (200, b"%PDF-"), results
     assert seconds < 60, results
