@@ -56,7 +56,7 @@ def catalog_refusal(lang: str) -> TranslationError | None:
     except PluralFormsError as error:
         return error
     except InputError:
-        return None  # no catalog at all: the caller says which languages there are
+        pass  # no catalog at all: the caller says which languages there are
     return None
 
 
@@ -121,7 +121,6 @@ def mo_plural_forms(data: bytes) -> str | None:
         name, _, value = line.partition(":")
         if name.strip().lower() == "plural-forms":
             return value.strip()
-    return None
     return None
 
 

@@ -34,6 +34,7 @@ from ..campaign import campaign_ids, default_campaign_id
 from ..compose import Letter, context_paragraphs
 from ..errors import LettersError, visible
 from ..i18n import (
+    DOMAIN,
     Language,
     catalog_refusal,
     emphasis,
@@ -171,7 +172,7 @@ def create_app(
 
 def _log_refused_catalogs() -> None:
     """A catalog refused for its Plural-Forms is not offered: say so once, on one line."""
-    for mo in sorted(locales_dir().glob("*/LC_MESSAGES/messages.mo")):
+    for mo in sorted(locales_dir().glob(f"*/LC_MESSAGES/{DOMAIN}.mo")):
         refusal = catalog_refusal(mo.parent.parent.name)
         if refusal is not None:
             log.error(
