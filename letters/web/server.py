@@ -16,7 +16,6 @@ from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser
 from waitress.server import BaseWSGIServer, create_server
 from waitress.task import ErrorTask
-from waitress.utilities import RequestEntityTooLarge
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
@@ -97,8 +96,8 @@ def error_pages(app: Flask) -> dict[tuple[int, str], tuple[str, list, bytes]]:
 class LettersParser(HTTPRequestParser):
     def received(self, data: bytes) -> int:
         consumed = super().received(data)
-        if isinstance(self.error, RequestEntityTooLarge):
-            return len(data)  # what follows is the refused body, never a request of its own
+        if self.error is not None:
+            return len(data)  # what follows is the refused request, never a request of its own
         return consumed
 
 
@@ -122,16 +121,18 @@ class LettersErrorTask(ErrorTask):
 def _language(request: HTTPRequestParser) -> str:
     """The language of the page asked for (/fr/…), else the browser's first choice."""
     offered = languages()
-    asked = (request.path or "/").strip("/").split("/")[0]
+    asked = (getattr(request, "path", "") or "/").strip("/").split("/")[0]  # none if unparsed
     if asked in offered:
         return asked
-    accept = parse_accept_header(request.headers.get("ACCEPT_LANGUAGE", ""), LanguageAccept)
+    headers = getattr(request, "headers", None) or {}
+    accept = parse_accept_header(headers.get("ACCEPT_LANGUAGE", ""), LanguageAccept)
     return accept.best_match(offered, default=offered[0])
 
 
 class LettersChannel(HTTPChannel):
     """A connection with a deadline for each request, and a lingering close after a refused
-    body (read and dropped, bounded) so the client reads our 413 page."""
+    request (the rest of what the client sends is read and dropped, bounded) so the client
+    reads our error page instead of a connection reset."""
 
     parser_class = LettersParser
     error_task_class = LettersErrorTask
@@ -141,7 +142,7 @@ class LettersChannel(HTTPChannel):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._request_started: float | None = None
-        self._refused: float | None = None  # when a body was refused as too large
+        self._refused: float | None = None  # when waitress refused a request (413, 431, 400)
         self._dropped = 0
 
     def received(self, data: bytes) -> bool:
@@ -161,7 +162,7 @@ class LettersChannel(HTTPChannel):
             return False
         before = self.request
         result = super().received(data)
-        if any(isinstance(r.error, RequestEntityTooLarge) for r in self.requests):
+        if any(r.error is not None for r in self.requests):
             self._refused = now
         if self.request is None:
             self._request_started = None
