@@ -121,13 +121,16 @@ class BudgetSpent(InputError):
     """The lookups allowed this minute are spent, and this lookup may not wait (the web page)."""
 
 
-def json_depth(body: bytes) -> int:
+def json_depth(body: bytes, stop_after: int | None = None) -> int:
     """How deeply arrays and objects nest in a JSON text (strings skipped), measured before
-    parsing: Python's `json` recurses, and 200,000 `[` ended in a RecursionError."""
+    parsing: Python's `json` recurses, and 200,000 `[` ended in a RecursionError. With
+    `stop_after`, the count stops as soon as it is passed."""
     depth = deepest = 0
-    for bracket in re.findall(rb"[\[\]{}]", re.sub(rb'"(?:[^"\\]|\\.)*"', b"", body)):
-        depth += 1 if bracket in b"[{" else -1
+    for bracket in re.finditer(rb"[\[\]{}]", re.sub(rb'"(?:[^"\\]|\\.)*"', b"", body)):
+        depth += 1 if bracket[0] in (b"[", b"{") else -1
         deepest = max(deepest, depth)
+        if stop_after is not None and deepest > stop_after:
+            break
     return deepest
 
 
@@ -365,9 +368,8 @@ class RidingLookup:
         try:
             if len(body) > MAX_ANSWER:
                 raise ValueError(f"the answer is over {MAX_ANSWER // 1048576} MB")
-            depth = json_depth(body)
-            if depth > MAX_DEPTH:
-                raise ValueError(f"nested {depth:,} deep")
+            if json_depth(body, stop_after=MAX_DEPTH) > MAX_DEPTH:
+                raise ValueError(f"nested more than {MAX_DEPTH} deep")
             districts = districts_from_answer(json.loads(body))
         except (UnicodeDecodeError, ValueError, RecursionError) as error:  # JSONDecodeError too
             why = f"unexpected answer from Represent: {str(error)[:80] or type(error).__name__}"

@@ -68,12 +68,13 @@ def hostile():
 def test_json_depth_is_measured_outside_strings():
     assert json_depth(DEPTH_IN_STRINGS) == 3
     assert json_depth(HOSTILE["T6E1Z8"]) == 200_000
+    assert json_depth(HOSTILE["T6E1Z8"], stop_after=20) == 21
 
 
 @pytest.mark.parametrize(
     ("code", "named"),
     [
-        ("T6E 1Z8", "nested 200,000 deep"),
+        ("T6E 1Z8", "nested more than 20 deep"),
         ("T6E 1Z9", "lists 9,000 representatives"),
         ("T6E 1Z6", "touches 400 districts"),
         ("T6E 2A1", "district name over 200 characters"),
@@ -94,7 +95,7 @@ def test_directory_riding_says_it_in_one_line(hostile, tmp_path, monkeypatch):
     monkeypatch.setenv("LETTERS_DIRECTORY", str(tmp_path / "directory" / "house.toml"))
     result = CliRunner().invoke(main, ["directory", "riding", "T6E 1Z8", "--lookup-url", hostile])
     assert result.exit_code == 2, result.output
-    assert result.output.count("\n") == 1 and "nested 200,000 deep" in result.output
+    assert result.output.count("\n") == 1 and "nested more than 20 deep" in result.output
 
 
 def test_batch_lookup_reports_each_hostile_row_and_writes_the_others(hostile, tmp_path):
@@ -115,7 +116,7 @@ def test_batch_lookup_reports_each_hostile_row_and_writes_the_others(hostile, tm
     errors = (tmp_path / "out" / "errors.csv").read_bytes().decode("utf-8-sig")
     problems = [e["problem"] for e in csv.DictReader(io.StringIO(errors))]
     assert len(problems) == 5, problems
-    assert any("nested 200,000 deep" in p for p in problems)
+    assert any("nested more than 20 deep" in p for p in problems)
 
 
 def test_the_cache_is_bounded_in_entries_and_bytes(hostile, tmp_path):
