@@ -189,7 +189,17 @@ def load_identity(
             field="sign_with",
             fix="check your computer's clock",
         )
-    return Identity(key=key, certificate=certificate, chain=tuple(extra or ()))
+    identity = Identity(key=key, certificate=certificate, chain=tuple(extra or ()))
+    try:  # the name is printed in the letter's stamp: the sender-field rules hold for it too
+        refuse_controls(identity.name, "sign_with", None)
+    except InputError as error:
+        raise InputError(
+            f"the certificate's name {error.message}",
+            field="sign_with",
+            fix="use a certificate whose name is plain text, e.g. one from "
+            "`letters identity create`",
+        ) from error
+    return identity
 
 
 def fingerprint(certificate_der: bytes) -> str:

@@ -19,7 +19,7 @@ from cryptography.x509.oid import NameOID
 from pypdf import PdfReader
 
 from letters.cli import main
-from letters.sending import load_identity
+from letters.sending import Identity, create_identity
 from letters.sending.signing import sign_pdf
 
 from ..sending.test_signing import NOW, PASS
@@ -35,6 +35,13 @@ def run(*args):
 @pytest.fixture(scope="module")
 def letter(letter_pdf) -> bytes:
     return letter_pdf("en", "pm")
+
+
+def liar() -> Identity:
+    """A signer whose certificate's name moves the cursor and starts lines of its own, as
+    someone else's software could sign with it (`letters sign` itself refuses that name)."""
+    key, cert, _ = pkcs12.load_key_and_certificates(liar_p12(), PASS)
+    return Identity(key=key, certificate=cert, chain=())
 
 
 def liar_p12() -> bytes:
@@ -70,7 +77,7 @@ TOOL_LINES = re.compile(
 
 
 def test_verify_prints_a_certificates_name_with_its_controls_visible(tmp_path, letter):
-    signed = sign_pdf(letter, load_identity(liar_p12(), PASS), lang="en")
+    signed = sign_pdf(letter, liar(), lang="en")
     (tmp_path / "changed.pdf").write_bytes(signed + b"\n% changed after signing\n")
     result = run("verify", tmp_path / "changed.pdf")
     assert result.exit_code == 1
@@ -84,7 +91,7 @@ def test_verify_prints_a_certificates_name_with_its_controls_visible(tmp_path, l
 def test_a_signed_pdf_with_20000_nested_arrays_appended_is_one_line(tmp_path, letter):
     """An incremental update whose trailer holds 20,000 nested arrays: pyHanko parses it by
     recursion (it was a RecursionError traceback)."""
-    signed = sign_pdf(letter, load_identity(liar_p12(), PASS), lang="en")
+    signed = sign_pdf(letter, liar(), lang="en")
     trailer = PdfReader(io.BytesIO(signed)).trailer
     prev = int(re.findall(rb"startxref\s+(\d+)", signed)[-1])
     update = b"\nxref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size %d /Root %d 0 R /Prev %d /X " % (
@@ -94,7 +101,7 @@ def test_a_signed_pdf_with_20000_nested_arrays_appended_is_one_line(tmp_path, le
     )
     update += b"[" * 20_000 + b"]" * 20_000 + b" >>\nstartxref\n%d\n%%%%EOF\n" % (len(signed) + 1)
     (tmp_path / "deep.pdf").write_bytes(signed + update)
-    (tmp_path / "me.p12").write_bytes(liar_p12())
+    (tmp_path / "me.p12").write_bytes(create_identity("Jane Doe", "jane@example.ca", PASS))
     (tmp_path / "pass.txt").write_bytes(PASS + b"\n")
     for command in (
         ["verify"],
@@ -142,6 +149,21 @@ def test_a_nul_in_a_passphrase_is_refused_everywhere_saying_nothing_of_it(tmp_pa
     args = [*BASE, "--to", "pm", "--lang", "en", "-o", out]
     result = run(*args, "--sign-with", me, "--passphrase-file", secret)
     refuses_nul_without_a_trace(result, out)
+
+
+def test_sign_refuses_a_certificate_whose_name_holds_controls(tmp_path, letter):
+    (tmp_path / "liar.p12").write_bytes(liar_p12())
+    (tmp_path / "pass.txt").write_bytes(PASS + b"\n")
+    (tmp_path / "letter.pdf").write_bytes(letter)
+    result = run(
+        "sign", tmp_path / "letter.pdf", "--with", tmp_path / "liar.p12",
+        "--passphrase-file", tmp_path / "pass.txt",
+    )  # fmt: skip
+    assert result.exit_code == 2 and result.output.count("\n") == 1, result.output
+    assert "sign_with: the certificate's name contains the control character U+001B" in (
+        result.output
+    )
+    assert not (tmp_path / "letter-signed.pdf").exists()
 
 
 def test_identity_create_refuses_a_bidi_override_in_the_name(tmp_path):
