@@ -131,3 +131,23 @@ def test_the_page_without_its_refused_language_is_english_and_never_a_500(locale
         assert len(refused) == 1 and "divides by zero" in refused[0] and "\n" not in refused[0]
     finally:
         app.extensions["letters"].workers.close()
+
+
+def test_a_batch_reports_each_row_in_the_refused_language_and_writes_the_others(locales, tmp_path):
+    set_mo_header(locales / "messages.mo", "nplurals=2; plural=(n>1)?7:0;")
+    (tmp_path / "s.csv").write_text(
+        "name,street,city,province,postal code,language\n"
+        "Heather Lim,10234 82 Avenue NW,Edmonton,AB,T6E 1Z8,en\n"
+        "Jeanne Roy,1 rue Main,Gatineau,QC,J8X 1A1,fr\n"
+    )
+    result = CliRunner().invoke(
+        main,
+        [
+            "batch", "--campaign", "end-ice-contracts", "--input", str(tmp_path / "s.csv"),
+            "--to", "pm", "--dry-run", "--out", str(tmp_path / "out"),
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "1 with letters + 1 with errors" in result.output
+    errors = (tmp_path / "out" / "errors.csv").read_text(encoding="utf-8-sig")
+    assert "language 'fr' is refused" in errors and "gives form 7 for n = 2" in errors
