@@ -12,14 +12,9 @@ from click.testing import CliRunner
 from letters.cli import main
 from letters.variants import supporter_identity
 
-SAME = [
-    "Heather Lim",
-    "Heather Li\u200bm",  # zero-width space
-    "He\ufeffather Lim",  # BOM
-    "Heat\u00adher Lim",  # soft hyphen
-    "Heather\u2060 Lim",  # word joiner
-    "Ｈｅａｔｈｅｒ Ｌｉｍ",  # full-width
-]
+from .corpus import INVISIBLE
+
+SAME = ["Heather Lim", *INVISIBLE]
 
 
 @pytest.mark.parametrize("name", SAME[1:])

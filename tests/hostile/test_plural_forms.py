@@ -19,17 +19,10 @@ from letters.resources import locales_dir
 from letters.web import create_app
 
 from ..test_cli import BASE
+from .corpus import NOT_BABELS, PLURAL_FORMS
 
 GOOD = "nplurals=2; plural=(n > 1);"
-HOSTILE = {
-    "a form that does not exist": ("nplurals=2; plural=(n>1)?7:0;", "gives form 7 for n = 2"),
-    "division by zero": ("nplurals=2; plural=n%0;", "divides by zero for n = 0"),
-    "code": ('nplurals=2; plural=__import__("os").getpid();', "is not allowed in a rule"),
-    "not a number": ("nplurals=abc; plural=n;", "nplurals 'abc' is not a number"),
-    "a million forms": ("nplurals=1000000; plural=0;", "nplurals is 1000000; it must be 1 to 6"),
-    "nested": ("nplurals=2; plural=" + "(" * 40 + "n" + ")" * 40 + ";", "nested more than"),
-    "not Babel's": ("nplurals=2; plural=(n != 1);", "differs from Babel's locale data for 'fr'"),
-}
+HOSTILE = {**PLURAL_FORMS, "not Babel's": NOT_BABELS}
 
 
 @pytest.fixture
@@ -98,7 +91,7 @@ def test_a_reviewed_exception_lets_the_shipped_header_through():
     assert "plural-forms]" not in result.output
 
 
-@pytest.mark.parametrize(("header", "named"), list(HOSTILE.values())[:-1], ids=list(HOSTILE)[:-1])
+@pytest.mark.parametrize(("header", "named"), PLURAL_FORMS.values(), ids=PLURAL_FORMS.keys())
 def test_a_compiled_catalog_with_a_hostile_header_is_refused_for_its_language(
     locales, tmp_path, header, named
 ):
