@@ -33,9 +33,13 @@ class ServeLimits:
     channel_timeout: float = 30.0
     # How often idle connections are looked for (waitress's default: every 30 s).
     cleanup_interval: float = 5.0
-    # A whole request, headers and body, must arrive within this many seconds of its first
-    # byte: a client sending one header line every 2 s is cut off instead of holding a slot.
+    # A request's line and headers must arrive within this many seconds of its first byte: a
+    # client sending one header line every 2 s is cut off instead of holding a slot.
     request_deadline: float = 20.0
+    # Its body then has as long again plus a second for every `min_body_rate` bytes it
+    # declares: a phone on a slow 3G link (about 80 kB/s up) sends a 2 MB signature in time,
+    # a body dripped a byte at a time is cut off.
+    min_body_rate: int = 16 * 1024
     # The request line and headers (a browser sends about 2 kB; waitress allows 256 kB).
     max_header_bytes: int = 32 * 1024
     # Bodies up to this reach the page, which answers anything over 3 MB with its 413 page.
@@ -157,7 +161,7 @@ class LettersChannel(HTTPChannel):
             return True
         if self._request_started is None:
             self._request_started = now
-        elif now - self._request_started > self.limits.request_deadline:
+        elif now - self._request_started > self._deadline():
             self.will_close = True  # headers or body dripped in for too long
             return False
         before = self.request
@@ -169,6 +173,14 @@ class LettersChannel(HTTPChannel):
         elif self.request is not before:
             self._request_started = now
         return result
+
+    def _deadline(self) -> float:
+        """Seconds the request in progress may take from its first byte."""
+        request = self.request
+        if request is None or not request.headers_finished:
+            return self.limits.request_deadline
+        size = request.content_length if not request.chunked else self.limits.max_body_bytes
+        return 2 * self.limits.request_deadline + size / self.limits.min_body_rate
 
     def readable(self) -> bool:
         if self._refused is not None and not self.will_close and not self.total_outbufs_len:
