@@ -9,6 +9,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import tomlsafe
 from .errors import CampaignError
 from .resources import campaign_search_path, campaigns_dir
 
@@ -245,7 +246,7 @@ def load_campaign(ref: str | Path, known_portfolios: frozenset[str] | None = Non
     """
     path = find_campaign(ref)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomlsafe.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise CampaignError(f"{path}: no such file", field="campaign") from exc
     except tomllib.TOMLDecodeError as exc:

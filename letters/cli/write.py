@@ -11,7 +11,7 @@ from ..campaign import available_campaigns, campaign_ids
 from ..directory.lookup import REPRESENT
 from ..districts import fold
 from ..errors import InputError, LettersError
-from ..i18n import SOURCE_LANGUAGE, campaign_languages, languages, plain
+from ..i18n import SOURCE_LANGUAGE, campaign_languages, catalog_refusal, languages, plain
 from ..output import default_path, shown, write_atomic
 from ..pipeline import Setting, letter_bytes, make_letter, untranslated_summary
 from ..recipients import ROLES, directory_dates, load_directory, no_gender_on_record
@@ -167,6 +167,8 @@ def write(
             fix=f"pass --campaign, one of: {', '.join(campaign_ids())}",
         )
     _fill_missing(fields)
+    if refusal := catalog_refusal(fields["lang"]):
+        raise refusal  # its catalog's Plural-Forms is unsafe: say why, on one line
     if fields["lang"] not in languages():
         raise InputError(
             f"unknown language {fields['lang']!r}",

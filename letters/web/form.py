@@ -43,6 +43,10 @@ TEXT_FIELDS = (
     "signature_typed",
 )
 FINAL_ACTIONS = ("download", "email")
+# What the form can hold: about 30 fields and one checkbox a demand. A post with more values
+# (`demand=x` 120,000 times) is refused whole; repeated demand ids count once.
+MAX_FORM_VALUES = 200
+MAX_DEMAND_IDS = 50
 
 LABELS = {
     "name": translatable("Full name"),
@@ -188,7 +192,7 @@ def start_reading(
     return Reading(
         lang=lang,
         values=values,
-        demands=tuple(form.getlist("demand")),
+        demands=tuple(dict.fromkeys(form.getlist("demand")))[:MAX_DEMAND_IDS],
         to=form.get("to", "mp"),
         mode=form.get("signature_mode", "typed"),
         letter_lang=letter_lang if letter_lang in offered else default,
