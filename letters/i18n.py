@@ -105,9 +105,7 @@ def campaign_languages(locales: Path) -> tuple[str, ...]:
 
 
 @cache
-def _load(
-    mo: Path, mtime_ns: int, domain: str = DOMAIN
-) -> NullTranslations | PluralFormsError:
+def _load(mo: Path, mtime_ns: int, domain: str = DOMAIN) -> NullTranslations | PluralFormsError:
     """Read a .mo once; a recompiled catalog (new mtime) or another locales dir is read afresh.
 
     Its Plural-Forms header is checked first (letters.plurals) and the checked rule replaces

@@ -87,8 +87,11 @@ class Readiness:
         return complete and not self.problems(strict)
 
 
-def check_campaign(ref: str | Path, *, proof: bool = True) -> Readiness:
-    """Load (strictly), check the translations, proofread; say what is ready."""
+def check_campaign(
+    ref: str | Path, *, proof: bool = True, skip_unavailable: bool = False
+) -> Readiness:
+    """Load (strictly), check the translations, proofread; say what is ready. A missing
+    proofreading tool stops it (proofing.ToolMissing) unless `skip_unavailable`."""
     setting = Setting.load(ref)
     campaign = setting.campaign
     catalogs = catalog.campaign_catalogs(campaign.folder)
@@ -122,7 +125,11 @@ def check_campaign(ref: str | Path, *, proof: bool = True) -> Readiness:
     if proof:
         written = [s.lang for s in states if s.complete]
         texts += proofing.letter_texts(str(campaign.folder), written)
-        result = proofing.proofread(texts, proofing.with_campaign_words([campaign.folder]))
+        result = proofing.proofread(
+            texts,
+            proofing.with_campaign_words([campaign.folder]),
+            skip_unavailable=skip_unavailable,
+        )
         findings += result.findings
         unchecked = list(result.unchecked)
     return Readiness(campaign, tuple(states), reach(setting), tuple(findings), tuple(unchecked))
