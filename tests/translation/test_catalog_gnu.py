@@ -14,13 +14,12 @@ import pytest
 from letters.translation import catalog
 
 from ..conftest import ROOT
-from .test_catalog import campaign_copy, locales_copy  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.skipif(
     shutil.which("msgfmt") is None or shutil.which("msgcat") is None,
     reason="GNU gettext missing: make proof-deps (Debian gettext)",
 )
-# The tests that change a catalog work on a copy (LETTERS_LOCALES): the fixture of test_catalog.
+# The tests that change a catalog work on a copy (LETTERS_LOCALES): tests/translation/conftest.py.
 changes_a_copy = pytest.mark.usefixtures("locales_copy")
 # Where shipped catalogs may be: the interface's, and each campaign's own (campaigns/<id>/locales/).
 NOT_SHIPPED = {"output", "build", "dist", "node_modules", "directory"}
@@ -127,4 +126,6 @@ def test_a_plural_message_keeps_both_old_forms(campaign_copy):
     )
     assert done.returncode == 0, done.stderr
     assert f'#| msgid "{old[0]}"\n#| msgid_plural "{old[1]}"\n' in done.stdout
-    assert catalog.load_po("fr", campaign_copy).get(message.id, message.context).previous_id == list(old)
+    assert catalog.load_po("fr", campaign_copy).get(
+        message.id, message.context
+    ).previous_id == list(old)
