@@ -213,7 +213,8 @@ def starts_with_vowel_sound(name: str) -> bool:
 def _template_messages(root: Path, stamp: tuple) -> tuple[tuple[str | None, str], ...]:
     found = extract_from_dir(
         str(root),
-        [("**.j2", "jinja2")],
+        # The web page's own templates speak the page's language, not the letter's.
+        [("web/**.j2", "ignore"), ("**.j2", "jinja2")],
         {"**.j2": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}},
         KEYWORDS,
     )
