@@ -122,7 +122,7 @@ function liveLetter(restored) {
       nudged = true;
       var note = document.getElementById("note");
       note.focus({preventScroll: true});
-      note.scrollIntoView({block: "center"});
+      note.scrollIntoView({block: "nearest"});
     }
   }
   function later() { clearTimeout(timer); timer = setTimeout(refresh, 400); }
