@@ -251,6 +251,7 @@ def submit(driver, action: str) -> None:
     from selenium.webdriver.support.ui import WebDriverWait
 
     button = driver.find_element(By.CSS_SELECTOR, f"#letter-form button[value='{action}']")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
     old = driver.find_element(By.TAG_NAME, "html")
     button.click()
     WebDriverWait(driver, 30).until(EC.staleness_of(old))
