@@ -146,7 +146,8 @@ function liveLetter(restored) {
       if (form.getAttribute("data-ready") !== "1") {  // say what is missing, here
         event.preventDefault();
         document.getElementById("checked").value = "1";
-        refresh().then(function () {
+        refresh().then(function (answer) {
+          if (answer && answer.ready) { form.requestSubmit(by); return; }  // it was, just now
           var summary = document.getElementById("error-summary");
           if (summary) { summary.focus(); }
         });
