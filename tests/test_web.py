@@ -724,3 +724,124 @@ def test_a_riding_without_a_known_mp_says_so_and_offers_the_others(represent, tw
         assert 'value="pm"' in html and 'value="minister:foreign-affairs"' in html
     finally:
         app.extensions["letters"].workers.close()
+
+
+def live(client, lang: str = "en", **changes):
+    """A live update as the page's script asks for it: the form, and what the page shows."""
+    data = {**FIELDS, "letter_lang": lang, "csrf_token": token(client, lang), "action": "preview"}
+    data.setdefault("demand", ["export-permits", "field-offices"])
+    data.update(changes)
+    return client.post(
+        f"/{lang}/",
+        data=data,
+        content_type="multipart/form-data",
+        headers={"X-Letters-Live": "1"},
+    )
+
+
+def test_a_live_update_sends_only_the_parts_that_changed(client):
+    html = client.get("/en/?postal_code=T6E1Z8&riding=Edmonton+Strathcona").get_data(as_text=True)
+    shown = re.search(r'data-digests="([^"]+)"', html)[1]
+    first = live(client, to="mp", parts_shown=shown)
+    assert first.mimetype == "application/json"
+    answer = first.get_json()
+    assert set(answer["parts"]) == {"preview", "send"}  # no error list: it was empty and is
+    assert "Heather Lim" in answer["parts"]["preview"]["html"]
+    assert 'id="mailto"' in answer["parts"]["send"]["html"]
+    assert answer["ready"] and answer["errors"] == [] and not answer["title"].startswith("Error")
+    digests = ",".join(f"{name}:{part['digest']}" for name, part in answer["parts"].items())
+    again = live(
+        client, to="mp", parts_shown=digests + ",summary:" + shown.split("summary:")[1][:16]
+    )
+    assert again.get_json()["parts"] == {}  # nothing changed: nothing sent
+    assert len(again.get_data()) < 400
+
+
+def test_a_live_update_heals_errors_and_names_the_province(client):
+    answer = live(client, province="QC", to="mp").get_json()
+    assert answer["errors"] == [
+        [
+            "province",
+            "Check the province: postal code T6E 1Z8 is in Alberta, not Quebec. Choose Alberta, "
+            "or correct the postal code.",
+        ]
+    ]
+    assert answer["title"].startswith("Error: ") and not answer["ready"]
+    assert 'href="#province"' in answer["parts"]["summary"]["html"]
+    healed = live(client, province="AB", to="mp").get_json()
+    assert (
+        healed["errors"] == []
+        and healed["ready"]
+        and healed["parts"]["summary"]["html"].strip() == ""
+    )
+    # After a refused download ("checked"), what is missing is named until it is there.
+    strict = live(client, name="", checked="1").get_json()
+    assert strict["errors"] == [["name", "Enter your name as you sign letters."]]
+
+
+def test_a_live_update_sends_the_signatures_pixels_once(client):
+    drawn = "data:image/png;base64," + base64.b64encode(png()).decode()
+    first = live(client, signature_mode="draw", signature_drawn=drawn).get_json()
+    preview = first["parts"]["preview"]["html"]
+    digest = re.search(r'data-signature="([0-9a-f]+)" src="data:image/png', preview)[1]
+    again = live(
+        client, signature_mode="draw", signature_drawn=drawn, signature_shown=digest, note="Hi."
+    ).get_json()
+    preview = again["parts"]["preview"]["html"]
+    assert f'data-signature="{digest}" alt=' in preview and "data:image/png" not in preview
+
+
+def test_a_live_update_is_gzipped_when_the_browser_takes_it(client):
+    response = client.post(
+        "/fr/",
+        data={
+            **FIELDS,
+            "csrf_token": token(client, "fr"),
+            "action": "preview",
+            "demand": "field-offices",
+            "to": "mp",
+            "letter_lang": "fr",
+        },
+        headers={"X-Letters-Live": "1", "Accept-Encoding": "gzip, deflate"},
+    )
+    assert response.headers["Content-Encoding"] == "gzip"
+    import gzip
+    import json
+
+    answer = json.loads(gzip.decompress(response.get_data()))
+    assert "Madame la Députée," in answer["parts"]["preview"]["html"]  # UTF-8, not \u escapes
+    assert "Accept-Encoding" in response.headers["Vary"]
+
+
+def test_a_post_without_javascript_becomes_an_address_without_the_token(client):
+    response = client.post(
+        "/en/",
+        data={**FIELDS, "csrf_token": token(client), "action": "preview", "note": "Mine."},
+    )
+    assert response.status_code == 303
+    assert "csrf_token" not in response.location and "note=Mine." in response.location
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Mine.</textarea>" in page and '<p class="note">Mine.</p>' in page
+    # A picture cannot ride in an address: that post is answered at once.
+    drawn = "data:image/png;base64," + base64.b64encode(png()).decode()
+    kept = client.post(
+        "/en/",
+        data={
+            **FIELDS,
+            "csrf_token": token(client),
+            "action": "preview",
+            "signature_mode": "draw",
+            "signature_drawn": drawn,
+            "demand": "field-offices",
+        },
+    )
+    assert kept.status_code == 200, summary(kept.get_data(as_text=True))
+    assert 'class="signature"' in kept.get_data(as_text=True)
+
+
+def test_the_eml_button_asks_for_the_email_address_before_it_is_pressed(client):
+    html = post(client, to="mp").get_data(as_text=True)
+    assert 'id="eml"' not in html and 'id="eml-needs-email"' in html
+    assert "needs your email address" in html
+    html = post(client, to="mp", email="h.lim@example.ca").get_data(as_text=True)
+    assert 'id="eml"' in html and 'id="eml-needs-email"' not in html

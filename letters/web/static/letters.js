@@ -91,7 +91,8 @@ function liveLetter(restored) {
   function refresh() {
     clearTimeout(timer);
     var data = new FormData(form);
-    data.delete("signature_file");
+    var upload = document.getElementById("mode-upload");
+    if (!upload || !upload.checked) { data.delete("signature_file"); }  // a picture goes up only when used
     data.set("action", "preview");
     data.set("parts_shown", form.getAttribute("data-digests") || "");
     var signature = document.querySelector("#preview img.signature[src]");
@@ -127,14 +128,14 @@ function liveLetter(restored) {
   }
   function later() { clearTimeout(timer); timer = setTimeout(refresh, 400); }
   document.addEventListener("change", function (event) {
-    if (event.target.form !== form || event.target.type === "file") { return; }
+    if (event.target.form !== form) { return; }
     later();
   });
   form.addEventListener("letters:signed", later);
   form.addEventListener("submit", function (event) {
     var by = event.submitter;
     var action = by ? by.value : "preview";
-    if (action === "preview") {  // Enter in a field, or "Update the letter"
+    if (action === "preview" || action === "upload") {  // Enter, "Update the letter", a picture
       event.preventDefault();
       refresh();
     } else if (action === "switch") {  // the other language's page, with this step's address
