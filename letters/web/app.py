@@ -269,7 +269,7 @@ def _register(app: Flask, site: Site) -> None:
                 _rate_limited(site),
                 action=action,
             )
-            return _page(site, reading), 422 if reading.problems and action == "find" else 200
+            return _page(site, reading), 422 if reading.problems else 200
         if not _csrf_ok():
             reading = start_reading(request.form, lang)
             reading.problems.append(_expired(lang))
