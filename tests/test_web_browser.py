@@ -14,14 +14,12 @@ import pytest
 from pypdf import PdfReader
 
 from .browser import (
-    AXE,
     FORM,
     PHONE,
     POSTAL_CODE,
     Counter,
     allow_downloads,
     as_phone,
-    axe_violations,
     chromium,
     draw_signature,
     fill,
@@ -245,26 +243,7 @@ def test_without_javascript_the_plain_form_finds_the_mp_and_downloads(base, tmp_
         assert "Dear Ms. McPherson:" in text
 
 
-@pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed (npm install axe-core)")
-@pytest.mark.parametrize("state", ["first", "found", "errors", "two-ridings", "ready"])
-@pytest.mark.parametrize("lang", ["en", "fr"])
-def test_no_serious_accessibility_violations(base, lang, state):
-    with chromium(lang=f"{lang}-CA", width=PHONE[0], height=PHONE[1]) as driver:
-        as_phone(driver)
-        driver.get(f"{base}/{lang}/")
-        if state == "found":
-            find_mp(driver, "T6E 1Z8")
-        if state == "errors":
-            find_mp(driver, "T2T BB4")
-        if state == "two-ridings":
-            find_mp(driver, "T6E 2A1")
-        if state == "ready":
-            find_mp(driver, "T6E 1Z8")
-            fill(driver, {k: FORM[lang][k] for k in ("name", "street1", "city")})
-            driver.execute_script("document.activeElement.blur()")
-            wait_for_mailto(driver)
-        serious = [v for v in axe_violations(driver) if v["impact"] in ("serious", "critical")]
-        assert serious == []
+# axe in every state, phone and desktop: tests/test_web_round_two.py
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
