@@ -470,15 +470,17 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _part_digests(context: dict) -> dict[str, str]:
-    """Each live part's digest, taken without the signature's pixels (they have their own)."""
+def _plain_parts(context: dict) -> dict[str, str]:
+    """Each live part as rendered without the signature's pixels (they have their own digest):
+    what the part digests are taken of."""
     plain = {**context, "preview_signature": ""}
-    return {name: _digest(render_template(f"{name}.html.j2", **plain)) for name in LIVE_PARTS}
+    return {name: render_template(f"{name}.html.j2", **plain) for name in LIVE_PARTS}
 
 
 def _page(site: Site, reading: Reading) -> str:
     context = _context(site, reading)
-    return render_template("page.html.j2", digests=_part_digests(context), **context)
+    digests = {name: _digest(html) for name, html in _plain_parts(context).items()}
+    return render_template("page.html.j2", digests=digests, **context)
 
 
 def _parts(site: Site, reading: Reading) -> Response:
@@ -490,11 +492,14 @@ def _parts(site: Site, reading: Reading) -> Response:
         pair.split(":", 1) for pair in form.get("parts_shown", "").split(",") if ":" in pair
     )
     parts = {}
-    for name, digest in _part_digests(context).items():
+    for name, html in _plain_parts(context).items():
         if name == "preview" and reading.letter is None:
             continue  # nothing to compose yet (an error says why): the last letter stays
+        digest = _digest(html)
         if shown.get(name) != digest:
-            parts[name] = {"digest": digest, "html": render_template(f"{name}.html.j2", **context)}
+            if name == "preview" and context["preview_signature"]:
+                html = render_template("preview.html.j2", **context)  # with the pixels
+            parts[name] = {"digest": digest, "html": html}
     errors = [[p.input_id, p.sentence, *(p.link or ())] for p in context["errors"].values()]
     answer = dict(
         title=context["page_title"],
