@@ -167,10 +167,24 @@ def fill(driver, values: dict[str, str], counter: Counter | None = None) -> None
                 counter.keys += len(value)
 
 
+def left(old):
+    """A wait condition: the page that held `old` is gone. Chromium sometimes answers a look at
+    a node of the page being left with "does not belong to the document" instead of "stale"."""
+    from selenium.common.exceptions import WebDriverException
+
+    def gone(driver) -> bool:
+        try:
+            old.is_enabled()
+        except WebDriverException:  # StaleElementReferenceException is one
+            return True
+        return False
+
+    return gone
+
+
 def tap(driver, element_id: str, counter: Counter | None = None, *, navigates: bool = False):
     """Click an element as a finger would (scrolled into view first); wait for a new page."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import WebDriverWait
 
     element = driver.find_element(By.ID, element_id)
@@ -180,7 +194,7 @@ def tap(driver, element_id: str, counter: Counter | None = None, *, navigates: b
     if counter:
         counter.taps += 1
     if navigates:
-        WebDriverWait(driver, 60).until(EC.staleness_of(old))
+        WebDriverWait(driver, 60).until(left(old))
 
 
 def find_mp(driver, postal_code: str, counter: Counter | None = None) -> None:
@@ -247,14 +261,13 @@ def draw_signature(driver, pointer: str = "mouse") -> None:
 
 def submit(driver, action: str) -> None:
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import WebDriverWait
 
     button = driver.find_element(By.CSS_SELECTOR, f"#letter-form button[value='{action}']")
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
     old = driver.find_element(By.TAG_NAME, "html")
     button.click()
-    WebDriverWait(driver, 30).until(EC.staleness_of(old))
+    WebDriverWait(driver, 30).until(left(old))
 
 
 DOWNLOAD_SCRIPT = """
