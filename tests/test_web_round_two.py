@@ -9,6 +9,7 @@ keyboard alone reaches the PDF, and axe finds nothing serious in any state.
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 
 import pytest
 
@@ -59,6 +60,16 @@ def until(driver, condition, timeout: float = 30):
     from selenium.webdriver.support.ui import WebDriverWait
 
     return WebDriverWait(driver, timeout).until(condition)
+
+
+@contextmanager
+def browser(lang: str, size: str):
+    """Chromium as a desktop (1280×900) or as a 390×844 phone (touch, mobile layout)."""
+    width, height = DESKTOP if size == "desktop" else PHONE
+    with chromium(lang=LANG_TAG[lang], width=width, height=height) as driver:
+        if size == "phone":
+            as_phone(driver)
+        yield driver
 
 
 def mark_page(driver) -> None:
@@ -166,11 +177,12 @@ def test_without_javascript_enter_updates_the_letter_in_the_same_language(base, 
 # 2. Errors heal on every update; a wrong province is named and marked on the province.
 
 
+@pytest.mark.parametrize("size", ["desktop", "phone"])
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_errors_heal_and_a_wrong_province_is_named_on_the_province(base, lang):
+def test_errors_heal_and_a_wrong_province_is_named_on_the_province(base, lang, size):
     from selenium.webdriver.support.ui import Select
 
-    with chromium(lang=LANG_TAG[lang], width=DESKTOP[0], height=DESKTOP[1]) as driver:
+    with browser(lang, size) as driver:
         driver.get(f"{base}/{lang}/{LETTER_STEP}")
         mark_page(driver)
         # Download before the name is typed: the page says what is missing, here.
@@ -231,11 +243,12 @@ def test_an_unknown_postal_code_points_to_elections_canada_and_ridings_are_offer
 # 4. The letter is a focusable, labelled region; updates never move the focus.
 
 
+@pytest.mark.parametrize("size", ["desktop", "phone"])
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_the_letter_is_a_focusable_region_and_updates_keep_the_focus(base, lang):
+def test_the_letter_is_a_focusable_region_and_updates_keep_the_focus(base, lang, size):
     from selenium.webdriver.common.keys import Keys
 
-    with chromium(lang=LANG_TAG[lang], width=DESKTOP[0], height=DESKTOP[1]) as driver:
+    with browser(lang, size) as driver:
         driver.get(f"{base}/{lang}/{LETTER_STEP}")
         ready_letter(driver, lang)
         preview = by_id(driver, "preview")
@@ -245,10 +258,13 @@ def test_the_letter_is_a_focusable_region_and_updates_keep_the_focus(base, lang)
             "Your letter, as it will print",
             "Votre lettre, telle qu’elle sera imprimée",
         )
-        # The keyboard scrolls the letter box.
+        if size == "phone":
+            tap(driver, "read-all")  # the whole letter: the page scrolls, not the region
+        # The keyboard scrolls the letter box (on a desktop, the box beside the form).
         driver.execute_script("arguments[0].focus()", preview)
         preview.send_keys(Keys.PAGE_DOWN)
-        until(driver, lambda d: d.execute_script("return arguments[0].scrollTop", preview) > 0)
+        if size == "desktop":
+            until(driver, lambda d: d.execute_script("return arguments[0].scrollTop", preview) > 0)
         # An update while the letter has the focus, then while Download has it.
         for focused, note in (("preview", "First sentence."), ("download", "Second one.")):
             element = by_id(driver, focused)
@@ -291,10 +307,12 @@ def test_a_phone_shows_the_first_paragraph_and_unfolds_the_letter(base, lang):
 # 7. After Download, the next step, with the focus; 9. the .eml button says what it needs.
 
 
+@pytest.mark.parametrize("size", ["desktop", "phone"])
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_download_leads_to_the_next_step_and_the_eml_asks_for_the_email_first(base, tmp_path, lang):
-    with chromium(lang=LANG_TAG[lang], width=PHONE[0], height=PHONE[1]) as driver:
-        as_phone(driver)
+def test_download_leads_to_the_next_step_and_the_eml_asks_for_the_email_first(
+    base, tmp_path, lang, size
+):
+    with browser(lang, size) as driver:
         allow_downloads(driver, tmp_path)
         driver.get(f"{base}/{lang}/{LETTER_STEP}")
         ready_letter(driver, lang)
@@ -320,10 +338,10 @@ def test_download_leads_to_the_next_step_and_the_eml_asks_for_the_email_first(ba
 # 8. Back returns to each step, with JavaScript and without.
 
 
+@pytest.mark.parametrize("size", ["desktop", "phone"])
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_back_returns_to_each_step_the_person_saw(base, lang):
-    with chromium(lang=LANG_TAG[lang], width=PHONE[0], height=PHONE[1]) as driver:
-        as_phone(driver)
+def test_back_returns_to_each_step_the_person_saw(base, lang, size):
+    with browser(lang, size) as driver:
         driver.get(f"{base}/{lang}/")
         find_mp(driver, "T6E 2A1")  # step 2: which riding
         tap(driver, "riding-pick-0")
@@ -361,9 +379,10 @@ def test_without_javascript_back_never_asks_to_resubmit_a_form(base, lang):
 # Issue 26: the nudge for a sentence in the sender's own words.
 
 
+@pytest.mark.parametrize("size", ["desktop", "phone"])
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_a_ready_letter_without_a_sentence_of_ones_own_is_nudged_never_blocked(base, lang):
-    with chromium(lang=LANG_TAG[lang], width=DESKTOP[0], height=DESKTOP[1]) as driver:
+def test_a_ready_letter_without_a_sentence_of_ones_own_is_nudged_never_blocked(base, lang, size):
+    with browser(lang, size) as driver:
         driver.get(f"{base}/{lang}/{LETTER_STEP}")
         ready_letter(driver, lang)
         words = {
@@ -372,7 +391,8 @@ def test_a_ready_letter_without_a_sentence_of_ones_own_is_nudged_never_blocked(b
         }
         until(driver, lambda d: words[lang] in by_id(d, "nudge").text)
         assert by_id(driver, "nudge").get_attribute("role") == "status"
-        draw_signature(driver)  # signed: nothing else holds the focus, the cursor goes there
+        # signed: nothing else holds the focus, the cursor goes there
+        draw_signature(driver, "touch" if size == "phone" else "mouse")
         until(driver, lambda d: d.switch_to.active_element == by_id(d, "note"))
         wait_for_mailto(driver)  # never blocks: the letter can still be sent
         set_value(driver, "note", FORM[lang]["note"])
