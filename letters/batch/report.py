@@ -31,6 +31,7 @@ from .similarity import CONDITIONS, Signatures, office_likeness
 RUN = ".run.json"
 REPORT_JSON = "report.json"
 REPORT_HTML = "report.html"
+RUN_REPORT = (REPORT_JSON, REPORT_HTML)  # they tell the run's own time: no two runs' are alike
 MANIFEST = "manifest.csv"
 ERRORS = "errors.csv"
 FORMAT = 1

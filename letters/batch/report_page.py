@@ -81,7 +81,7 @@ class Words:
         self.locale = self.language.locale
         self.lang = lang
 
-    def __call__(self, message: str, **values) -> str:
+    def gettext(self, message: str, **values) -> str:
         return self.language.gettext(message, **values)
 
     def number(self, value: int | float | None) -> str:
@@ -103,7 +103,7 @@ class Words:
             return "—"
         exact = format_decimal(seconds, format="0.0", locale=self.locale)
         about = format_timedelta(seconds, locale=self.locale, threshold=1.1)
-        return self("%(about)s (%(seconds)s s)", about=about, seconds=exact)
+        return self.gettext("%(about)s (%(seconds)s s)", about=about, seconds=exact)
 
     def moment(self, iso: str | None) -> str:
         if not iso:
@@ -126,13 +126,13 @@ class Words:
     def province(self, code: str) -> str:
         province = PROVINCE_NAMES.get(code)
         if province is None:
-            return self("Not recorded")
+            return self.gettext("Not recorded")
         return province.name_fr if self.lang == "fr" else province.name_en
 
     def riding(self, report: Report, code: str) -> str:
         names = report.districts.get(code)
         if not names:
-            return self("Not recorded") if code == UNKNOWN else code
+            return self.gettext("Not recorded") if code == UNKNOWN else code
         return names[1] if self.lang == "fr" else names[0]
 
     def office(self, office: Office) -> str:
@@ -244,7 +244,7 @@ def _causes(report: Report, words: Words) -> list[tuple[str, str]]:
     """Problems by cause, most rows first; two fields with one meaning are one cause."""
     rows: dict[str, int] = {}
     for cause in report.causes:
-        label = words(CAUSES[cause.field]) if cause.field in CAUSES else cause.field
+        label = words.gettext(CAUSES[cause.field]) if cause.field in CAUSES else cause.field
         rows[label] = rows.get(label, 0) + cause.rows
     ranked = sorted(rows.items(), key=lambda item: (-item[1], item[0]))
     return [(label, words.number(count)) for label, count in ranked]
@@ -257,12 +257,12 @@ def _charts(report: Report, words: Words) -> list[dict]:
         charts.append(
             {
                 "src": bar_chart(
-                    words("Letters per province or territory"),
+                    words.gettext("Letters per province or territory"),
                     [words.province(t.key) for t in provinces],
                     [t.letters for t in provinces],
                     words,
                 ),
-                "alt": words(
+                "alt": words.gettext(
                     "Bar chart of the letters per province or territory; the table below gives "
                     "the numbers."
                 ),
@@ -273,12 +273,12 @@ def _charts(report: Report, words: Words) -> list[dict]:
         charts.append(
             {
                 "src": bar_chart(
-                    words("The ridings with the most letters"),
+                    words.gettext("The ridings with the most letters"),
                     [words.riding(report, t.key) for t in ridings],
                     [t.letters for t in ridings],
                     words,
                 ),
-                "alt": words(
+                "alt": words.gettext(
                     "Bar chart of the %(count)s ridings with the most letters; the table below "
                     "gives every riding.",
                     count=words.number(len(ridings)),
@@ -294,39 +294,45 @@ def page_view(report: Report, lang: str) -> dict:
     with_letters = report.letters
     similarity = report.similarity or {}
     run = [
-        (words("Campaign"), words(report.campaign_title) if report.campaign_title else "—"),
-        (words("Date on the letters"), report.day or "—"),
-        (words("Run started"), words.moment(report.started)),
-        (words("Time taken"), words.duration(report.seconds)),
-        (words("Letters written in this run"), words.number(report.written)),
-        (words("Letters already done and kept"), words.number(report.kept)),
-        (words("Letters per second"), words.rate(report.letters_per_second)),
-        (words("Similarity measured in"), words.duration(report.similarity_seconds)),
-        (words("Directory as of"), report.directory_as_of or "—"),
-        (words("House of Commons as of"), report.house_as_of or report.directory_as_of or "—"),
+        (
+            words.gettext("Campaign"),
+            words.gettext(report.campaign_title) if report.campaign_title else "—",
+        ),
+        (words.gettext("Date on the letters"), report.day or "—"),
+        (words.gettext("Run started"), words.moment(report.started)),
+        (words.gettext("Time taken"), words.duration(report.seconds)),
+        (words.gettext("Letters written in this run"), words.number(report.written)),
+        (words.gettext("Letters already done and kept"), words.number(report.kept)),
+        (words.gettext("Letters per second"), words.rate(report.letters_per_second)),
+        (words.gettext("Similarity measured in"), words.duration(report.similarity_seconds)),
+        (words.gettext("Directory as of"), report.directory_as_of or "—"),
+        (
+            words.gettext("House of Commons as of"),
+            report.house_as_of or report.directory_as_of or "—",
+        ),
     ]
     above = similarity.get("as_sent", {}).get("above_line")
     headline = [
-        (words("Letters"), words.number(report.letters)),
-        (words("Rows read"), words.number(report.rows_read)),
-        (words("Rows not used"), words.number(report.rows_not_used)),
-        (words("With a personal paragraph"), words.share(report.notes, with_letters)),
+        (words.gettext("Letters"), words.number(report.letters)),
+        (words.gettext("Rows read"), words.number(report.rows_read)),
+        (words.gettext("Rows not used"), words.number(report.rows_not_used)),
+        (words.gettext("With a personal paragraph"), words.share(report.notes, with_letters)),
         (
-            words("Above %(line)s similarity", line=words.similarity(LINE)),
+            words.gettext("Above %(line)s similarity", line=words.similarity(LINE)),
             words.share(above, with_letters) if above is not None else "—",
         ),
     ]
     return {
         "lang": lang,
         "tag": words.language.tag,
-        "title": words("Campaign report"),
-        "campaign": words(report.campaign_title) if report.campaign_title else "",
+        "title": words.gettext("Campaign report"),
+        "campaign": words.gettext(report.campaign_title) if report.campaign_title else "",
         "dry_run": report.dry_run,
         "recorded": report.recorded,
         "headline": headline,
         "run": run,
         "languages": [words.language_name(code) for code in report.languages],
-        "kinds": [words(KIND_LABELS[kind]) for kind in report.kinds],
+        "kinds": [words.gettext(KIND_LABELS[kind]) for kind in report.kinds],
         "offices": _office_rows(report, words),
         "provinces": _place_rows(report, words, report.provinces, words.province),
         "ridings": _place_rows(
@@ -341,7 +347,7 @@ def page_view(report: Report, lang: str) -> dict:
         "line": words.similarity(LINE),
         "conditions": [
             (
-                words(CONDITION_LABELS[condition]),
+                words.gettext(CONDITION_LABELS[condition]),
                 words.number(similarity[condition]["above_line"]),
                 words.share(similarity[condition]["above_line"], similarity[condition]["letters"]),
             )
@@ -382,7 +388,7 @@ def report_html(report: Report) -> bytes:
 
 
 def page_view_title(lang: str) -> str:
-    return Words(lang)("Campaign report")
+    return Words(lang).gettext("Campaign report")
 
 
 __all__ = ["KINDS", "bar_chart", "page_view", "report_html"]
