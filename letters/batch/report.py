@@ -17,16 +17,17 @@ import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime
 
-from ..compose import compose
+from ..compose import compose, note_paragraphs
 from ..i18n import Language
 from ..pipeline import Setting
 from ..recipients import Directory, Recipient
+from ..senders import Sender
 from ..variants import MAIN_WORDING
 from ..version import __version__
-from .similarity import CONDITIONS, Signatures, office_likeness
+from .similarity import CONDITIONS, Signatures, body_paragraphs, office_likeness
 
 RUN = ".run.json"
 REPORT_JSON = "report.json"
@@ -61,28 +62,53 @@ def measure_similarity(setting: Setting, letters: Iterable, day: date) -> dict[s
     by_office: dict[str, list] = {}
     for planned in letters:
         by_office.setdefault(planned.recipient.id, []).append(planned)
-    signatures = Signatures()
+    signatures, main_bodies = Signatures(), {}
+
+    def body(planned, wording) -> tuple[str, ...]:
+        letter = compose(
+            setting.campaign,
+            _reader(planned.sender),
+            planned.recipient,
+            day=day,
+            lang=Language(planned.sender.lang),
+            wording=wording,
+            offices=setting.directory,
+        )
+        return body_paragraphs(letter, note=False)
+
+    def main_body(planned) -> tuple[str, ...]:
+        # Many supporters share one main-wording body (same office, language, riding and
+        # demands): compose each once.
+        key = (planned.recipient.id, _reader(planned.sender))
+        if key not in main_bodies:
+            main_bodies[key] = body(planned, MAIN_WORDING)
+        return main_bodies[key]
+
     measured = {}
     for office, planned in by_office.items():
-
-        def both(p, office=office):
-            language = Language(p.sender.lang)
-            return tuple(
-                compose(
-                    setting.campaign,
-                    p.sender,
-                    p.recipient,
-                    day=day,
-                    lang=language,
-                    wording=wording,
-                    offices=setting.directory,
-                )
-                for wording in (p.wording, MAIN_WORDING)
-            )
-
-        found = office_likeness((both(p) for p in planned), signatures)
+        found = office_likeness(
+            ((body(p, p.wording), main_body(p), note_paragraphs(p.sender.note)) for p in planned),
+            signatures,
+        )
         measured[office] = {condition: asdict(found[condition]) for condition in CONDITIONS}
     return measured
+
+
+def _reader(sender: Sender) -> Sender:
+    """The sender as the body of the letter sees them: what only the letterhead, the envelope
+    and the signature print (name, address, contact, paragraph, signature) left out."""
+    return replace(
+        sender,
+        name="",
+        street=(),
+        city="",
+        postal_code="",
+        email=None,
+        phone=None,
+        note=None,
+        signature_png=None,
+        typed_signature=False,
+    )
 
 
 def run_facts(

@@ -171,19 +171,19 @@ def _sampled_pairs(signatures: np.ndarray) -> np.ndarray:
 
 
 def office_likeness(
-    letters: Iterable[tuple[Letter, Letter]],
+    letters: Iterable[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]],
     signatures: Signatures | None = None,
     *,
     exact_pairs: int = EXACT_PAIRS,
 ) -> dict[str, Likeness]:
-    """Likeness of one office's letters under each of CONDITIONS; each item is a letter as sent
-    and the same letter composed in the campaign's main wording."""
+    """Likeness of one office's letters under each of CONDITIONS. Each letter comes as three
+    sets of paragraphs (`body_paragraphs(..., note=False)`): its body as sent, the same body in
+    the campaign's main wording, and the supporter's own paragraphs."""
     signatures = signatures or Signatures()
     rows: dict[str, list[np.ndarray]] = {condition: [] for condition in CONDITIONS}
-    for sent, main in letters:
-        note = signatures.personal(sent.note_paragraphs)
-        varied = signatures.body(body_paragraphs(sent, note=False))
-        plain = signatures.body(body_paragraphs(main, note=False))
+    for sent, main, own in letters:
+        note = signatures.personal(own)
+        varied, plain = signatures.body(sent), signatures.body(main)
         rows["as_sent"].append(np.minimum(varied, note))
         rows["without_notes"].append(varied)
         rows["without_variants"].append(np.minimum(plain, note))

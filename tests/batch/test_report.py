@@ -332,3 +332,26 @@ def test_the_page_has_no_script_and_escapes_every_name():
         texts = [element.text for element in svg.iter() if element.text]
         assert HOSTILE in texts or "Ontario" in texts  # the name is text, nothing else
     assert json.loads(report_json(report))["offices"][0]["name"] == HOSTILE
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("to", ["pm", "mp:edmonton-strathcona", "minister:foreign-affairs"])
+def test_the_similarity_reads_the_body_each_supporter_was_sent(setting, lang, to):
+    """Bodies are composed for a sender with only what the body prints (riding, language,
+    demands): the same paragraphs as the supporter's own letter, paragraph left out."""
+    from letters.batch.report import _reader
+    from letters.batch.similarity import body_paragraphs
+    from letters.pipeline import letter_for
+    from letters.variants import choose_wording
+
+    from ..conftest import sender
+
+    writer = sender(lang, note="Un mot à moi.", email="h@example.ca", demand_ids=("bill-c-233",))
+    recipient = setting.directory.find(to)
+    wording = choose_wording(setting.campaign, writer)
+    real, read = (
+        letter_for(setting, who, recipient, DAY, wording=wording)
+        for who in (writer, _reader(writer))
+    )
+    assert body_paragraphs(read, note=False) == body_paragraphs(real, note=False)
+    assert "Heather Lim" not in " ".join(body_paragraphs(real))

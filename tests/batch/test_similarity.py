@@ -120,10 +120,14 @@ def test_variants_and_personal_paragraphs_make_letters_less_alike(setting):
         note = f"My street is number {n}; " + words(1000 * n, 120) if n % 2 else None
         writer = sender(name=f"Supporter Number {n}", note=note)
         wording = choose_wording(setting.campaign, writer)
+        sent, main = (
+            letter_for(setting, writer, recipient, DAY, wording=w) for w in (wording, MAIN_WORDING)
+        )
         pairs.append(
-            tuple(
-                letter_for(setting, writer, recipient, DAY, wording=w)
-                for w in (wording, MAIN_WORDING)
+            (
+                body_paragraphs(sent, note=False),
+                body_paragraphs(main, note=False),
+                sent.note_paragraphs,
             )
         )
     found = office_likeness(pairs)
