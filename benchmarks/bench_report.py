@@ -42,7 +42,7 @@ from letters.batch.engine import (
     resolve_targets,
     run_batch,
 )
-from letters.batch.report import measure_similarity, write_report
+from letters.batch.report import measure_similarity, similarity_totals, write_report
 from letters.batch.storage import open_store
 from letters.batch.supporters import open_supporters
 from letters.pipeline import Setting
@@ -177,14 +177,13 @@ def main() -> None:
             f" to a {letters:,}-letter batch (similarity {similarity_seconds / batch_seconds:.1%},"
             f" page and data {report_seconds / batch_seconds:.1%})"
         )
-        print(
-            "letters above 0.5, as sent / no paragraphs / no variants / neither: "
-            + " / ".join(
-                str(sum(office[c]["above_line"] for office in measured.values()))
-                for c in ("as_sent", "without_notes", "without_variants", "neither")
+        totals = similarity_totals(measured)
+        for condition in ("neither", "without_notes", "without_variants", "as_sent"):
+            figures = totals[condition]
+            print(
+                f"{condition:>16}: {figures['above_line']:,} of {figures['letters']:,} letters"
+                f" above 0.5, median {figures['median']}"
             )
-            + f" of {letters:,}"
-        )
         print(f"report.html: {(folder / 'out' / 'report.html').stat().st_size:,} bytes")
         if arguments.real:
             without, with_similarity = real_batch(setting, source, arguments.real, folder)

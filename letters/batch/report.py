@@ -391,20 +391,30 @@ def build_report(
         provinces=_by_count(_tally(k, v, notes) for k, v in _grouped(letters, province).items()),
         causes=tuple(sorted(causes, key=lambda c: (-c.rows, c.field))),
         districts=run.get("districts", {}),
-        similarity=_totals(similarity) if similarity else None,
+        similarity=similarity_totals(similarity) if similarity else None,
         recorded=bool(facts),
     )
 
 
-def _totals(similarity: dict[str, dict]) -> dict[str, dict]:
-    """Letters above the line over every office, under each condition."""
-    return {
-        condition: {
-            "letters": sum(office[condition]["letters"] for office in similarity.values()),
-            "above_line": sum(office[condition]["above_line"] for office in similarity.values()),
+def similarity_totals(similarity: dict[str, dict]) -> dict[str, dict]:
+    """Over every office, under each condition: letters above the line, and the median
+    similarity of the typical letter's office (offices' medians weighted by their letters)."""
+    totals = {}
+    for condition in CONDITIONS:
+        offices = [office[condition] for office in similarity.values()]
+        measured = sorted((o["median"], o["letters"]) for o in offices if o["median"] is not None)
+        half, seen, median = sum(n for _, n in measured) / 2, 0, None
+        for value, letters in measured:
+            seen += letters
+            if seen >= half:
+                median = value
+                break
+        totals[condition] = {
+            "letters": sum(o["letters"] for o in offices),
+            "above_line": sum(o["above_line"] for o in offices),
+            "median": median,
         }
-        for condition in CONDITIONS
-    }
+    return totals
 
 
 def read_report(store, directory: Directory | None = None) -> Report:

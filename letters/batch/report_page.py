@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
+from datetime import date, datetime
 
 import pygal
 from babel.dates import format_datetime, format_timedelta
@@ -22,11 +23,12 @@ from babel.numbers import format_decimal, format_percent
 from markupsafe import Markup
 
 from ..errors import translatable
-from ..i18n import Language, mark
+from ..i18n import Language, long_date, mark
 from ..render import environment
 from ..resources import templates_dir
 from ..senders import PROVINCES
-from .report import KINDS, UNKNOWN, Office, Report, Tally
+from ..version import __version__
+from .report import UNKNOWN, Office, Report, Tally
 from .similarity import CONDITIONS, LINE
 
 LANGUAGES = ("en", "fr")
@@ -105,11 +107,12 @@ class Words:
         about = format_timedelta(seconds, locale=self.locale, threshold=1.1)
         return self.gettext("%(about)s (%(seconds)s s)", about=about, seconds=exact)
 
+    def day(self, iso: str | None) -> str:
+        return long_date(date.fromisoformat(iso), self.lang) if iso else "—"
+
     def moment(self, iso: str | None) -> str:
         if not iso:
             return "—"
-        from datetime import datetime
-
         when = datetime.fromisoformat(iso)
         return format_datetime(when, "medium", tzinfo=when.tzinfo, locale=self.locale) + " UTC"
 
@@ -298,17 +301,17 @@ def page_view(report: Report, lang: str) -> dict:
             words.gettext("Campaign"),
             words.gettext(report.campaign_title) if report.campaign_title else "—",
         ),
-        (words.gettext("Date on the letters"), report.day or "—"),
+        (words.gettext("Date on the letters"), words.day(report.day)),
         (words.gettext("Run started"), words.moment(report.started)),
         (words.gettext("Time taken"), words.duration(report.seconds)),
         (words.gettext("Letters written in this run"), words.number(report.written)),
         (words.gettext("Letters already done and kept"), words.number(report.kept)),
         (words.gettext("Letters per second"), words.rate(report.letters_per_second)),
         (words.gettext("Similarity measured in"), words.duration(report.similarity_seconds)),
-        (words.gettext("Directory as of"), report.directory_as_of or "—"),
+        (words.gettext("Directory as of"), words.day(report.directory_as_of)),
         (
             words.gettext("House of Commons as of"),
-            report.house_as_of or report.directory_as_of or "—",
+            words.day(report.house_as_of or report.directory_as_of),
         ),
     ]
     above = similarity.get("as_sent", {}).get("above_line")
@@ -350,45 +353,35 @@ def page_view(report: Report, lang: str) -> dict:
                 words.gettext(CONDITION_LABELS[condition]),
                 words.number(similarity[condition]["above_line"]),
                 words.share(similarity[condition]["above_line"], similarity[condition]["letters"]),
+                words.similarity(similarity[condition].get("median")),
             )
             for condition in reversed(CONDITIONS)
             if condition in similarity
         ],
-        "version": report_version(),
+        "version": __version__,
     }
-
-
-def report_version() -> str:
-    from ..version import __version__
-
-    return __version__
 
 
 def report_html(report: Report) -> bytes:
     """The page: the report in each language, English shown first."""
-    sections = [
-        Markup(  # noqa: S704 (rendered by an autoescaping Jinja2 environment)
-            environment(lang)
-            .get_template("report-language.html.j2")
-            .render(view=page_view(report, lang))
+    views = {lang: page_view(report, lang) for lang in LANGUAGES}
+    sections = {
+        lang: Markup(  # noqa: S704 (rendered by an autoescaping Jinja2 environment)
+            environment(lang).get_template("report-language.html.j2").render(view=view)
         )
-        for lang in LANGUAGES
-    ]
+        for lang, view in views.items()
+    }
     css = (templates_dir() / "report.css").read_text(encoding="utf-8")
     page = (
         environment("en")
         .get_template("report.html.j2")
         .render(
-            sections=dict(zip(LANGUAGES, sections, strict=True)),
+            sections=sections,
             css=Markup(css),  # noqa: S704 (our own stylesheet)
-            titles=[page_view_title(lang) for lang in LANGUAGES],
+            titles=[view["title"] for view in views.values()],
         )
     )
     return page.encode("utf-8")
 
 
-def page_view_title(lang: str) -> str:
-    return Words(lang).gettext("Campaign report")
-
-
-__all__ = ["KINDS", "bar_chart", "page_view", "report_html"]
+__all__ = ["bar_chart", "page_view", "report_html"]
