@@ -87,7 +87,10 @@ def measure_similarity(setting: Setting, letters: Iterable, day: date) -> dict[s
     measured = {}
     for office, planned in by_office.items():
         found = office_likeness(
-            ((body(p, p.wording), main_body(p), note_paragraphs(p.sender.note)) for p in planned),
+            (
+                (p.sender.lang, body(p, p.wording), main_body(p), note_paragraphs(p.sender.note))
+                for p in planned
+            ),
             signatures,
         )
         measured[office] = {condition: asdict(found[condition]) for condition in CONDITIONS}

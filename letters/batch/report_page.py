@@ -104,11 +104,16 @@ class Words:
         if seconds is None:
             return "—"
         exact = format_decimal(seconds, format="0.0", locale=self.locale)
+        if seconds < 60:
+            return self.gettext("%(seconds)s s", seconds=exact)
         about = format_timedelta(seconds, locale=self.locale, threshold=1.1)
         return self.gettext("%(about)s (%(seconds)s s)", about=about, seconds=exact)
 
     def day(self, iso: str | None) -> str:
-        return long_date(date.fromisoformat(iso), self.lang) if iso else "—"
+        """ "February 1, 2026", « 1er février 2026 » (a table's value: no « le »)."""
+        if not iso:
+            return "—"
+        return long_date(date.fromisoformat(iso), self.lang).removeprefix("le ")
 
     def moment(self, iso: str | None) -> str:
         if not iso:

@@ -123,25 +123,41 @@ def estimate(signatures: np.ndarray, one: int, others: np.ndarray) -> np.ndarray
     return (signatures[others] == signatures[one]).mean(axis=1)
 
 
-def likeness(signatures: np.ndarray, *, exact_pairs: int = EXACT_PAIRS) -> Likeness:
-    """Highest, median and letters above the line among one office's letters (a row each)."""
+def likeness(
+    signatures: np.ndarray | Iterable[np.ndarray], *, exact_pairs: int = EXACT_PAIRS
+) -> Likeness:
+    """Highest, median and letters above the line among one office's letters (a row each).
+
+    Given several groups of rows (one per language), only letters of the same group are
+    compared: an English and a French letter share no words."""
+    groups = [signatures] if isinstance(signatures, np.ndarray) else list(signatures)
+    nearest, pairs = [], []
+    for group in groups:
+        found = _measure(group, exact_pairs)
+        nearest.append(found[0])
+        pairs.append(found[1])
+    count = sum(len(group) for group in groups)
+    nearest_all, pairs_all = np.concatenate(nearest), np.concatenate(pairs)
+    if not len(pairs_all):
+        return Likeness(count, None, None, 0)
+    return Likeness(
+        letters=count,
+        highest=round(float(nearest_all.max()), 4),
+        median=round(float(np.median(pairs_all)), 4),
+        above_line=int((nearest_all > LINE).sum()),
+    )
+
+
+def _measure(signatures: np.ndarray, exact_pairs: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each letter's similarity to its nearest neighbour, and the pairs for the median."""
     count = len(signatures)
     if count < 2:
-        return Likeness(count, None, None, 0)
+        return np.zeros(count), np.zeros(0)
     if count * (count - 1) // 2 <= exact_pairs:
         agree = (signatures[:, None, :] == signatures[None, :, :]).mean(axis=2)
         np.fill_diagonal(agree, -1.0)
-        nearest = agree.max(axis=1)
-        pairs = agree[np.triu_indices(count, 1)]
-    else:
-        nearest = _nearest(signatures)
-        pairs = _sampled_pairs(signatures)
-    return Likeness(
-        letters=count,
-        highest=round(float(nearest.max()), 4),
-        median=round(float(np.median(pairs)), 4),
-        above_line=int((nearest > LINE).sum()),
-    )
+        return agree.max(axis=1), agree[np.triu_indices(count, 1)]
+    return _nearest(signatures), _sampled_pairs(signatures)
 
 
 def _nearest(signatures: np.ndarray) -> np.ndarray:
@@ -171,26 +187,31 @@ def _sampled_pairs(signatures: np.ndarray) -> np.ndarray:
 
 
 def office_likeness(
-    letters: Iterable[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]],
+    letters: Iterable[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]],
     signatures: Signatures | None = None,
     *,
     exact_pairs: int = EXACT_PAIRS,
 ) -> dict[str, Likeness]:
-    """Likeness of one office's letters under each of CONDITIONS. Each letter comes as three
-    sets of paragraphs (`body_paragraphs(..., note=False)`): its body as sent, the same body in
-    the campaign's main wording, and the supporter's own paragraphs."""
+    """Likeness of one office's letters under each of CONDITIONS. Each letter comes as its
+    language and three sets of paragraphs (`body_paragraphs(..., note=False)`): its body as
+    sent, the same body in the campaign's main wording, and the supporter's own paragraphs."""
     signatures = signatures or Signatures()
-    rows: dict[str, list[np.ndarray]] = {condition: [] for condition in CONDITIONS}
-    for sent, main, own in letters:
+    rows: dict[str, dict[str, list[np.ndarray]]] = {condition: {} for condition in CONDITIONS}
+    for lang, sent, main, own in letters:
         note = signatures.personal(own)
         varied, plain = signatures.body(sent), signatures.body(main)
-        rows["as_sent"].append(np.minimum(varied, note))
-        rows["without_notes"].append(varied)
-        rows["without_variants"].append(np.minimum(plain, note))
-        rows["neither"].append(plain)
+        for condition, row in (
+            ("as_sent", np.minimum(varied, note)),
+            ("without_notes", varied),
+            ("without_variants", np.minimum(plain, note)),
+            ("neither", plain),
+        ):
+            rows[condition].setdefault(lang, []).append(row)
     return {
-        condition: likeness(np.array(found), exact_pairs=exact_pairs)
-        if found
+        condition: likeness(
+            [np.array(group) for group in by_language.values()], exact_pairs=exact_pairs
+        )
+        if by_language
         else Likeness(0, None, None, 0)
-        for condition, found in rows.items()
+        for condition, by_language in rows.items()
     }

@@ -84,6 +84,19 @@ def test_a_large_office_counts_the_near_copies_and_only_them(exact_pairs):
     assert found.median < TOLERANCE
 
 
+def test_letters_in_different_languages_are_not_compared():
+    english, french = words(0, 300), words(5000, 300)
+    signatures = Signatures()
+    groups = [
+        np.array([signatures.body([english])] * 3),
+        np.array([signatures.body([french])] * 2 + [signatures.body([words(9000, 300)])]),
+    ]
+    found = likeness(groups)
+    assert (found.letters, found.highest, found.above_line) == (6, 1.0, 5)
+    # Pairs: 3 + 1 identical, 2 strangers; no English-French pair lowers the median.
+    assert found.median == 1.0
+
+
 def test_one_letter_has_nothing_to_be_like():
     found = likeness(signatures_of([words(0, 50)]))
     assert (found.letters, found.highest, found.median, found.above_line) == (1, None, None, 0)
@@ -125,6 +138,7 @@ def test_variants_and_personal_paragraphs_make_letters_less_alike(setting):
         )
         pairs.append(
             (
+                sent.lang,
                 body_paragraphs(sent, note=False),
                 body_paragraphs(main, note=False),
                 sent.note_paragraphs,
