@@ -394,7 +394,7 @@ def build_report(
         provinces=_by_count(_tally(k, v, notes) for k, v in _grouped(letters, province).items()),
         causes=tuple(sorted(causes, key=lambda c: (-c.rows, c.field))),
         districts=run.get("districts", {}),
-        similarity=similarity_totals(similarity) if similarity else None,
+        similarity=similarity_totals(similarity) if similarity is not None else None,
         recorded=bool(facts),
     )
 
