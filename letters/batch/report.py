@@ -21,20 +21,20 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime
 
 from ..compose import compose, note_paragraphs
+from ..errors import LettersError
 from ..i18n import Language
 from ..pipeline import Setting
 from ..recipients import Directory, Recipient
 from ..senders import Sender
 from ..variants import MAIN_WORDING
 from ..version import __version__
+from .engine import ERRORS, MANIFEST
 from .similarity import CONDITIONS, Signatures, body_paragraphs, office_likeness
 
 RUN = ".run.json"
 REPORT_JSON = "report.json"
 REPORT_HTML = "report.html"
 RUN_REPORT = (REPORT_JSON, REPORT_HTML)  # they tell the run's own time: no two runs' are alike
-MANIFEST = "manifest.csv"
-ERRORS = "errors.csv"
 FORMAT = 1
 KINDS = ("pm", "minister", "mp")
 UNKNOWN = ""  # the key of letters whose riding or province was not recorded
@@ -315,7 +315,7 @@ def _office_from_directory(recipient_id: str, directory: Directory | None) -> di
     """An office of a folder with no recorded facts, as today's directory knows it."""
     try:
         return _office_facts(directory.find(recipient_id)) if directory else {}
-    except Exception:  # noqa: BLE001 (an office gone from the directory is shown by its id)
+    except LettersError:  # an office gone from the directory is shown by its id
         return {}
 
 

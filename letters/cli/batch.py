@@ -238,8 +238,8 @@ def report(out: str) -> None:
     The counts come from OUT's manifest.csv and errors.csv; when it ran, the ridings, the
     personal paragraphs and how alike the letters read come from what the batch recorded.
     """
-    from ..batch.engine import Ownership
-    from ..batch.report import MANIFEST, REPORT_HTML, REPORT_JSON, write_report
+    from ..batch.engine import MANIFEST, Ownership
+    from ..batch.report import REPORT_HTML, REPORT_JSON, write_report
     from ..batch.storage import open_store
 
     local = "://" not in out or out.startswith("file://")
