@@ -51,10 +51,10 @@ CAUSES = {
     "demands": translatable("Demand not in the campaign"),
     "note": translatable("Personal paragraph too long"),
     "signature": translatable("Signature image missing or refused"),
-    "gender": translatable("Office holder's form of address unknown"),
+    "gender": translatable("Office holder’s form of address unknown"),
 }
 CONDITION_LABELS = {
-    "neither": translatable("Campaign's main text only, no personal paragraphs"),
+    "neither": translatable("Campaign’s main text only, no personal paragraphs"),
     "without_notes": translatable("With the variants, no personal paragraphs"),
     "without_variants": translatable("With the personal paragraphs, no variants"),
     "as_sent": translatable("As sent: variants and personal paragraphs"),
