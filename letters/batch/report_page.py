@@ -40,7 +40,7 @@ CAUSES = {
     "name": translatable("Name missing or unreadable"),
     "street": translatable("Street address missing"),
     "city": translatable("City missing"),
-    "province": translatable("Province not recognised"),
+    "province": translatable("Province not recognized"),
     "postal_code": translatable("Postal code invalid or not in the province"),
     "email": translatable("Email address invalid"),
     "phone": translatable("Phone number invalid"),
