@@ -121,6 +121,11 @@ class Words:
         when = datetime.fromisoformat(iso)
         return format_datetime(when, "medium", tzinfo=when.tzinfo, locale=self.locale) + " UTC"
 
+    def unknown(self) -> str:
+        # TRANSLATORS: a riding or a province the supporters' sheet did not give (in French,
+        # « circonscription » and « province » are both feminine).
+        return self.gettext("Unknown")
+
     def language_name(self, code: str) -> str:
         """ "English", "French" in English; « anglais », « français » in French, capitalised."""
         from babel import Locale
@@ -134,13 +139,13 @@ class Words:
     def province(self, code: str) -> str:
         province = PROVINCE_NAMES.get(code)
         if province is None:
-            return self.gettext("Not recorded")
+            return self.unknown()
         return province.name_fr if self.lang == "fr" else province.name_en
 
     def riding(self, report: Report, code: str) -> str:
         names = report.districts.get(code)
         if not names:
-            return self.gettext("Not recorded") if code == UNKNOWN else code
+            return self.unknown() if code == UNKNOWN else code
         return names[1] if self.lang == "fr" else names[0]
 
     def office(self, office: Office) -> str:
