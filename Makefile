@@ -48,16 +48,19 @@ browser-deps: node_modules/axe-core/axe.min.js
 
 # Proofreading (`letters i18n check --proof`, part of `make test`): Grammalecte for French grammar
 # (its command line, run by Debian's own Python), Hunspell's Canadian dictionaries through Enchant
-# (pyenchant, from the lock). Without them proofing runs and says what it could not check.
-PROOF_PACKAGES := grammalecte-cli python3-grammalecte hunspell-en-ca hunspell-fr-comprehensive libenchant-2-2
+# (pyenchant, from the lock). Without them proofreading stops with exit 2 and names them
+# (`--skip-unavailable` proofreads what it can). GNU gettext's msgfmt checks every shipped catalog
+# the way Poedit does (tests/translation/test_catalog_gnu.py).
+PROOF_PACKAGES := grammalecte-cli python3-grammalecte hunspell-en-ca hunspell-fr-comprehensive libenchant-2-2 gettext
 proof-deps:
 	@if ! command -v grammalecte-cli >/dev/null || [ ! -f /usr/share/hunspell/en_CA.dic ] || \
-	    [ ! -f /usr/share/hunspell/fr_CA.dic ] || ! ldconfig -p | grep -q libenchant-2.so.2; then \
+	    [ ! -f /usr/share/hunspell/fr_CA.dic ] || ! ldconfig -p | grep -q libenchant-2.so.2 || \
+	    ! command -v msgfmt >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing Grammalecte, Hunspell en_CA and fr_CA, and Enchant for proofreading"; \
+	    echo "Installing Grammalecte, Hunspell en_CA and fr_CA, Enchant and GNU gettext for proofreading"; \
 	    $(call apt_install,$(PROOF_PACKAGES)); \
 	  else \
-	    echo "Proofreading will say what it could not check. Install its tools with:"; \
+	    echo "Proofreading and the catalog tests need these tools. Install them with:"; \
 	    echo "  sudo apt-get install $(PROOF_PACKAGES)"; \
 	  fi; \
 	fi
@@ -112,15 +115,21 @@ demo: $(VENV)/.runtime
 	@$(LETTERS) write $(DEMO) --to pm --lang fr -o output/demo/pm-fr.pdf
 	@$(LETTERS) write $(DEMO) --to mp:"Edmonton Strathcona" --lang en -o output/demo/mp-en.pdf
 
-# The whole House (45th Parliament) as it sits: the House's roster, the MPs' emails and the
-# districts' official names, into directory/house.toml (replacing the House shipped with letters),
+# The whole House (45th Parliament) as it sits: the House's roster, the MPs' emails, their gender
+# as the Library of Parliament records it (joined by mp_id) and the districts' official names, into directory/house.toml (replacing the House shipped with letters),
 # so `--to mp` and a riding column reach every sitting MP. Running it again changes nothing.
 SHARED_DATA ?= ../shared/data
 HOUSE_FILES = $(SHARED_DATA)/house-of-commons-members-45th-2026-09-27.csv \
   $(SHARED_DATA)/house-of-commons-45th-emails-2026-01-22.json \
+  $(SHARED_DATA)/house-of-commons-45th-gender-2025.csv \
   --districts $(SHARED_DATA)/ca_federal_electoral_districts-2023.csv
 house: $(VENV)/.runtime
-	@$(LETTERS) directory import $(HOUSE_FILES) --replace
+	@if [ -f $(SHARED_DATA)/house-of-commons-members-45th-2026-09-27.csv ]; then \
+	  $(LETTERS) directory import $(HOUSE_FILES) --replace; \
+	else \
+	  echo "No House files in $(SHARED_DATA)/ (SHARED_DATA=<folder> names another):" \
+	    "letters uses the House it ships, the same 45th Parliament (letters directory show)."; \
+	fi
 
 # Maintainers: refresh the House shipped in the package (letters/data/house.toml) from the same
 # files, so that a fresh install reaches the sitting members without ../shared/data.
@@ -143,13 +152,14 @@ test: $(VENV)/.installed browser-deps proof-deps
 	$(PY) -m pytest -q
 	$(LETTERS) i18n check --strict --proof
 
-# The translation review a reviewer reads: messages English | French, then the letters side by side.
-review: $(VENV)/.runtime
+# The translation review a reviewer reads: messages English | French, then the letters side by side,
+# with the proofreading findings (its tools are needed: without them `letters i18n review` stops).
+review: $(VENV)/.installed proof-deps
 	$(LETTERS) i18n review --campaign end-ice-contracts --locale fr -o output/review/end-ice-contracts-fr.pdf
 
 # The campaign's web page on http://127.0.0.1:8000/ (Ctrl+C stops it).
 serve: $(VENV)/.runtime
-	$(LETTERS) serve
+	$(LETTERS) serve --campaign end-ice-contracts
 
 bench-serve: $(VENV)/.installed
 	$(PY) benchmarks/bench_serve.py

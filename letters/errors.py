@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 
 
@@ -49,6 +50,13 @@ class LettersError(Exception):
         self.field = field
         self.row = row
         self.fix = fill(fix, self.values) if fix else fix
+
+    @property
+    def cause(self) -> str:
+        """What went wrong without what belongs to one row (its values): errors with the same
+        cause are counted together (the batch's summary)."""
+        text = re.sub(r"%\(\w+\)s", "…", self.template) if self.values else self.message
+        return f"{self.field}: {text}" if self.field else text
 
     def __str__(self) -> str:
         where = []

@@ -18,6 +18,14 @@ from .compose import Letter
 from .resources import templates_dir
 
 SCHEME = "letters:"
+
+# Without libharfbuzz-subset, WeasyPrint subsets fonts with fontTools, which stamps each font's
+# `head.modified` with the time of the run unless SOURCE_DATE_EPOCH is set
+# (fontTools.misc.timeTools.timestampNow, after https://reproducible-builds.org/specs/source-date-epoch/).
+# A fixed value, set for the whole process (the letter's date would differ between threads),
+# keeps the same letter the same bytes with either subsetter, whatever the caller's environment.
+FONT_EPOCH = "0"
+os.environ["SOURCE_DATE_EPOCH"] = FONT_EPOCH
 ASSET_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".css": "text/css", ".png": "image/png"}
 
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import Path
 
-from .campaign import Campaign, load_campaign
+from .campaign import Campaign, find_campaign, load_campaign
 from .compose import Letter, compose
-from .errors import TranslationError
+from .districts import fold
+from .errors import InputError, TranslationError
 from .i18n import (
+    ENVELOPE_TEMPLATES,
+    LETTER_TEMPLATES,
     SOURCE_LANGUAGE,
     Language,
     MessageRef,
@@ -16,10 +21,12 @@ from .i18n import (
     template_messages,
     translations,
 )
-from .recipients import Directory, Recipient, load_directory
+from .recipients import Directory, Recipient, load_directory, with_campaign_ministers
 from .render import render_envelope, render_html, render_text
 from .senders import Sender
 from .variants import MAIN_WORDING, Wording
+
+SHOWN_UNTRANSLATED = 5  # an unfinished catalog's messages named in one line; stats has the rest
 
 
 @dataclass(frozen=True)
@@ -27,12 +34,20 @@ class Setting:
     """What every letter of a run shares: the campaign and the directory, loaded once."""
 
     campaign: Campaign
-    directory: Directory
+    directory: Directory  # with the ministers the campaign's own directory.toml adds
 
     @classmethod
-    def load(cls, campaign: str, directory: Directory | None = None) -> Setting:
-        directory = directory or load_directory()
-        return cls(load_campaign(campaign, directory.portfolio_ids()), directory)
+    def load(cls, campaign: str | Path, directory: Directory | None = None) -> Setting:
+        """A campaign by id or folder (`campaign.find_campaign`), with its own ministers."""
+        path = find_campaign(campaign)
+        directory = with_campaign_ministers(
+            directory or load_directory(), path.parent / "directory.toml"
+        )
+        return cls(load_campaign(path, directory.portfolio_ids()), directory)
+
+    def language(self, code: str) -> Language:
+        """The language with this campaign's own catalog before the interface's."""
+        return Language(code, self.campaign.locales)
 
 
 def make_letter(
@@ -43,17 +58,79 @@ def make_letter(
     *,
     allow_incomplete: bool = False,
     envelope: bool = False,
+    riding_of: RidingOf | None = None,
+    not_my_mp: bool = False,
 ) -> Letter:
-    """Compose the sender's letter to `to` (`pm`, `minister:<portfolio>`, `mp:<riding or name>`).
+    """Compose the sender's letter to `to` (`pm`, `minister:<portfolio>`, `mp:<riding or name>`,
+    or `mp`, the sender's own: see `route`).
 
     A letter is never printed with a missing or fuzzy translation: TranslationError names the
     messages. With `allow_incomplete`, their English is printed and listed in `untranslated`.
     With `envelope`, a #10 envelope page follows the letter in its PDF.
     """
-    recipient = setting.directory.find(to)
+    recipient, sender = route(setting, sender, to, riding_of=riding_of, not_my_mp=not_my_mp)
     return letter_for(
         setting, sender, recipient, day, allow_incomplete=allow_incomplete, envelope=envelope
     )
+
+
+# (postal code, row=None) -> the riding's name (the batch's and `write --lookup`'s Represent).
+RidingOf = Callable[..., str]
+
+
+def route(
+    setting: Setting,
+    sender: Sender,
+    to: str,
+    *,
+    riding_of: RidingOf | None = None,
+    not_my_mp: bool = False,
+) -> tuple[Recipient, Sender]:
+    """The recipient `to` names, and the sender as the letter to them presents them.
+
+    `mp` is the sender's own MP: by their riding, else by their postal code through
+    `riding_of`. An MP of another riding than the sender's is refused unless `not_my_mp`
+    says it is deliberate; the letter then does not say which riding the sender lives in,
+    since it is not the MP's.
+    """
+    if to.strip().lower() == "mp":
+        return _own_mp(setting, sender, riding_of)
+    recipient = setting.directory.find(to)
+    if recipient.role != "mp" or not sender.riding or _same_riding(recipient, sender):
+        return recipient, sender
+    if not not_my_mp:
+        raise InputError(
+            f"{recipient.id} ({recipient.full_name}) is the MP for {recipient.riding}, but "
+            f"--riding says you live in {sender.riding}",
+            field="to",
+            fix="write to your own MP with --to mp, or add --not-my-mp to write to this MP on "
+            "purpose (the letter then does not name your riding)",
+        )
+    return recipient, replace(sender, riding=None, district=None)
+
+
+def _same_riding(recipient: Recipient, sender: Sender) -> bool:
+    if recipient.district and sender.district:
+        return recipient.district.code == sender.district.code
+    return fold(recipient.riding or "") == fold(sender.riding or "")
+
+
+def _own_mp(
+    setting: Setting, sender: Sender, riding_of: RidingOf | None
+) -> tuple[Recipient, Sender]:
+    riding = sender.riding
+    if not riding and riding_of is not None:
+        riding = riding_of(sender.postal_code)
+        district = setting.directory.district(riding)
+        sender = replace(sender, riding=district.name_en if district else riding, district=district)
+    if not riding:
+        raise InputError(
+            "--to mp needs your riding to find your MP",
+            field="riding",
+            fix='give --riding "Your riding", or --lookup represent to find it from your '
+            "postal code (Open North's Represent, over the internet)",
+        )
+    return setting.directory.mp_for(riding, field_name="riding"), sender
 
 
 def letter_for(
@@ -73,7 +150,7 @@ def letter_for(
         sender,
         recipient,
         day=day,
-        lang=Language(sender.lang),
+        lang=setting.language(sender.lang),
         wording=wording,
         envelope=envelope,
         offices=setting.directory,
@@ -86,25 +163,33 @@ def require_translated(letter: Letter, *, allow_incomplete: bool = False) -> Let
     missing = list(letter.untranslated)
     if letter.lang != SOURCE_LANGUAGE:
         catalog = translations(letter.lang)
+        printed = LETTER_TEMPLATES + (ENVELOPE_TEMPLATES if letter.envelope else ())
         missing += [
             MessageRef(message, context)
-            for context, message in template_messages()
+            for context, message in template_messages(printed)
             if not is_translated(catalog, context, message)
         ]
     letter = replace(letter, untranslated=tuple(dict.fromkeys(missing)))
     if letter.untranslated and not allow_incomplete:
-        count = len(letter.untranslated)
-        names = "; ".join(str(m) for m in letter.untranslated[:5])
-        more = f" and {count - 5} more" if count > 5 else ""
         raise TranslationError(
-            f"{count} message(s) of this letter are not translated into {letter.lang!r} "
-            f"(missing or fuzzy): {names}{more}",
+            untranslated_summary(letter),
             field="lang",
-            fix=f"translate them in locales/{letter.lang}/LC_MESSAGES/messages.po and run "
-            "`letters i18n compile` (see `letters i18n check`), or pass --allow-incomplete "
-            "to print them in English",
+            fix=f"translate them in the interface's catalog (locales/{letter.lang}/LC_MESSAGES/"
+            f"messages.po) or the campaign's own (locales/{letter.lang}/LC_MESSAGES/campaign.po "
+            "in its folder) and run `letters i18n compile` (`letters campaign check` lists "
+            "them), or pass --allow-incomplete to print them in English",
         )
     return letter
+
+
+def untranslated_summary(letter: Letter, shown: int = SHOWN_UNTRANSLATED) -> str:
+    """How many of the messages this letter prints are not translated, and the first few:
+    one line, however unfinished the catalog."""
+    count = len(letter.untranslated)
+    names = "; ".join(str(m) for m in letter.untranslated[:shown])
+    more = f" and {count - shown} more" if count > shown else ""
+    are = "message of this letter is" if count == 1 else "messages of this letter are"
+    return f"{count} {are} not translated into {letter.lang!r} (missing or fuzzy): {names}{more}"
 
 
 def letter_bytes(letter: Letter, fmt: str = "pdf") -> bytes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +14,8 @@ from letters import Setting, letter_bytes, make_letter, make_sender
 from letters.senders import POSTAL_PROVINCES
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+# ../shared beside the checkout; LETTERS_SHARED points elsewhere (a git worktree, CI).
+SHARED = Path(os.environ.get("LETTERS_SHARED") or ROOT.parent / "shared")
 DAY = date(2026, 2, 1)
 
 SENDER_FIELDS = dict(
@@ -97,5 +99,5 @@ def served():
     """The real `letters serve` (waitress + PDF workers) on 127.0.0.1 and a free port."""
     from .browser import running_server
 
-    with running_server("--pdfs-per-minute", "0", "--workers", "1") as url:
+    with running_server("--pdfs-per-minute", "0", "--workers", "1", "--no-lookup") as url:
         yield url

@@ -208,10 +208,30 @@ def test_recipients_lists_and_filters(run):
     assert "mp:edmonton-strathcona" in result.output and "minister:" not in result.output
 
 
-def test_every_command_has_help_with_examples(run):
-    for command in (["write"], ["campaigns"], ["recipients"], []):
+def every_command(group=main, path=()):
+    """Every command and group under `letters`, as the words you would type."""
+    import click
+
+    yield path
+    if isinstance(group, click.Group):
+        for name, command in sorted(group.commands.items()):
+            yield from every_command(command, (*path, name))
+
+
+def test_every_command_has_help_with_a_real_example(run):
+    """An "Example(s):" heading followed by a `letters …` line for this very command."""
+    missing = []
+    for command in every_command():
         result, _ = run(*command, "--help")
-        assert result.exit_code == 0 and "Example" in result.output
+        assert result.exit_code == 0, command
+        lines = result.output.splitlines()
+        heading = [i for i, line in enumerate(lines) if line.strip() in ("Example:", "Examples:")]
+        typed = " ".join(("letters", *command))
+        if not heading or not any(
+            line.strip().startswith(typed) for line in lines[heading[0] + 1 :]
+        ):
+            missing.append(" ".join(command) or "letters")
+    assert not missing, f"no example in --help: {missing}"
 
 
 def test_installed_entry_point_and_python_dash_m(tmp_path):
@@ -265,3 +285,87 @@ def test_written_letter_is_an_ordinary_readable_file(run):
     result, files = run(*BASE, "--to", "pm", "--lang", "en", "-o", "x.pdf")
     assert result.exit_code == 0
     assert Path("x.pdf").stat().st_mode & 0o777 == 0o644
+
+
+def test_recipients_lists_the_pm_the_ministers_then_every_mp_by_riding(run):
+    result, _ = run("recipients")
+    ids = [line.split()[0] for line in result.output.splitlines()[1:]]
+    assert ids[0] == "pm" and all(i.startswith("minister:") for i in ids[1:6])
+    mps = [line for line in result.output.splitlines()[1:] if line.startswith("mp:")]
+    ridings = [line.split(" MP for ", 1)[1].rsplit("  <", 1)[0] for line in mps]
+    from letters.districts import fold
+
+    assert ridings == sorted(ridings, key=fold)
+    assert len(mps) > 300 and "Edmonton Strathcona" in ridings
+
+
+# --- `--to mp`: your own MP; another riding's MP only on purpose --------------------------------
+
+
+def test_write_to_mp_finds_the_member_from_the_riding(run):
+    result, _ = run(
+        *BASE, "--to", "mp", "--lang", "en", "--riding", "edmonton strathcona", "--format", "text"
+    )
+    assert result.exit_code == 0, result.output
+    assert "Dear Ms. McPherson:" in result.output
+    assert "I live in the riding of Edmonton Strathcona." in result.output
+
+
+def test_write_to_mp_finds_the_member_from_the_postal_code_with_the_lookup(run):
+    from .directory.test_lookup import serve_represent
+
+    with serve_represent() as represent:
+        result, _ = run(
+            *BASE,
+            *("--to", "mp", "--lang", "fr", "--lookup", "represent", "--lookup-url", represent),
+            *("--format", "text"),
+        )
+    assert result.exit_code == 0, result.output
+    assert "Madame la Députée," in result.output
+    assert "J’habite la circonscription d’Edmonton Strathcona." in result.output
+
+
+def test_write_to_mp_without_riding_or_lookup_says_which_to_give(run):
+    result, files = run(*BASE, "--to", "mp", "--lang", "en")
+    assert result.exit_code == 2 and files == []
+    assert result.output.strip().splitlines() == [
+        "Error: riding: --to mp needs your riding to find your MP; fix: give --riding "
+        '"Your riding", or --lookup represent to find it from your postal code '
+        "(Open North's Represent, over the internet)"
+    ]
+
+
+def test_write_to_mp_whose_postal_code_touches_two_ridings_asks_for_the_riding(run):
+    from .directory.test_lookup import serve_represent
+
+    args = [a if a != "T6E 1Z8" else "J8X 1A1" for a in BASE]
+    args[args.index("AB")] = "QC"
+    with serve_represent() as represent:
+        result, files = run(
+            *args, "--to", "mp", "--lang", "fr", "--lookup", "represent", "--lookup-url", represent
+        )
+    assert result.exit_code == 2 and files == []
+    assert "J8X 1A1 touches 2 ridings: Gatineau, Hull—Aylmer" in result.output
+    assert "fix: give --riding with the one your address is in" in result.output
+
+
+def test_write_to_another_ridings_mp_is_refused_naming_both(run):
+    result, files = run(
+        *BASE, "--to", "mp:halifax", "--lang", "en", "--riding", "Edmonton Strathcona"
+    )
+    assert result.exit_code == 2 and files == []
+    (line,) = result.output.strip().splitlines()
+    assert "is the MP for Halifax, but --riding says you live in Edmonton Strathcona" in line
+    assert "--not-my-mp" in line
+
+
+def test_write_to_another_ridings_mp_on_purpose_leaves_out_the_riding(run):
+    result, _ = run(
+        *BASE,
+        *("--to", "mp:halifax", "--lang", "en", "--riding", "Edmonton Strathcona"),
+        *("--not-my-mp", "--format", "text"),
+    )
+    assert result.exit_code == 0, result.output
+    assert "MP for Halifax" in run("recipients", "--search", "halifax")[0].output
+    assert "I live in the riding of" not in result.output
+    assert "Edmonton Strathcona" not in result.output

@@ -7,6 +7,7 @@ import re
 import socket
 import subprocess
 import sys
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -72,3 +73,41 @@ def test_plain_http_form_post_with_the_csrf_token_gets_the_pdf(served):
         assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
         pdf = response.read()
     assert "Monsieur le Premier Ministre," in pdf_text(pdf)
+
+
+def test_serve_help_says_represent_is_the_default_and_how_to_turn_it_off():
+    result = CliRunner().invoke(main, ["serve", "--help"])
+    assert "[default: https://represent.opennorth.ca]" in result.output
+    assert "--no-lookup" in result.output
+    assert "needs the letters.directory.lookup module" not in result.output
+
+
+def test_plain_serve_finds_the_mp_by_postal_code_and_says_when_it_cannot():
+    """The real command: with no option the page offers "Find my MP" (no riding list up front);
+    an unreachable service is said on the page (the log: tests/test_web.py)."""
+    from .browser import running_server
+
+    def first_page(*options: str) -> str:
+        with running_server("--workers", "1", *options) as url:
+            return urllib.request.urlopen(f"{url}/en/").read().decode()
+
+    assert 'id="riding"' not in first_page()  # Represent, by default
+    assert 'id="riding"' in first_page("--no-lookup")
+
+    with running_server("--workers", "1", "--lookup-url", "http://represent.invalid") as url:
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        page = opener.open(f"{url}/en/").read().decode()
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+        body = urllib.parse.urlencode(
+            {"csrf_token": token, "postal_code": "T6E 1Z8", "action": "find"}
+        ).encode()
+        try:
+            page = opener.open(f"{url}/en/", data=body).read().decode()
+        except urllib.error.HTTPError as answer:  # 422: the page, with the problem listed
+            page = answer.read().decode()
+    assert (
+        "We could not reach the postal-code service just now: choose your riding from the list."
+        in page
+    )
+    assert 'id="riding"' in page

@@ -519,7 +519,9 @@ def two_ridings_house(tmp_path, monkeypatch):
         encoding="utf-8",
     )
     target = tmp_path / "house.toml"
-    import_house([mps], target, day=DAY)
+    # Only these members (and the shipped directory's): an import adds to the shipped House
+    # unless told to replace it.
+    import_house([mps], target, day=DAY, replace_all=True)
     monkeypatch.setenv("LETTERS_DIRECTORY", str(target))
 
 
@@ -671,3 +673,82 @@ def test_a_riding_without_a_known_mp_says_so_and_offers_the_others(represent, tw
         assert 'value="pm"' in html and 'value="minister:foreign-affairs"' in html
     finally:
         app.extensions["letters"].workers.close()
+
+
+@pytest.mark.parametrize(
+    ("lang", "dated"),
+    [
+        (
+            "en",
+            "Members of Parliament as of September 27, 2026; "
+            "the Prime Minister and ministers as of November 25, 2026.",
+        ),
+        ("fr", "27 septembre 2026"),
+    ],
+)
+def test_footer_dates_the_house_and_the_ministers_as_the_cli_does(client, lang, dated):
+    from letters.recipients import directory_dates, load_directory
+
+    html = unescape(client.get(f"/{lang}/").get_data(as_text=True))
+    footer = html[html.index('<footer class="site-footer">') :]
+    assert dated in footer
+    assert "2026-11-25" in directory_dates(load_directory())  # what `letters recipients` says
+    if lang == "fr":
+        assert "25 novembre 2026" in footer
+
+
+def test_an_uploaded_phone_photo_over_2_mb_says_how_to_make_it_fit(client):
+    """The page cannot send anyone to the command line: crop the photo, or draw on the pad."""
+    grain = Image.effect_noise((1800, 1400), 60).convert("RGB")
+    out = io.BytesIO()
+    grain.save(out, format="JPEG", quality=98)
+    assert 2 * 1024 * 1024 < len(out.getvalue()) < 3 * 1024 * 1024
+    response = post(
+        client,
+        "en",
+        "download",
+        signature_mode="upload",
+        signature_file=(io.BytesIO(out.getvalue()), "IMG_2041.jpg"),
+    )
+    assert response.status_code == 422
+    problem = dict(summary(response.get_data(as_text=True)))["signature_file"]
+    assert "more than 2 MB" in problem
+    assert (
+        "crop the photo to your signature" in problem
+        and "draw your signature on the pad" in problem
+    )
+    assert "letters signature prepare" not in problem
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence"),
+    [
+        (
+            "en",
+            "We could not reach the postal-code service just now: "
+            "choose your riding from the list.",
+        ),
+        (
+            "fr",
+            "Nous n’avons pas pu joindre le service des codes postaux pour l’instant\u00a0: "
+            "choisissez votre circonscription dans la liste.",
+        ),
+    ],
+)
+def test_an_unreachable_lookup_is_said_on_the_page_and_why_in_the_log(caplog, lang, sentence):
+    app = create_app(lookup_url="http://represent.invalid", processes=1)
+    try:
+        client = app.test_client()
+        data = {"csrf_token": token(client, lang), "postal_code": "t6e 1z8", "action": "find"}
+        with caplog.at_level(logging.WARNING, logger="letters.web"):
+            html = client.post(f"/{lang}/", data=data).get_data(as_text=True)
+    finally:
+        app.extensions["letters"].workers.close()
+    assert dict(summary(html))["riding"] == sentence
+    assert 'id="riding"' in html  # the list to choose from
+    (record,) = [r for r in caplog.records if "postal-code lookup" in r.getMessage()]
+    assert record.getMessage() == (
+        "postal-code lookup at http://represent.invalid failed: "
+        "Represent cannot be reached: its name does not resolve (no network?)"
+    )
+    assert "T6E" not in record.getMessage()  # nothing personal in the log

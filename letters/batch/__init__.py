@@ -3,9 +3,10 @@
 Built on the letter pipeline (`letters`): `engine` runs the batch (today's `letters batch`),
 `supporters` reads and maps the sheet, `packs` binds print packs, `reports` writes the manifest and
 errors, `storage` keeps a batch folder (local or a URL) resumable, and `cluster` farms the
-rendering out to Dask workers (`--cluster`). It also uses the directory's postal-code lookup and
-the sending package's signature images. Used by `letters batch` (letters/cli/batch.py) and the
-benchmarks.
+rendering out to Dask workers (`--cluster`), and `mailing` emails a finished batch's letters
+(`letters send`). It also uses the directory's postal-code lookup and the sending package's
+signature images and mail. Used by `letters batch` (letters/cli/batch.py), `letters send`
+(letters/cli/send.py) and the benchmarks.
 """
 
 from ..exports import lazy_exports
@@ -15,6 +16,8 @@ _EXPORTS = {
     "run_batch": "engine",
     "parse_mapping": "supporters",
     "cluster_executor": "cluster",
+    "plan_mailing": "mailing",
+    "run_mailing": "mailing",
 }
 __all__ = sorted(_EXPORTS)
 

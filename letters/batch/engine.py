@@ -2,8 +2,11 @@
 
 Three steps, each usable on its own:
 
-1. `plan_letters` validates and routes every row (no rendering): each row becomes letters, row
-   errors or a duplicate, so that rows read = letter rows + error rows + duplicate rows.
+1. `plan_letters` validates and routes every row (no rendering): each row becomes letters, errors
+   or a duplicate, so that rows read = letter rows + error rows + duplicate rows. A row is not all
+   or nothing: when one recipient cannot be reached (the MP's riding is unknown, the seat is
+   vacant) its other letters are still written, and every row × recipient is either a letter or
+   a line of errors.csv that names the recipient.
 2. `render_chunk` lays out and writes a chunk of letters. It is a self-contained, top-level
    function of picklable plain data (no shared state; its only effect is the files it writes),
    so a process pool, or later a cluster, can run it anywhere.
@@ -27,6 +30,7 @@ from pathlib import Path
 from ..compose import Letter
 from ..directory import riding_unknown
 from ..errors import InputError, LettersError
+from ..i18n import SOURCE_LANGUAGE, languages
 from ..output import safe_name
 from ..pdf import document, document_pdf
 from ..pipeline import Setting, letter_for
@@ -39,7 +43,12 @@ from ..version import __version__
 from .packs import PackLetter, pack_volumes, write_volume
 from .reports import Done, Journal, ManifestEntry, RowError, report_bytes, shorten
 from .storage import SegmentJournal, Store, is_ours, open_store, store_at
-from .supporters import SupporterRow, open_supporters, supporter_to_sender_fields
+from .supporters import (
+    SupporterRow,
+    open_supporters,
+    parse_mp_gender,
+    supporter_to_sender_fields,
+)
 
 # Letters per task: small enough that a killed run loses little (a chunk is journalled when it
 # returns), large enough that handing out tasks costs nothing next to layout.
@@ -85,14 +94,38 @@ class Plan:
     """What every row became. Built row by row, so it is the one mutable class here."""
 
     rows_read: int = 0
-    letter_rows: int = 0
+    letter_rows: int = 0  # rows with at least one letter
+    partial_rows: int = 0  # of those, rows with some letters not written (in errors)
+    recipients: int = 0  # letters a row asks for: one per --to
     letters: list[Planned] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     duplicates: list[ManifestEntry] = field(default_factory=list)
+    unwritten: int = 0  # row × recipient reported in errors instead of written
+    causes: dict[str, set[int]] = field(default_factory=dict)  # cause -> the rows it stopped
 
     @property
     def error_rows(self) -> int:
-        return len({e.row for e in self.errors})
+        """Rows with no letter at all."""
+        return len({e.row for e in self.errors}) - self.partial_rows
+
+    def add_error(self, supporter: SupporterRow, error: LettersError, recipients: str) -> None:
+        """errors.csv's line for the row, and its cause counted for the summary."""
+        self.errors.append(row_error(supporter, error, recipients))
+        self.count_cause(supporter, error)
+
+    def add_unwritten(self, supporter: SupporterRow, unwritten: list[Unwritten]) -> None:
+        """errors.csv's lines for the letters of a row that could not be written."""
+        self.errors += recipient_errors(supporter, unwritten)
+        for item in unwritten:
+            self.count_cause(supporter, item.error)
+
+    def count_cause(self, supporter: SupporterRow, error: LettersError) -> None:
+        self.causes.setdefault(error.cause, set()).add(supporter.row)
+
+    def error_causes(self) -> tuple[tuple[str, int], ...]:
+        """(cause, rows), the most rows first: what the summary names."""
+        counted = [(cause, len(rows)) for cause, rows in self.causes.items()]
+        return tuple(sorted(counted, key=lambda c: -c[1]))
 
 
 def resolve_targets(setting: Setting, to: Iterable[str]) -> tuple[str | Recipient, ...]:
@@ -142,6 +175,8 @@ class LetterOptions:
     signatures: Path | None = None
     # A #10 envelope page after each letter, so the print packs carry their envelopes.
     envelopes: bool = False
+    # The language of a row whose language cell is empty (or that has no language column).
+    lang: str = SOURCE_LANGUAGE
 
 
 def row_signature(options: LetterOptions, name: str | None, row: int) -> bytes | None:
@@ -179,6 +214,19 @@ def compose_letter(
     )
 
 
+@dataclass(frozen=True)
+class Unwritten:
+    """A letter of a row that cannot be written, and why: its recipient as the organiser knows
+    it (`pm`, `minister:<id>`, `mp:<riding>`, or `mp` when the supporter's MP is not known)."""
+
+    recipient: str
+    error: LettersError
+
+
+def target_id(target: str | Recipient) -> str:
+    return target if isinstance(target, str) else target.id
+
+
 def plan_row(
     setting: Setting,
     supporter: SupporterRow,
@@ -186,20 +234,33 @@ def plan_row(
     day: date,
     lookup: RidingLookup | None = None,
     options: LetterOptions = LetterOptions(),
-) -> list[Planned]:
-    """The row's letters, or the first LettersError that stops it (a row is all or nothing)."""
+) -> tuple[list[Planned], list[Unwritten]]:
+    """The row's letters, and those that cannot be written. A problem with the row itself (a
+    bad postal code, an unknown language) stops all its letters: it raises. A problem with one
+    recipient (the MP's riding unknown, a vacant seat, a minister without a chosen demand, a
+    missing translation) stops that letter only."""
     row = supporter.row
-    sender = make_sender(**supporter_to_sender_fields(supporter))
+    sender = make_sender(**supporter_to_sender_fields(supporter, options.lang))
     signature = (supporter.fields.get("signature") or "").strip() or None
     signature_png = row_signature(options, signature, row)
     wording = choose_wording(setting.campaign, sender)
-    planned = []
+    planned, unwritten = [], []
+    mp_gender = parse_mp_gender(supporter.fields.get("mp_gender") or "", row)
     for target in targets:
-        recipient, writer = (
-            own_mp(setting, sender, lookup, row) if target == "mp" else (target, sender)
-        )
-        signed = replace(writer, signature_png=signature_png)
-        letter = compose_letter(setting, signed, recipient, day, wording, options)
+        recipient = None
+        try:
+            recipient, writer = (
+                own_mp(setting, sender, lookup, row) if target == "mp" else (target, sender)
+            )
+            if target == "mp" and mp_gender:  # the organiser's word wins over the directory's
+                recipient = replace(recipient, gender=mp_gender)
+            signed = replace(writer, signature_png=signature_png)
+            letter = compose_letter(setting, signed, recipient, day, wording, options)
+        except LettersError as error:
+            if error.row is None:
+                error.row = row
+            unwritten.append(Unwritten(recipient.id if recipient else target_id(target), error))
+            continue
         planned.append(
             Planned(
                 row=row,
@@ -211,10 +272,10 @@ def plan_row(
                 signature=signature,
             )
         )
-    return planned
+    return planned, unwritten
 
 
-def row_error(supporter: SupporterRow, error: LettersError) -> RowError:
+def row_error(supporter: SupporterRow, error: LettersError, recipients: str = "") -> RowError:
     name = error.field or ""
     column = {"lang": "language"}.get(name, name)
     value = supporter.fields.get(column) or supporter.fields.get(f"{name}s") or ""
@@ -224,11 +285,23 @@ def row_error(supporter: SupporterRow, error: LettersError) -> RowError:
         )
     return RowError(
         row=supporter.row,
+        recipient=recipients,
         field=name,
         value=shorten(value),
         problem=error.message,
         fix=error.fix or "",
     )
+
+
+def recipient_errors(supporter: SupporterRow, unwritten: list[Unwritten]) -> list[RowError]:
+    """One errors.csv line per problem, naming every recipient it stops: the same missing
+    translation in the letters to the PM and to the MP is one line, `pm; mp:…`."""
+    lines: dict[tuple, tuple[RowError, list[str]]] = {}
+    for item in unwritten:
+        error = row_error(supporter, item.error)
+        key = (error.field, error.value, error.problem, error.fix)
+        lines.setdefault(key, (error, []))[1].append(item.recipient)
+    return [replace(error, recipient="; ".join(names)) for error, names in lines.values()]
 
 
 def plan_letters(
@@ -245,17 +318,26 @@ def plan_letters(
     """Validate and route every row into `plan` (a new one by default); `strict` raises the
     first row error, after adding it to the plan's errors."""
     plan = plan if plan is not None else Plan()
+    plan.recipients = len(targets)
+    everyone = "; ".join(target_id(t) for t in targets)
     first_row: dict[str, int] = {}
     for supporter in supporters:
         plan.rows_read += 1
         try:
-            letters = plan_row(setting, supporter, targets, day, lookup, options)
-        except LettersError as error:
+            letters, unwritten = plan_row(setting, supporter, targets, day, lookup, options)
+        except LettersError as error:  # the row itself: none of its letters can be written
             if error.row is None:
                 error.row = supporter.row
-            plan.errors.append(row_error(supporter, error))
+            plan.add_error(supporter, error, everyone)
+            plan.unwritten += len(targets)
             if strict:
                 raise
+            continue
+        if unwritten and (strict or not letters):
+            plan.add_unwritten(supporter, unwritten)
+            plan.unwritten += len(targets)
+            if strict:
+                raise unwritten[0].error
             continue
         sender = letters[0].sender
         identity = supporter_identity(sender.name, sender.postal_code)
@@ -276,6 +358,10 @@ def plan_letters(
         first_row[identity] = supporter.row
         plan.letter_rows += 1
         plan.letters.extend(letters)
+        if unwritten:
+            plan.partial_rows += 1
+            plan.add_unwritten(supporter, unwritten)
+            plan.unwritten += len(unwritten)
     return plan
 
 
@@ -406,8 +492,8 @@ def render_all(
 class Summary:
     out: Path | str  # a local folder, or the destination's URL
     rows_read: int
-    letter_rows: int
-    error_rows: int
+    letter_rows: int  # rows with at least one letter
+    error_rows: int  # rows with none
     duplicate_rows: int
     letters: int
     written: int
@@ -416,10 +502,18 @@ class Summary:
     ignored_columns: tuple[str, ...]
     dry_run: bool
     directory: str = ""  # "Directory as of …": the date of the data the letters went to
+    recipients: int = 1  # letters a row asks for: one per --to
+    partial_rows: int = 0  # rows with letters that also have letters not written
+    unwritten: int = 0  # row × recipient reported in errors.csv instead of written
+    error_causes: tuple[tuple[str, int], ...] = ()  # (cause, rows), the most rows first
 
     @property
     def accounted(self) -> bool:
-        return self.rows_read == self.letter_rows + self.error_rows + self.duplicate_rows
+        """Nothing lost: every row is a letter row, an error row or a duplicate, and every row ×
+        recipient (duplicates aside) is a letter or a line of errors.csv."""
+        rows = self.rows_read == self.letter_rows + self.error_rows + self.duplicate_rows
+        asked = (self.rows_read - self.duplicate_rows) * self.recipients
+        return rows and asked == self.letters + self.unwritten
 
 
 def default_out(root: Path, campaign_id: str, input_path: Path, day: date) -> Path:
@@ -459,23 +553,29 @@ def run_batch(
     allow_incomplete: bool = False,
     signatures: Path | str | None = None,
     envelopes: bool = False,
+    lang: str = SOURCE_LANGUAGE,
     similarity_report: bool = True,
 ) -> Summary:
     """Write every supporter's letters; see the module docstring. File-level problems raise.
 
     `out` is a folder or any fsspec URL (`s3://bucket/prefix`); `executor` runs the chunks
     somewhere else (a Dask cluster) instead of on `jobs` local processes. A letter with a
-    missing or fuzzy translation is a row error (field `lang`) unless `allow_incomplete`. A row's
+    missing or fuzzy translation is reported (field `lang`) unless `allow_incomplete`. A row's
     `signature` cell names an image inside `signatures`; `envelopes` adds an envelope page after
-    each letter. Batch never signs digitally: that is each constituent's own act. The run ends
-    with report.json and report.html (`report`); `similarity_report` measures how alike the
-    letters to each office read.
+    each letter. `lang` is the language of rows whose language cell is empty. Batch never signs
+    digitally: that is each constituent's own act. The run ends with report.json and report.html
+    (`report`); `similarity_report` measures how alike the letters to each office read.
     """
     started = time.time()
+    if lang not in languages():
+        raise InputError(
+            f"unknown language {lang!r}", field="lang", fix=f"use one of: {', '.join(languages())}"
+        )
     options = LetterOptions(
         allow_incomplete=allow_incomplete,
         signatures=Path(signatures) if signatures is not None else None,
         envelopes=envelopes,
+        lang=lang,
     )
     setting = setting or Setting.load(campaign)
     targets = resolve_targets(setting, to)
@@ -542,6 +642,10 @@ def run_batch(
         ignored_columns=supporters.ignored,
         dry_run=dry_run,
         directory=directory_dates(setting.directory),
+        recipients=plan.recipients,
+        partial_rows=plan.partial_rows,
+        unwritten=plan.unwritten,
+        error_causes=plan.error_causes(),
     )
 
 

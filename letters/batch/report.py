@@ -22,7 +22,6 @@ from datetime import UTC, date, datetime
 
 from ..compose import compose, note_paragraphs
 from ..errors import LettersError
-from ..i18n import Language
 from ..pipeline import Setting
 from ..recipients import Directory, Recipient
 from ..senders import Sender
@@ -37,6 +36,7 @@ REPORT_HTML = "report.html"
 RUN_REPORT = (REPORT_JSON, REPORT_HTML)  # they tell the run's own time: no two runs' are alike
 FORMAT = 1
 KINDS = ("pm", "minister", "mp")
+REPORT_LANGUAGES = ("en", "fr")  # report.html holds the report in each
 UNKNOWN = ""  # the key of letters whose riding or province was not recorded
 
 
@@ -70,7 +70,7 @@ def measure_similarity(setting: Setting, letters: Iterable, day: date) -> dict[s
             _reader(planned.sender),
             planned.recipient,
             day=day,
-            lang=Language(planned.sender.lang),
+            lang=setting.language(planned.sender.lang),
             wording=wording,
             offices=setting.directory,
         )
@@ -144,7 +144,14 @@ def run_facts(
     return {
         "format": FORMAT,
         "letters_version": __version__,
-        "campaign": {"id": setting.campaign.id, "title": setting.campaign.title},
+        "campaign": {
+            "id": setting.campaign.id,
+            # In each language the page speaks, from the campaign's own catalog.
+            "title": {
+                lang: setting.language(lang).gettext(setting.campaign.title)
+                for lang in REPORT_LANGUAGES
+            },
+        },
         "day": day.isoformat(),
         "started": datetime.fromtimestamp(started, UTC).isoformat(timespec="seconds"),
         "seconds": round(finished - started - (similarity_seconds or 0), 3),
@@ -246,7 +253,7 @@ class Cause:
 @dataclass(frozen=True)
 class Report:
     campaign_id: str
-    campaign_title: str
+    campaign_title: dict[str, str]  # language -> the campaign's title in it
     day: str
     started: str | None
     seconds: float | None
@@ -259,9 +266,10 @@ class Report:
     directory_as_of: str | None
     house_as_of: str | None
     letters: int
-    letter_rows: int
+    letter_rows: int  # rows with at least one letter
+    partial_rows: int  # of those, rows with a letter not written (in errors.csv)
     duplicate_rows: int
-    error_rows: int
+    error_rows: int  # rows with a problem and no letter
     rows_not_used: int  # rows with no letter: duplicates and rows with a problem
     notes: int | None
     languages: dict[str, int]
@@ -365,7 +373,7 @@ def build_report(
     written = run.get("written")
     return Report(
         campaign_id=run.get("campaign", {}).get("id", ""),
-        campaign_title=run.get("campaign", {}).get("title", ""),
+        campaign_title=run.get("campaign", {}).get("title", {}),
         day=run.get("day", ""),
         started=run.get("started"),
         seconds=seconds,
@@ -381,8 +389,9 @@ def build_report(
         house_as_of=run.get("directory", {}).get("house_as_of"),
         letters=len(letters),
         letter_rows=len(letter_rows),
+        partial_rows=len(error_rows & letter_rows),
         duplicate_rows=len(duplicates),
-        error_rows=len(error_rows),
+        error_rows=len(error_rows - letter_rows),
         rows_not_used=len((error_rows | duplicates) - letter_rows),
         notes=(
             sum(notes.get(int(e["row"]), False) for e in letters) if notes is not None else None

@@ -28,10 +28,9 @@ from ..render import environment
 from ..resources import templates_dir
 from ..senders import PROVINCES
 from ..version import __version__
-from .report import UNKNOWN, Office, Report, Tally
+from .report import REPORT_LANGUAGES, UNKNOWN, Office, Report, Tally
 from .similarity import CONDITIONS, LINE
 
-LANGUAGES = ("en", "fr")
 TOP_RIDINGS = 10
 PROVINCE_NAMES = {p.code: p for p in PROVINCES}
 
@@ -309,7 +308,7 @@ def page_view(report: Report, lang: str) -> dict:
     run = [
         (
             words.gettext("Campaign"),
-            words.gettext(report.campaign_title) if report.campaign_title else "—",
+            report.campaign_title.get(lang) or "—",
         ),
         (words.gettext("Date on the letters"), words.day(report.day)),
         (words.gettext("Run started"), words.moment(report.started)),
@@ -339,7 +338,7 @@ def page_view(report: Report, lang: str) -> dict:
         "lang": lang,
         "tag": words.language.tag,
         "title": words.gettext("Campaign report"),
-        "campaign": words.gettext(report.campaign_title) if report.campaign_title else "",
+        "campaign": report.campaign_title.get(lang, ""),
         "dry_run": report.dry_run,
         "recorded": report.recorded,
         "headline": headline,
@@ -355,6 +354,7 @@ def page_view(report: Report, lang: str) -> dict:
         "causes": _causes(report, words),
         "duplicates": words.number(report.duplicate_rows),
         "error_rows": words.number(report.error_rows),
+        "partial_rows": words.number(report.partial_rows) if report.partial_rows else "",
         "rows_not_used": words.number(report.rows_not_used),
         "measured": bool(similarity),
         "line": words.similarity(LINE),
@@ -374,7 +374,7 @@ def page_view(report: Report, lang: str) -> dict:
 
 def report_html(report: Report) -> bytes:
     """The page: the report in each language, English shown first."""
-    views = {lang: page_view(report, lang) for lang in LANGUAGES}
+    views = {lang: page_view(report, lang) for lang in REPORT_LANGUAGES}
     sections = {
         lang: Markup(  # noqa: S704 (rendered by an autoescaping Jinja2 environment)
             environment(lang).get_template("report-language.html.j2").render(view=view)

@@ -41,6 +41,10 @@ class ManifestEntry:
 @dataclass(frozen=True)
 class RowError:
     row: int
+    # The letters the problem stops: `pm`, `minister:<id>`, `mp:<riding>`, or `mp` when the
+    # supporter's MP could not be found; several joined by "; " (all of the row's for a problem
+    # with the row itself, such as its postal code).
+    recipient: str
     field: str
     value: str
     problem: str

@@ -35,6 +35,7 @@ CANONICAL_FIELDS = (
     "note",
     "demands",
     "signature",
+    "mp_gender",
 )
 
 # Headers as organisers write them (English, French) and as Action Network's activist export and
@@ -90,6 +91,8 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "note": ("note", "message", "personal note", "note personnelle", "comment", "commentaire"),
     "demands": ("demands", "demandes", "demand", "demande"),
     "signature": ("signature",),
+    # The organiser's word on the supporter's MP's gender (f or m): wins over the directory's.
+    "mp_gender": ("mp gender", "mp_gender", "gender of the mp", "genre du député"),
 }
 
 REQUIRED_FIELDS = ("street", "city", "province", "postal_code")
@@ -512,13 +515,33 @@ def parse_language(value: str, row: int | None = None) -> str | None:
     return code
 
 
+MP_GENDERS = {"f": "f", "woman": "f", "female": "f", "femme": "f", "m": "m", "man": "m"}
+MP_GENDERS |= {"male": "m", "homme": "m", "h": "m"}
+
+
+def parse_mp_gender(value: str, row: int | None) -> str | None:
+    """The `mp_gender` column: f or m (English or French words); empty: the directory's."""
+    text = fold(value)
+    if not text:
+        return None
+    if text not in MP_GENDERS:
+        raise InputError(
+            f"unknown gender {value!r}",
+            field="mp_gender",
+            row=row,
+            fix="write f or m, or leave it empty to use the directory's",
+        )
+    return MP_GENDERS[text]
+
+
 def parse_demands(value: str) -> tuple[str, ...]:
     """Demand ids separated by commas, semicolons or bars, in the order given."""
     return tuple(part.strip() for part in re.split(r"[,;|]", value) if part.strip())
 
 
-def supporter_to_sender_fields(row: SupporterRow) -> dict:
-    """Keyword arguments for `make_sender` from one row; `lang` is left out when the row has none.
+def supporter_to_sender_fields(row: SupporterRow, default_lang: str | None = None) -> dict:
+    """Keyword arguments for `make_sender` from one row. An empty language cell takes
+    `default_lang` (the batch's `--lang`); without one, `lang` is left out (make_sender's default).
 
     The name is the `name` column or else first and last names joined. `make_sender` validates
     the rest (postal code, province, lengths) and names the row in its errors.
@@ -540,7 +563,7 @@ def supporter_to_sender_fields(row: SupporterRow) -> dict:
         "demand_ids": parse_demands(cells.get("demands", "")),
         "row": row.row,
     }
-    lang = parse_language(cells.get("language", ""), row.row)
+    lang = parse_language(cells.get("language", ""), row.row) or default_lang
     if lang:
         sender["lang"] = lang
     return sender

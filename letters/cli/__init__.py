@@ -46,6 +46,17 @@ def main() -> None:
     """
 
 
-from . import batch, directory, i18n, serve, signing, write  # noqa: E402  (commands register on `main`)
+from . import batch, campaign, directory, i18n, send, serve, signing, write  # noqa: E402  (commands register on `main`)
 
-__all__ = ["main", "batch", "directory", "i18n", "serve", "signing", "write", "UserError"]
+__all__ = [
+    "main",
+    "batch",
+    "campaign",
+    "directory",
+    "i18n",
+    "send",
+    "serve",
+    "signing",
+    "write",
+    "UserError",
+]

@@ -13,6 +13,7 @@ import click
 from ..batch import parse_mapping
 from ..directory import REPRESENT, represent_lookup
 from ..errors import InputError
+from ..i18n import SOURCE_LANGUAGE
 from ..recipients import load_directory
 from . import main
 from .options import campaign_option, parse_date, warn_if_stale
@@ -63,6 +64,14 @@ def summary_lines(summary: Summary) -> list[str]:
             f" {summary.kept} already done and kept)"
         )
         lines.append(f"Print packs: {len(summary.packs)} in {summary.out}/packs")
+    if summary.unwritten:
+        some = f", {summary.partial_rows} of them from rows with letters" * bool(
+            summary.partial_rows
+        )
+        lines.append(
+            f"Not written: {summary.unwritten} letter(s){some}; errors.csv names each"
+            " recipient and the fix"
+        )
     if summary.directory:
         lines.append(summary.directory)
     if summary.ignored_columns:
@@ -70,6 +79,25 @@ def summary_lines(summary: Summary) -> list[str]:
     lines.append(f"Manifest: {summary.out}/manifest.csv")
     errors = f"Errors: {summary.out}/errors.csv"
     lines.append(errors if summary.error_rows else errors + " (none)")
+    lines.append(f"Report: {summary.out}/report.html")
+    lines += cause_lines(summary.error_causes)
+    return lines
+
+
+SHOWN_CAUSES = 3
+
+
+def cause_lines(causes: tuple[tuple[str, int], ...]) -> list[str]:
+    """The error rows counted by cause, the commonest first: a run whose lookups all failed
+    says so here, not only in errors.csv."""
+    lines = [f"  {rows} {'row' if rows == 1 else 'rows'}: {cause}" for cause, rows in causes]
+    rest = causes[SHOWN_CAUSES:]
+    if rest:
+        rows = sum(count for _, count in rest)
+        lines[SHOWN_CAUSES:] = [
+            f"  {rows} more {'row' if rows == 1 else 'rows'} with {len(rest)} other "
+            f"{'cause' if len(rest) == 1 else 'causes'} (see errors.csv)"
+        ]
     return lines
 
 
@@ -80,6 +108,7 @@ Examples:
   letters batch --input supporters.xlsx --to pm --to minister:foreign-affairs --dry-run
   letters batch --input export.csv --encoding cp1252 --map "Adresse postale=street" --to mp
   letters batch --input supporters.csv --to mp --lookup represent   # MP by postal code
+  letters batch --input supporters.csv --to pm --lang fr   # French where the language cell is empty
   letters batch --input supporters.csv --to pm --signatures signatures/ --envelopes
   letters batch --input supporters.csv --to pm --cluster local:2     # Dask, 2 processes
   letters batch --input supporters.csv --to pm --cluster tcp://scheduler:8786 \\
@@ -101,6 +130,13 @@ Examples:
     help="pm, mp (each supporter's own MP) or minister:<portfolio>; repeat for several.",
 )
 @click.option("--date", "day", help="Date of the letters, YYYY-MM-DD (default: today).")
+@click.option(
+    "--lang",
+    default=SOURCE_LANGUAGE,
+    show_default=True,
+    help="Language of the letters of a row whose language cell is empty (or of every row"
+    " when the file has no language column).",
+)
 @click.option(
     "--out",
     type=click.Path(file_okay=False),
@@ -127,7 +163,7 @@ Examples:
     "--allow-incomplete",
     is_flag=True,
     help="Print the English of messages not yet translated (missing or fuzzy) instead of"
-    " reporting those rows as errors.",
+    " reporting those letters as errors.",
 )
 @click.option(
     "--lookup",
@@ -173,9 +209,12 @@ def batch(
 ) -> None:
     """Write one letter per supporter per recipient, with print packs and reports.
 
-    Every row is accounted for: it gets its letters, or a line in errors.csv saying what to
-    fix, or is reported as a duplicate (same name and postal code as an earlier row). Run the
-    same command again after an interruption: letters already done are kept, the rest written.
+    Every row and recipient is accounted for: each letter is written, or a line of errors.csv
+    names its recipient and says what to fix, or the row is reported as a duplicate (same name
+    and postal code as an earlier row). A problem with one recipient stops only that letter: a
+    riding that cannot be found or a vacant seat leaves the letters to the PM and ministers
+    written. Run the same command again after an interruption: letters already done are kept,
+    the rest written.
     """
     # Imported here: the batch engine brings WeasyPrint and pikepdf (~0.6 s), which the other
     # commands' start-up should not pay.
@@ -203,7 +242,6 @@ def batch(
         close()
     for line in summary_lines(summary):
         click.echo(line)
-    click.echo(f"Report: {summary.out}/report.html")
 
 
 @contextmanager

@@ -16,7 +16,7 @@ from ..directory import (
 )
 from ..districts import shipped_house_path
 from ..errors import DirectoryError, InputError
-from ..recipients import VacantSeat, load_directory
+from ..recipients import VacantSeat, load_directory, no_gender_on_record
 from ..resources import imported_directory_path
 from ..senders import normalise_postal_code
 from . import main
@@ -44,7 +44,15 @@ def directory() -> None:
     """
 
 
-@directory.command("import")
+@directory.command(
+    "import",
+    epilog="""\b
+Examples:
+  letters directory import ../shared/data/house-of-commons-members-45th-2026-09-27.csv \\
+    --districts ../shared/data/ca_federal_electoral_districts-2023.csv
+  letters directory import Members.xml --as-of 2026-12-01
+""",
+)
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--districts",
@@ -72,9 +80,15 @@ def import_(files, districts, day, replace, output) -> None:
     CSV: the House's roster (name, honorific, riding, province…), or any CSV with riding,
       name (or first name, last name), gender (f/m, empty if unknown), email.
     XML: ourcommons.ca > Members > Export (names, ridings, honorifics).
+    CSV with mp_id and gender only (house-of-commons-45th-gender-2025.csv): the Library of
+      Parliament's record of each member's gender, joined by mp_id; a gender already in the
+      directory (given by the organiser) wins.
     JSON: Represent's members (emails only, joined by person and riding) or the legislators
       file (members with emails).
     A later file completes the same person (email, gender) and replaces a different one.
+    An import adds to the House in use (directory/house.toml, else the one shipped with
+    letters) unless it brings a whole-House roster or --replace; the House's date is its
+    roster's, and every other file is listed with its own date.
     Districts renamed since the election are found from the data (the same member under both
     names); seats with no member in a whole-House roster are recorded as vacant.
     """
@@ -89,7 +103,7 @@ def import_(files, districts, day, replace, output) -> None:
     _summary(house, target)
 
 
-@directory.command()
+@directory.command(epilog="\b\nExample:\n  letters directory show")
 def show() -> None:
     """Which House is in use, the date of its data, and what it knows."""
     target = imported_directory_path()
@@ -100,7 +114,13 @@ def show() -> None:
     warn_if_stale(load_directory())
 
 
-@directory.command()
+@directory.command(
+    epilog="""\b
+Examples:
+  letters directory riding "T6E 1Z8"
+  letters directory riding K0A1K0 --timeout 30
+"""
+)
 @click.argument("postal_code")
 @click.option("--lookup-url", default=REPRESENT, show_default=True, help="Represent's base URL.")
 @click.option("--timeout", default=10.0, show_default=True, help="Seconds to wait for an answer.")
@@ -115,12 +135,7 @@ def riding(postal_code, lookup_url, timeout) -> None:
         try:
             names = lookup.ridings(postal_code)
         except RidingNotFound as error:  # the batch's fix (a riding column) is not this command's
-            fix = (
-                "try again later, or with --timeout longer"
-                if error.transient
-                else "check the postal code; elections.ca also finds a riding by postal code"
-            )
-            raise InputError(error.template, field="postal_code", fix=fix) from error
+            raise InputError(error.template, field="postal_code", fix=_riding_fix(error)) from error
     directory = load_directory()
     if len(names) > 1:
         click.echo(
@@ -145,6 +160,25 @@ def riding(postal_code, lookup_url, timeout) -> None:
         click.echo(f"{mp.riding or name}: {mp.id} ({mp.full_name})")
 
 
+def _riding_fix(error: RidingNotFound) -> str:
+    """What would work after this failure, for one postal code typed at a terminal."""
+    why = error.why
+    if "--lookup-url" in (error.fix or ""):
+        return error.fix
+    if "does not resolve" in why or "network is unreachable" in why:
+        return (
+            "check this computer's connection to the internet (or give --lookup-url a "
+            "reachable mirror), then run it again; elections.ca also finds a riding by postal code"
+        )
+    if "timed out" in why:
+        return "try again later, or give it longer with --timeout 30"
+    if "rate limit" in why:
+        return "wait a minute, then run it again"
+    if error.transient:
+        return "try again later; elections.ca also finds a riding by postal code"
+    return "check the postal code; elections.ca also finds a riding by postal code"
+
+
 def _summary(house, target: Path) -> None:
     members = house.members
     click.echo(f"{target}: {len(members)} MPs as of {house.as_of.isoformat()}")
@@ -154,6 +188,10 @@ def _summary(house, target: Path) -> None:
         f"districts: {len(house.districts)}, vacant seats: {len(house.vacant)}, "
         f"renamed: {len(house.renamed)}"
     )
+    unknown = [f"{m.full_name} ({m.riding})" for m in members if m.gender == "u"]
+    note = no_gender_on_record(unknown, len(members))
+    if note:
+        click.echo(f"  {note}")
     by_code = {d.code: d for d in house.districts}
     for code in house.vacant:
         if code in by_code:

@@ -23,8 +23,8 @@ from ..sending import (
     create_identity,
     email_message,
     load_identity,
+    prepare_photo,
     read_passphrase_file,
-    read_signature,
 )
 from . import main
 from .options import read_input
@@ -97,7 +97,9 @@ def refuse_existing(path: Path, field: str) -> None:
 # --- letters signature prepare --------------------------------------------------------------
 
 
-@main.group()
+@main.group(
+    epilog="\b\nExample:\n  letters signature prepare phone-photo.jpg -o ~/letters/signature.png"
+)
 def signature() -> None:
     """Your handwritten signature, as an image the letters can use."""
 
@@ -113,24 +115,47 @@ def signature() -> None:
 def signature_prepare(image, output) -> None:
     """Clean a photo or scan of your signature once, check it, and reuse it with --signature.
 
-    The paper turns transparent, the image is cut to the ink and scaled to the signature box,
-    and everything the camera recorded (GPS position, device, date) is removed.
+    Takes a phone's photo as it is (PNG or JPEG, up to 25 MB and 50 megapixels). The paper
+    turns transparent, the image is cut to the ink and scaled to the signature box, and
+    everything the camera recorded (GPS position, device, date) is removed.
     """
-    png = read_signature(image)
-    path = write_atomic(Path(output), png)
-    from PIL import Image  # only to describe the result
-
-    with Image.open(path) as result:
-        width, height = result.size
+    prepared = prepare_photo(image)
+    write_atomic(Path(output), prepared.png)
     # The path as the user typed it (Path() would drop a leading "./"), so it can be pasted back.
-    click.echo(f"{output}: {width}×{height} pixels, transparent background, no metadata")
+    for line in prepared_lines(prepared, image, output):
+        click.echo(line)
     click.echo(f"Open it to check it, then use it with: letters write … --signature {output}")
+
+
+def prepared_lines(prepared, image: str, output: str) -> list[str]:
+    """What `signature prepare` did, a step a line."""
+    width, height = prepared.size
+    lines = [f"{output}: {width}×{height} pixels, transparent background, no metadata"]
+    stored = "×".join(map(str, prepared.original))
+    size = prepared.file_size
+    weight = f"{size / 1048576:.1f} MB" if size >= 1048576 else f"{max(size // 1024, 1)} kB"
+    source = f"  from {image}: a {stored} {prepared.kind} of {weight}"
+    if prepared.decoded != prepared.original:
+        source += f", read at {'×'.join(map(str, prepared.decoded))} to keep memory small"
+    lines.append(source)
+    if prepared.turned:
+        lines.append("  turned upright, as the camera recorded it was held")
+    lines.append(
+        f"  paper made transparent, cut to the ink: {'×'.join(map(str, prepared.ink))} pixels"
+    )
+    if prepared.size != prepared.ink:
+        lines.append("  scaled down to the signature box (6 cm × 1.6 cm at 300 dpi)")
+    removed = ", ".join(prepared.removed) if prepared.removed else "none was there"
+    lines.append(f"  metadata removed: {removed}")
+    return lines
 
 
 # --- letters identity create ----------------------------------------------------------------
 
 
-@main.group()
+@main.group(
+    epilog='\b\nExample:\n  letters identity create --name "Jane Doe" -o ~/letters/jane.p12'
+)
 def identity() -> None:
     """Your personal certificate for digital signatures."""
 
@@ -227,7 +252,10 @@ def describe(report: SignatureReport, trust_given: bool) -> list[str]:
             f"  timestamp: {report.timestamp_time:%Y-%m-%d %H:%M:%S %Z} (from a timestamp server)"
         )
     lines.append(f"  intact: {'yes' if report.intact else 'NO, the signed content was altered'}")
-    lines.append(f"  changed after signing: {report.changed_after or 'no'}")
+    changed = report.changed_after or (
+        "no" if report.intact else "yes, inside the signed part (see intact)"
+    )
+    lines.append(f"  changed after signing: {changed}")
     if report.trusted:
         trusted = "yes, the certificate chains to a --trust certificate"
     elif report.self_signed:

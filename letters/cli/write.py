@@ -7,20 +7,22 @@ from pathlib import Path
 
 import click
 
-from ..campaign import campaign_ids, load_campaign
-from ..errors import InputError
-from ..i18n import languages
+from ..campaign import available_campaigns, campaign_ids
+from ..directory.lookup import REPRESENT
+from ..districts import fold
+from ..errors import InputError, LettersError
+from ..i18n import SOURCE_LANGUAGE, campaign_languages, languages, plain
 from ..output import default_path, write_atomic
-from ..pipeline import Setting, letter_bytes, make_letter
-from ..recipients import ROLES, directory_dates, load_directory
+from ..pipeline import Setting, letter_bytes, make_letter, untranslated_summary
+from ..recipients import ROLES, directory_dates, load_directory, no_gender_on_record
 from ..senders import make_sender
 from ..sending import Draft, attachment_name, email_message, read_signature
 from . import main
-from .options import campaign_option, parse_date, read_input, warn_if_stale
+from .options import campaign_option, parse_date, read_input, shown_path, warn_if_stale
 from .signing import open_identity, passphrase_options
 
 REQUIRED = {
-    "to": "Recipient (pm, minister:<portfolio>, mp:<riding>)",
+    "to": "Recipient (pm, minister:<portfolio>, mp for your own MP, mp:<riding>)",
     "lang": "Language",
     "name": "Your full name",
     "street": "Street address",
@@ -50,13 +52,19 @@ Examples:
     --province AB --postal-code "T6E 1Z8" --riding "Edmonton Strathcona"
   letters write … --to minister:foreign-affairs --lang fr --demand export-permits
   letters write … --to mp:"Edmonton Strathcona" --note-file my-paragraph.txt
+  letters write … --to mp --riding "Edmonton Strathcona"    # your own MP
+  letters write … --to mp --lookup represent                # your MP from your postal code
   letters write … --format text          # print the letter in the terminal
   letters write … --typed-signature --envelope
   letters write … --signature signature.png --sign-with me.p12 --format eml
 """
 )
 @campaign_option
-@click.option("--to", help="pm, minister:<portfolio id> or mp:<riding or name>.")
+@click.option(
+    "--to",
+    help="pm, minister:<portfolio id>, mp (your own MP, from --riding or --lookup) or "
+    "mp:<riding or name>.",
+)
 @click.option("--lang", help="Language of the letter: " + ", ".join(languages()) + ".")
 @click.option("--name", help="Your full name, as you sign.")
 @click.option("--street", multiple=True, help="Street address line (give it twice for two lines).")
@@ -65,7 +73,28 @@ Examples:
 @click.option("--postal-code", help="Canadian postal code, e.g. K1A 0A6.")
 @click.option("--email", help="Your email (optional; printed under your address).")
 @click.option("--phone", help="Your phone number (optional).")
-@click.option("--riding", help="Your federal riding (optional; named in the opening).")
+@click.option(
+    "--riding",
+    help="Your federal riding (optional; named in the opening; --to mp writes to its MP).",
+)
+@click.option(
+    "--lookup",
+    type=click.Choice(["represent"]),
+    help="With --to mp and no --riding: find your riding from your postal code "
+    "(Open North's Represent, over the internet).",
+)
+@click.option(
+    "--lookup-url",
+    default=REPRESENT,
+    show_default=True,
+    help="Base URL of the Represent API (for a mirror or a test server).",
+)
+@click.option(
+    "--not-my-mp",
+    is_flag=True,
+    help="Write on purpose to the MP of a riding that is not yours (--to mp:<riding>); the "
+    "letter then does not name your riding.",
+)
 @click.option("--note", help="A personal paragraph (at most 2,000 characters), printed as written.")
 @click.option(
     "--note-file",
@@ -121,6 +150,9 @@ def write(
     day,
     demands,
     allow_incomplete,
+    lookup,
+    lookup_url,
+    not_my_mp,
     **fields,
 ) -> None:
     """Write one letter from you to the Prime Minister, a minister or your MP.
@@ -179,13 +211,19 @@ def write(
     setting = Setting.load(campaign_id)
     warn_if_stale(setting.directory)
     letter = make_letter(
-        setting, sender, to, when, allow_incomplete=allow_incomplete, envelope=envelope
+        setting,
+        sender,
+        to,
+        when,
+        allow_incomplete=allow_incomplete,
+        envelope=envelope,
+        riding_of=_riding_of(lookup_url) if lookup else None,
+        not_my_mp=not_my_mp,
     )
     if letter.untranslated:
         click.echo(
-            f"warning: {len(letter.untranslated)} message(s) not translated into "
-            f"{letter.lang!r} are printed in English: "
-            + "; ".join(str(m) for m in letter.untranslated),
+            f"warning: {untranslated_summary(letter)}; they are printed in English "
+            f"(`letters i18n stats --locale {letter.lang}` counts what is left to translate)",
             err=True,
         )
     draft = Draft.from_letter(letter) if fmt == "eml" else None
@@ -213,19 +251,62 @@ def write(
             suffix,
         )
     )
-    click.echo(str(write_atomic(path, content)))
+    write_atomic(path, content)
+    click.echo(str(path if output else shown_path(path)))
+
+
+def _riding_of(url: str):
+    """Represent's answer for `--to mp --lookup represent`, its errors with this command's fix
+    (the batch's "add a riding column" is not one here)."""
+    from ..directory import RidingNotFound, represent_lookup
+
+    riding = represent_lookup(base_url=url)
+
+    def riding_of(postal_code: str, row: int | None = None) -> str:
+        try:
+            return riding(postal_code, row=row)
+        except RidingNotFound as error:
+            fix = (
+                'give --riding "Your riding" (elections.ca finds it from your postal code), '
+                "or try again later"
+                if error.transient
+                else 'check the postal code, or give --riding "Your riding"'
+            )
+            raise InputError(error.message, field="riding", fix=fix) from error
+        except InputError as error:  # the code's area touches several ridings: never guess
+            if error.field != "riding":
+                raise
+            raise InputError(
+                error.message, field="riding", fix="give --riding with the one your address is in"
+            ) from error
+
+    return riding_of
 
 
 @main.command(epilog="\b\nExample:\n  letters campaigns")
 def campaigns() -> None:
-    """List the campaigns and their demand ids."""
-    directory = load_directory()
-    for campaign_id in campaign_ids():
-        campaign = load_campaign(campaign_id, directory.portfolio_ids())
+    """List the campaigns found, their languages and their demands with who receives each.
+
+    Campaigns are found in LETTERS_CAMPAIGNS (folders separated by ":"), in the current folder
+    and among those shipped with letters; `letters campaign new ID` makes one.
+    """
+    broken = False
+    for campaign_id, path in sorted(available_campaigns().items()):
+        try:
+            setting = Setting.load(path)
+        except LettersError as error:
+            click.echo(f"{campaign_id}: cannot be used: {error}")
+            broken = True
+            continue
+        campaign = setting.campaign
+        langs = ", ".join((SOURCE_LANGUAGE, *campaign_languages(campaign.locales)))
         click.echo(f"{campaign.id}: {campaign.title}")
+        click.echo(f"  in {shown_path(campaign.folder)}; languages: {langs}")
         for demand in campaign.demands:
-            ministers = ", ".join(f"minister:{m}" for m in demand.ministers)
-            click.echo(f"  {demand.id:<20} {demand.title}  [pm, {ministers}]")
+            reached = [*demand.recipients, *(f"minister:{m}" for m in demand.ministers)]
+            click.echo(f"  {demand.id:<20} {plain(demand.title)}  [{', '.join(reached)}]")
+    if broken:
+        raise SystemExit(2)
 
 
 @main.command(
@@ -240,15 +321,29 @@ Examples:
 @click.option(
     "--search", help="Only recipients whose name, riding or portfolio contains this text."
 )
-def recipients(role, search) -> None:
+@click.option(
+    "--campaign",
+    "campaign_ref",
+    help="With the ministers this campaign's own directory.toml adds (an id or a folder).",
+)
+def recipients(role, search, campaign_ref) -> None:
     """List the directory: who can receive a letter, with the id to pass to --to."""
-    directory = load_directory()
+    directory = Setting.load(campaign_ref).directory if campaign_ref else load_directory()
     click.echo(directory_dates(directory))
-    for recipient in directory.search(role, search):
-        what = (
-            recipient.portfolio.title_en
-            if recipient.portfolio
-            else ("Prime Minister" if recipient.role == "pm" else f"MP for {recipient.riding}")
-        )
+    # The PM and ministers in the directory's order, then every MP by riding: the shipped file's
+    # few MPs are not listed ahead of the House's.
+    found = directory.search(role, search)
+    found.sort(key=lambda r: (r.role == "mp", fold(r.riding or "") if r.role == "mp" else ""))
+    for recipient in found:
+        office = recipient.portfolio.title_en if recipient.portfolio else "Prime Minister"
+        what = office if recipient.role != "mp" else f"MP for {recipient.riding}"
+        if recipient.role == "mp" and recipient.office_held:  # written to as a minister
+            what += f" ({office})"
         email = recipient.email or "(no email known)"
         click.echo(f"{recipient.id:<32} {recipient.full_name:<24} {what}  <{email}>")
+    # The MPs listed with no gender on record (all of the House's when nothing narrows the list).
+    mps = [r for r in found if r.role == "mp"]
+    unknown = [f"{r.full_name} ({r.id})" for r in mps if r.gender == "u"]
+    note = no_gender_on_record(unknown, len(mps))
+    if note:
+        click.echo(note)

@@ -50,9 +50,16 @@ class RidingNotFound(InputError):
     """No riding for a postal code. `transient` when asking again later may work (network,
     timeout, server error, rate limit); otherwise Represent gave a definite answer."""
 
-    def __init__(self, message: str, *, row: int | None, fix: str, transient: bool) -> None:
+    def __init__(
+        self, message: str, *, row: int | None, fix: str, transient: bool, why: str = ""
+    ) -> None:
         super().__init__(message, field="riding", row=row, fix=fix)
         self.transient = transient
+        self.why = why  # the lookup's failure alone, without the postal code
+
+    @property
+    def cause(self) -> str:
+        return self.why or "riding: riding unknown (no riding given, no lookup)"
 
 
 def riding_unknown(
@@ -76,6 +83,7 @@ def riding_unknown(
         row=row,
         fix=fix,
         transient=transient,
+        why=why,
     )
 
 
@@ -182,6 +190,7 @@ class RidingLookup:
         self._sent: deque[float] = deque()
         self._not_before = 0.0
         self._failures = 0
+        self._last_failure = ""
         Path(cache).parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(cache, check_same_thread=False)
         # `ridings` is a JSON list. The older `postcodes` table kept the centroid's riding
@@ -232,14 +241,20 @@ class RidingLookup:
             ).fetchone()
         if cached is None:
             if self._failures >= GIVE_UP_AFTER:
-                why = (
-                    f"Represent cannot be reached: gave up after {GIVE_UP_AFTER} failures in a row"
-                )
-                raise riding_unknown(postal_code, row, why, transient=True)
+                # The cause is the last failure's: a summary counts these rows with it.
+                why = f"not asked again after {GIVE_UP_AFTER} failures in a row"
+                last = self._last_failure or "Represent cannot be reached"
+                error = riding_unknown(postal_code, row, f"{last}; {why}", transient=True)
+                error.why = last
+                raise error
             if before_asking is not None:
                 before_asking()
             self._pace(postal_code, row)
-            found, problem = self._ask(code, postal_code, row)
+            try:
+                found, problem = self._ask(code, postal_code, row)
+            except RidingNotFound as error:
+                self._last_failure = error.why
+                raise
             cached = (json.dumps(found) if found else None, problem)
             with self._lock:
                 self._db.execute(

@@ -8,7 +8,9 @@ profile, text chunks) and no trailing payload of the original file can reach the
 from __future__ import annotations
 
 import io
+import math
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageFile, ImageOps
@@ -19,6 +21,45 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_PIXELS = 10_000_000
 FORMATS = ("JPEG", "PNG")
 FIX = translatable("give a PNG or JPEG image of at most 2 MB and 10 megapixels")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How large an image may be, and what to do about one that is larger."""
+
+    max_bytes: int
+    max_pixels: int
+    fix: str
+
+
+# An image that goes straight into a letter (`write --signature`, a batch's signatures): small,
+# and the fix for a phone photo is to prepare it once.
+IN_A_LETTER = Limits(
+    MAX_BYTES,
+    MAX_PIXELS,
+    translatable(
+        "prepare the photo once with `letters signature prepare` (it takes phone photos), "
+        "then give the PNG it writes"
+    ),
+)
+# The web page's upload: the person has no command line; the pad needs no file at all.
+UPLOAD = Limits(
+    MAX_BYTES,
+    MAX_PIXELS,
+    translatable(
+        "crop the photo to your signature (at most 2 MB and 10 megapixels), "
+        "or draw your signature on the pad"
+    ),
+)
+# `letters signature prepare`: what phones write (a 48-megapixel sensor, a 20 MB JPEG). Pillow's
+# decompression-bomb check (89 megapixels) stays on; a JPEG is decoded scaled down by its own
+# DCT (Pillow's draft mode) to about WORKING_PIXELS, so its memory does not grow with the photo.
+PHOTO = Limits(
+    25 * 1024 * 1024,
+    50_000_000,
+    translatable("give a PNG or JPEG image of at most 25 MB and 50 megapixels"),
+)
+WORKING_PIXELS = 4_000_000
 
 # The signature box of templates/letter.css (6 cm × 1.6 cm) at 300 dpi: sharp in print, small.
 BOX_PIXELS = (709, 189)
@@ -64,23 +105,32 @@ def _sniff(data: bytes, row: int | None) -> str:
     )
 
 
-def _open(data: bytes, row: int | None) -> Image.Image:
-    """Open and decode under limits: bytes, then the header's size, then the pixels."""
-    if len(data) > MAX_BYTES:
-        raise InputError(
-            translatable("image is %(size)s MB"),
-            field="signature",
-            row=row,
-            fix=FIX,
-            values={"size": f"{len(data) / 1048576:.1f}"},
-        )
+def _too_large(size: int, limits: Limits, row: int | None) -> InputError:
+    return InputError(
+        translatable("image is %(size)s MB, more than %(limit)s MB"),
+        field="signature",
+        row=row,
+        fix=limits.fix,
+        values={"size": f"{size / 1048576:.1f}", "limit": limits.max_bytes // 1048576},
+    )
+
+
+def _open(data: bytes, row: int | None, limits: Limits) -> tuple[Image.Image, tuple[int, int]]:
+    """Open and decode under limits: bytes, then the header's size, then the pixels. Returns
+    the image and its size as stored.
+
+    An image over WORKING_PIXELS is decoded smaller: a JPEG by its DCT scaling (only the
+    reduced pixels are ever in memory), a PNG reduced right after decoding.
+    """
+    if len(data) > limits.max_bytes:
+        raise _too_large(len(data), limits, row)
     kind = _sniff(data, row)
     too_big = InputError(
         translatable("image is larger than %(megapixels)s megapixels"),
         field="signature",
         row=row,
-        fix=FIX,
-        values={"megapixels": MAX_PIXELS // 1_000_000},
+        fix=limits.fix,
+        values={"megapixels": limits.max_pixels // 1_000_000},
     )
     # WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES on import; a signature must be whole.
     tolerant, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
@@ -88,7 +138,8 @@ def _open(data: bytes, row: int | None) -> Image.Image:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data), formats=[kind])
-            if image.width * image.height > MAX_PIXELS:
+            original = image.size
+            if image.width * image.height > limits.max_pixels:
                 raise too_big
             if getattr(image, "n_frames", 1) > 1:
                 raise InputError(
@@ -97,7 +148,13 @@ def _open(data: bytes, row: int | None) -> Image.Image:
                     row=row,
                     fix=translatable("give a still PNG or JPEG"),
                 )
+            scale = _scale(image)
+            if scale > 1 and kind == "JPEG":
+                image.draft(None, (image.width // scale, image.height // scale))
             image.load()
+            if scale > 1 and kind != "JPEG":
+                info, image = image.info, image.reduce(scale)
+                image.info = info  # the EXIF orientation and what metadata there was
     except InputError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -112,7 +169,7 @@ def _open(data: bytes, row: int | None) -> Image.Image:
         ) from exc
     finally:
         ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
-    return image
+    return image, original
 
 
 def _rgba(image: Image.Image) -> Image.Image:
@@ -140,13 +197,47 @@ def _ink_alpha(image: Image.Image) -> Image.Image:
     return grey.point(lambda v: 0 if v >= high else 255 if v <= low else (high - v) * 255 // span)
 
 
-def prepare_signature(data: bytes, row: int | None = None) -> bytes:
+def _scale(image: Image.Image) -> int:
+    """The whole-number reduction that brings the image to about WORKING_PIXELS (1: none)."""
+    pixels = image.width * image.height
+    return 1 if pixels <= WORKING_PIXELS else math.ceil(math.sqrt(pixels / WORKING_PIXELS))
+
+
+@dataclass(frozen=True)
+class PreparedSignature:
+    """A cleaned signature and what was done to get it (`letters signature prepare` says it)."""
+
+    png: bytes
+    kind: str  # "JPEG" or "PNG", from the file's first bytes
+    file_size: int  # bytes
+    original: tuple[int, int]  # as stored in the file
+    decoded: tuple[int, int]  # as read (smaller for a large photo)
+    turned: bool  # the camera's orientation was applied
+    ink: tuple[int, int]  # the ink's box, cut from the decoded image
+    size: tuple[int, int]  # the PNG's
+    removed: tuple[str, ...]  # the kinds of metadata the file carried, none of which is kept
+
+
+def prepare_signature(
+    data: bytes, row: int | None = None, *, limits: Limits = IN_A_LETTER
+) -> bytes:
     """Check a signature image and return fresh PNG bytes ready for the signature box.
 
     EXIF orientation is applied, then every metadata field dropped; near-white paper turns
     transparent, the image is trimmed to the ink and scaled down to fit the signature box.
     """
-    image = ImageOps.exif_transpose(_open(data, row))
+    return prepare(data, row, limits=limits).png
+
+
+def prepare(
+    data: bytes, row: int | None = None, *, limits: Limits = IN_A_LETTER
+) -> PreparedSignature:
+    """`prepare_signature`, with what it did (PreparedSignature)."""
+    opened, original = _open(data, row, limits)
+    removed = _metadata(opened)
+    orientation = opened.getexif().get(0x0112, 1)
+    decoded = opened.size
+    image = ImageOps.exif_transpose(opened)
     image = _rgba(image)
     alpha = _ink_alpha(image)
     box = alpha.point(lambda a: 255 if a > INK_ALPHA else 0).getbbox()
@@ -166,16 +257,59 @@ def prepare_signature(data: bytes, row: int | None = None) -> bytes:
     )
     image.putalpha(alpha)
     image = image.crop(box)
+    ink = image.size
     image.thumbnail(BOX_PIXELS, Image.Resampling.LANCZOS)
     # A new image from raw pixels: no info dict, so no EXIF, ICC, text chunk or GPS can follow.
     clean = Image.frombytes("RGBA", image.size, image.tobytes())
     out = io.BytesIO()
     clean.save(out, format="PNG", optimize=False)
-    return out.getvalue()
+    return PreparedSignature(
+        png=out.getvalue(),
+        kind=_sniff(data, row),
+        file_size=len(data),
+        original=original,
+        decoded=decoded,
+        turned=orientation not in (None, 1),
+        ink=ink,
+        size=clean.size,
+        removed=removed,
+    )
 
 
-def read_signature(path: str | Path, row: int | None = None) -> bytes:
-    """Read an image file (at most MAX_BYTES) and prepare it."""
+# Pillow's own notes about the encoding, not metadata a person or camera wrote.
+_ENCODING_INFO = {"dpi", "jfif", "jfif_version", "jfif_unit", "jfif_density", "progressive"}
+_ENCODING_INFO |= {"progression", "adobe", "adobe_transform", "gamma", "aspect"}
+
+
+def _metadata(image: Image.Image) -> tuple[str, ...]:
+    """The kinds of metadata the file carries, in words: none of them is kept."""
+    exif = image.getexif()
+    found = []
+    if exif:
+        found.append("EXIF (camera, date)")
+        if exif.get_ifd(0x8825):
+            found.append("GPS position")
+    if image.info.get("icc_profile"):
+        found.append("ICC profile")
+    if set(image.info) - _ENCODING_INFO - {"exif", "icc_profile"}:
+        found.append("text and other chunks")
+    return tuple(found)
+
+
+def read_signature(
+    path: str | Path, row: int | None = None, *, limits: Limits = IN_A_LETTER
+) -> bytes:
+    """Read an image file (at most `limits.max_bytes`) and prepare it."""
+    return prepare_signature(_read(path, row, limits), row, limits=limits)
+
+
+def prepare_photo(path: str | Path) -> PreparedSignature:
+    """A phone photo or scan of a signature (up to PHOTO's limits), prepared for every letter
+    to come, with what was done to it."""
+    return prepare(_read(path, None, PHOTO), limits=PHOTO)
+
+
+def _read(path: str | Path, row: int | None, limits: Limits) -> bytes:
     file = Path(path)
     if not file.is_file():
         raise InputError(
@@ -185,15 +319,9 @@ def read_signature(path: str | Path, row: int | None = None) -> bytes:
             fix=translatable("give the path of an image file"),
             values={"path": str(path)},
         )
-    if file.stat().st_size > MAX_BYTES:
-        raise InputError(
-            translatable("image is %(size)s MB"),
-            field="signature",
-            row=row,
-            fix=FIX,
-            values={"size": f"{file.stat().st_size / 1048576:.1f}"},
-        )
-    return prepare_signature(file.read_bytes(), row=row)
+    if file.stat().st_size > limits.max_bytes:
+        raise _too_large(file.stat().st_size, limits, row)
+    return file.read_bytes()
 
 
 def signature_from_folder(folder: str | Path, name: str, row: int | None = None) -> bytes:

@@ -17,8 +17,11 @@ code (`commands`, --options, file names) are masked first; names of people and p
 from data, and a sender's personal note, are never checked. The Canadian settings (rules turned
 off, words added) live in proofing.toml with a reason beside each; nothing is silenced here.
 
-A tool or dictionary that is missing is reported in `Proof.unchecked`: a language without a
-grammar checker is still proofread for spelling, and says so.
+A tool or dictionary that is missing (pyenchant, the Enchant library, a Hunspell dictionary,
+grammalecte-cli) stops the proofreading before it starts, with `ToolMissing`: what is missing
+and how to install it. A proofread that quietly checked nothing would pass a typo. With
+`skip_unavailable` the rest is proofread and `Proof.unchecked` says what was not. A language for
+which no grammar checker exists at all (English) is not an error: it is noted in `unchecked`.
 """
 
 from __future__ import annotations
@@ -36,9 +39,9 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from ..campaign import campaign_ids
+from ..campaign import campaign_ids, find_campaign
 from ..errors import TranslationError
-from ..i18n import SOURCE_LANGUAGE, languages
+from ..i18n import SOURCE_LANGUAGE, campaign_languages, languages
 from ..pipeline import Setting, letter_for
 from ..resources import package_data
 from ..senders import make_sender
@@ -107,6 +110,34 @@ def load_settings(path: Path | None = None) -> Settings:
         ) from error
 
 
+def with_campaign_words(campaigns: Iterable[str | Path], base: Settings | None = None) -> Settings:
+    """The settings plus each campaign's own words: the `[words.any]`, `[words.en]`,
+    `[words.fr]`… tables of its folder's proofing.toml (names of its people, places, bills)."""
+    settings = base or load_settings()
+    words = {lang: dict(found) for lang, found in settings.words.items()}
+    for ref in campaigns:
+        path = find_campaign(ref).parent / "proofing.toml"
+        if not path.is_file():
+            continue
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+            raise TranslationError(
+                f"cannot read {path}: {error}", field="proofing", fix="fix the TOML syntax"
+            ) from error
+        if set(raw) - {"words"} or not all(
+            isinstance(t, dict) for t in raw.get("words", {}).values()
+        ):
+            raise TranslationError(
+                f"{path}: a campaign's proofing.toml holds only [words.<lang>] tables",
+                field="proofing",
+                fix='write [words.any] (or en, fr) with one line a word: Word = "why it is right"',
+            )
+        for lang, found in raw.get("words", {}).items():
+            words.setdefault(lang, {}).update(found)
+    return replace(settings, words=words)
+
+
 def _settings(raw: dict) -> Settings:
     grammalecte = raw.get("grammalecte", {})
     return Settings(
@@ -143,6 +174,23 @@ class Text:
     context: str | None = None
     locations: tuple[str, ...] = ()
     names: frozenset[str] = frozenset()  # people and places from data: not spell-checked
+
+
+class ToolMissing(TranslationError):
+    """A proofreading tool this machine lacks: the run would check less than it says."""
+
+
+@dataclass(frozen=True)
+class Unavailable:
+    """One check this machine cannot run, and how to make it possible."""
+
+    lang: str
+    check: str  # "spelling", "grammar"
+    problem: str  # "pyenchant is not installed"
+    install: str  # "pip install pyenchant"
+
+    def __str__(self) -> str:
+        return f"{self.lang}: {self.check} not checked: {self.problem} ({self.install})"
 
 
 @dataclass(frozen=True)
@@ -189,12 +237,24 @@ def mask(text: str, words: bool = True) -> str:
 # -- spelling: Hunspell through Enchant -----------------------------------------------------------
 
 
+def _enchant():
+    """pyenchant, or the reason it cannot load (not installed, or no Enchant C library)."""
+    try:
+        import enchant
+    except ImportError as error:
+        if getattr(error, "name", None) == "enchant":
+            return "pyenchant is not installed"
+        return f"the Enchant library cannot be loaded ({error})"
+    except OSError as error:  # PYENCHANT_LIBRARY_PATH names a file that is not the library
+        return f"the Enchant library cannot be loaded ({error})"
+    return enchant
+
+
 def _dictionary(tag: str):
     """Enchant's Hunspell dictionary for `tag`, or None. Debian orders Aspell first for English;
     we ask for Hunspell by name, so every language uses the same engine and dictionaries."""
-    try:
-        import enchant
-    except (ImportError, OSError):
+    enchant = _enchant()
+    if isinstance(enchant, str):
         return None
     broker = enchant.Broker()
     broker.set_ordering(tag, "hunspell")
@@ -202,6 +262,66 @@ def _dictionary(tag: str):
         return None
     found = broker.request_dict(tag)
     return found if found.provider.name == "hunspell" else None
+
+
+# Where Debian packages a language's Hunspell dictionary, when the name is not hunspell-<lang>.
+HUNSPELL_PACKAGES = {"en": "hunspell-en-ca", "fr": "hunspell-fr-comprehensive"}
+GRAMMALECTE_PACKAGES = "grammalecte-cli python3-grammalecte"
+
+
+def _speller(lang: str, settings: Settings):
+    """(dictionary, None), or (None, Unavailable) saying what to install."""
+    tag = settings.dictionaries.get(lang, f"{lang}_CA")
+    enchant = _enchant()
+    if isinstance(enchant, str):
+        install = "pip install pyenchant; apt-get install libenchant-2-2"
+        return None, Unavailable(lang, "spelling", enchant, install)
+    dictionary = _dictionary(tag) or (
+        _dictionary(lang) if lang not in settings.dictionaries else None
+    )
+    if dictionary is None:
+        package = HUNSPELL_PACKAGES.get(lang, f"hunspell-{lang.replace('_', '-').lower()}")
+        problem = f"no Hunspell dictionary {tag!r} through Enchant"
+        return None, Unavailable(lang, "spelling", problem, f"apt-get install {package}")
+    return dictionary, None
+
+
+def unavailable(langs: Iterable[str], settings: Settings | None = None) -> list[Unavailable]:
+    """The checks of these languages that this machine cannot run (a tool or a dictionary is
+    missing). A language with no grammar checker configured is not among them: there is
+    nothing to install."""
+    settings = settings or load_settings()
+    missing = []
+    for lang in dict.fromkeys(langs):
+        missing += [u for u in (_speller(lang, settings)[1],) if u]
+        if settings.grammar.get(lang) and shutil.which(GRAMMALECTE) is None:
+            missing.append(
+                Unavailable(
+                    lang,
+                    "grammar",
+                    f"{GRAMMALECTE} not found",
+                    f"apt-get install {GRAMMALECTE_PACKAGES}",
+                )
+            )
+    return missing
+
+
+def require_tools(langs: Iterable[str], settings: Settings | None = None) -> None:
+    """Raise ToolMissing, in one line, when a check of these languages cannot run."""
+    missing = unavailable(langs, settings)
+    if not missing:
+        return
+    langs_of: dict[tuple[str, str], list[str]] = {}
+    for u in missing:  # a library missing for every language is said once
+        langs_of.setdefault((u.check, u.problem), []).append(u.lang)
+    what = [f"{check} ({', '.join(langs)}): {why}" for (check, why), langs in langs_of.items()]
+    installs = "; ".join(dict.fromkeys(u.install for u in missing))
+    raise ToolMissing(
+        "cannot proofread: " + "; ".join(what),
+        field="proofing",
+        fix=f"{installs} (on Debian, `make proof-deps` installs them all); or pass"
+        " --skip-unavailable to proofread only what this machine can",
+    )
 
 
 def _correct(word: str, dictionary, known: frozenset[str]) -> bool:
@@ -303,11 +423,20 @@ def _merge(texts: Iterable[Text]) -> list[Text]:
     return list(merged.values())
 
 
-def proofread(texts: Iterable[Text], settings: Settings | None = None) -> Proof:
-    """Spelling, grammar and usage findings for the texts; what could not be checked."""
+def proofread(
+    texts: Iterable[Text], settings: Settings | None = None, skip_unavailable: bool = False
+) -> Proof:
+    """Spelling, grammar and usage findings for the texts; what could not be checked.
+
+    By default: the project's settings plus the words of every campaign found (each
+    campaign's own proofing.toml). A missing tool raises ToolMissing before any work, unless
+    `skip_unavailable`: then what can be checked is, and `unchecked` lists the rest with how to
+    install it."""
     started = time.perf_counter()
-    settings = settings or load_settings()
+    settings = settings or with_campaign_words(campaign_ids())
     texts = _merge(texts)
+    if not skip_unavailable:
+        require_tools((t.lang for t in texts), settings)
     findings: list[Finding] = []
     unchecked: list[str] = []
     for lang in dict.fromkeys(t.lang for t in texts):
@@ -319,16 +448,9 @@ def proofread(texts: Iterable[Text], settings: Settings | None = None) -> Proof:
 
 
 def _spelling(texts: list[Text], lang: str, settings: Settings, unchecked: list[str]):
-    tag = settings.dictionaries.get(lang, f"{lang}_CA")
-    dictionary = _dictionary(tag) or (
-        _dictionary(lang) if lang not in settings.dictionaries else None
-    )
+    dictionary, missing = _speller(lang, settings)
     if dictionary is None:
-        unchecked.append(
-            f"{lang}: spelling not checked: no Hunspell dictionary {tag!r} through Enchant "
-            f"(Debian: apt-get install libenchant-2-2 hunspell-{lang.replace('_', '-').lower()}*;"
-            " pip install pyenchant)"
-        )
+        unchecked.append(str(missing))
         return []
     known = settings.known_words(lang)
     return [
@@ -376,10 +498,10 @@ def _grammar(texts: list[Text], lang: str, settings: Settings, unchecked: list[s
     try:
         results = grammalecte([mask(t.text) for t in texts], settings)
     except FileNotFoundError:
-        unchecked.append(
-            f"{lang}: grammar not checked: {GRAMMALECTE} not found "
-            "(Debian: apt-get install grammalecte-cli python3-grammalecte)"
+        missing = Unavailable(
+            lang, "grammar", f"{GRAMMALECTE} not found", f"apt-get install {GRAMMALECTE_PACKAGES}"
         )
+        unchecked.append(str(missing))
         return []
     findings = []
     for text, errors in zip(texts, results, strict=True):
@@ -414,10 +536,11 @@ def _locations(message) -> tuple[str, ...]:
     return tuple(f"{name}:{line}" if line else name for name, line in message.locations)
 
 
-def source_texts(template) -> list[Text]:
-    """Every English source string (templates, code, campaigns) of a fresh extract."""
+def source_texts(template, label: str = TEMPLATE_LABEL) -> list[Text]:
+    """Every English source string of a fresh extract (the interface's, or a campaign's: then
+    `label` names its .pot)."""
     return [
-        Text(SOURCE_LANGUAGE, form, TEMPLATE_LABEL, _forms(m.id)[0], m.context, _locations(m))
+        Text(SOURCE_LANGUAGE, form, label, _forms(m.id)[0], m.context, _locations(m))
         for m in template
         if m.id
         for form in _forms(m.id)
@@ -532,16 +655,32 @@ def project_texts(
 ) -> list[Text]:
     """Everything `letters i18n proof` reads: the English sources, each catalog's translations,
     and (with `letters`) the composed letters of each campaign in English and each language."""
-    template = catalog.extract()
-    langs = tuple(langs or catalog.po_languages())
-    texts = source_texts(template)
-    for lang in langs:
-        texts += translation_texts(
-            catalog.load_po(lang), template, str(_shown(catalog.po_path(lang))), lang
-        )
+    sets = (
+        (catalog.interface_catalogs(), *(catalog.campaign_catalogs(c) for c in campaigns))
+        if campaigns
+        else catalog.shipped_catalogs()
+    )
+    texts = []
+    for catalogs in sets:
+        template = catalogs.extract()
+        label = str(_shown(catalogs.pot_path())) if catalogs.campaign else TEMPLATE_LABEL
+        texts += source_texts(template, label)
+        for lang in langs or catalogs.languages():
+            if lang in catalogs.languages():
+                texts += translation_texts(
+                    catalog.load_po(lang, catalogs),
+                    template,
+                    str(_shown(catalogs.po_path(lang))),
+                    lang,
+                )
     if letters:
-        written = [lang for lang in (SOURCE_LANGUAGE, *langs) if lang in languages()]
         for campaign_id in campaigns or campaign_ids():
+            own = campaign_languages(find_campaign(campaign_id).parent / "locales")
+            written = [
+                lang
+                for lang in (SOURCE_LANGUAGE, *(langs or own))
+                if lang in languages() and (lang == SOURCE_LANGUAGE or lang in own)
+            ]
             texts += letter_texts(campaign_id, written)
     return texts
 

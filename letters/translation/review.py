@@ -13,12 +13,13 @@ those sheets with pypdf, so the reviewer sees the real page breaks of both langu
 
 from __future__ import annotations
 
+import gettext
 import io
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 
-from babel.messages.catalog import Message
+from babel.messages.catalog import Catalog, Message
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
@@ -48,14 +49,49 @@ SHEET_W, SHEET_H = 2 * PAGE_W + GAP + 2 * MARGIN, PAGE_H + BAND + 20
 
 
 @dataclass(frozen=True)
+class Form:
+    """One form of a message: the only one, or one of its plural forms with the numbers it is
+    used for ("n = 1", "n = 2, 3, 4, …"), as the language's plural rule chooses it."""
+
+    label: str  # "" for a message without plural forms
+    text: str
+
+
+def plural_labels(plural_expr: str, count: int) -> tuple[str, ...]:
+    """For each plural form of a language, the numbers that select it: "n = 0, 1" and
+    "n = 2, 3, 4, …" in French, from the catalog's own Plural-Forms rule."""
+    choose = gettext.c2py(plural_expr)
+    numbers: list[list[int]] = [[] for _ in range(count)]
+    for n in range(1000001):
+        form = choose(n)
+        if 0 <= form < count and len(numbers[form]) < 4:
+            numbers[form].append(n)
+        if n > 200 and all(numbers):  # every form seen (Polish needs 22, French's "many" 10⁶)
+            break
+    return tuple(
+        "n = " + ", ".join(map(str, found[:3])) + (", …" if len(found) > 3 else "")
+        for found in numbers
+    )
+
+
+def forms(text: str | tuple | list, labels: tuple[str, ...]) -> tuple[Form, ...]:
+    """A message's text as the reviewer reads it: one form, or each plural form labelled."""
+    if isinstance(text, str):
+        return (Form("", text),)
+    return tuple(Form(label, form) for label, form in zip(labels, text, strict=False))
+
+
+@dataclass(frozen=True)
 class Row:
     """One message as the reviewer sees it."""
 
     source: Message  # the English, from a fresh extract (locations, context, comments)
-    translation: str
+    translation: str | tuple[str, ...]
     status: str  # translated, fuzzy, untranslated
     findings: tuple[Finding, ...]  # the translation's: checks and proofreading
     english_findings: tuple[Finding, ...] = ()  # the English's proofreading (spelling)
+    english_forms: tuple[Form, ...] = ()  # the English, each plural form labelled
+    translation_forms: tuple[Form, ...] = ()  # the translation, each plural form labelled
 
     @property
     def locations(self) -> list[str]:
@@ -104,42 +140,62 @@ class Review:
         return sorted(((c, s, n) for (c, s), n in counts.items()), key=lambda x: (x[1], x[0]))
 
 
-def build_review(campaign_id: str, lang: str, day: date | None = None) -> Review:
-    """Gather everything the review shows; no rendering yet."""
+def build_review(
+    campaign_id: str, lang: str, day: date | None = None, skip_unavailable: bool = False
+) -> Review:
+    """Gather everything the review shows; no rendering yet. Its proofreading needs its tools
+    (proofing.ToolMissing) unless `skip_unavailable`: the summary then lists what was not
+    proofread."""
     if lang == SOURCE_LANGUAGE:
         raise InputError(
             "English is the source", field="locale", fix="review a translation, e.g. fr"
         )
     day = day or date.today()
     setting = Setting.load(campaign_id)
-    template = catalog.extract()
-    po = catalog.load_po(lang)
-    findings = check_catalog(po, template, catalog.po_path(lang), lang)
+    # The campaign's own catalog, then the interface's (the letter template's and the code's).
+    sets = (catalog.campaign_catalogs(setting.campaign.folder), catalog.interface_catalogs())
+    loaded = []
+    findings: list = []
+    texts: list = []
+    for catalogs in sets:
+        template = catalogs.extract()
+        path = catalogs.po_path(lang)
+        po = catalog.load_po(lang, catalogs) if path.is_file() else Catalog(locale=lang)
+        findings += check_catalog(po, template, path, lang)
+        texts += proofing.source_texts(template)  # one label: the review shows them as English
+        texts += proofing.translation_texts(po, template, str(path), lang)
+        loaded.append((template, po))
     pairs = _pairs(setting, lang, day)
     proof = proofing.proofread(
-        proofing.source_texts(template)
-        + proofing.translation_texts(po, template, str(catalog.po_path(lang)), lang)
-        + [text for pair in pairs for text in _pair_texts(pair)]
+        texts + [text for pair in pairs for text in _pair_texts(pair)],
+        proofing.with_campaign_words([setting.campaign.folder]),
+        skip_unavailable=skip_unavailable,
     )
     english = [f for f in proof.findings if f.catalog == proofing.TEMPLATE_LABEL]
-    findings += [f for f in proof.findings if f.catalog == str(catalog.po_path(lang))]
-    campaign_file = setting.campaign.path.resolve()
+    paths = {str(catalogs.po_path(lang)) for catalogs in sets}
+    findings += [f for f in proof.findings if f.catalog in paths]
     groups: dict[str, list[Row]] = {source: [] for source in catalog.SOURCES}
-    for message in template:
-        if not message.id or not _belongs(message, campaign_file):
-            continue
-        translated = po.get(message.id, message.context)
-        key = (_msgid(message), message.context)
-        mine = tuple(f for f in findings if (f.msgid, f.context) == key)
-        groups[catalog.source_of(message)].append(
-            Row(
-                message,
-                translated.string if translated else "",
-                catalog.status(translated),
-                mine,
-                tuple(f for f in english if (f.msgid, f.context) == key),
+    for template, po in loaded:
+        english_labels = plural_labels(template.plural_expr, template.num_plurals)
+        translation_labels = plural_labels(po.plural_expr, po.num_plurals)
+        for message in template:
+            if not message.id:
+                continue
+            translated = po.get(message.id, message.context)
+            key = (_msgid(message), message.context)
+            mine = tuple(f for f in findings if (f.msgid, f.context) == key)
+            text = translated.string if translated else ""
+            groups[catalog.source_of(message)].append(
+                Row(
+                    message,
+                    text,
+                    catalog.status(translated),
+                    mine,
+                    tuple(f for f in english if (f.msgid, f.context) == key),
+                    forms(message.id, english_labels),
+                    forms(text, translation_labels) if any(text) else (),
+                )
             )
-        )
     shown = {(_msgid(r.source), r.source.context) for rows in groups.values() for r in rows}
     return Review(
         campaign_id=setting.campaign.id,
@@ -169,15 +225,6 @@ def _pair_texts(pair: Pair) -> list[proofing.Text]:
         for letter in (pair.english, pair.translated)
         for name, text in proofing.letter_segments(letter)
     ]
-
-
-def _belongs(message: Message, campaign_file) -> bool:
-    """Campaign messages of this campaign only; every template and code message."""
-    if catalog.source_of(message) != "campaign":
-        return True
-    return any(
-        (catalog.data_root() / name).resolve() == campaign_file for name, _ in message.locations
-    )
 
 
 def _recipients(setting: Setting) -> list[tuple[str, Recipient]]:
@@ -293,9 +340,11 @@ def _render(review: Review, mode: str, sheets=(), fonts: str = "") -> str:
     )
 
 
-def review_html(campaign_id: str, lang: str, day: date | None = None) -> str:
+def review_html(
+    campaign_id: str, lang: str, day: date | None = None, skip_unavailable: bool = False
+) -> str:
     """The review as one self-contained HTML file (letters in sandboxed iframes, no fetches)."""
-    return _render(build_review(campaign_id, lang, day), "html")
+    return _render(build_review(campaign_id, lang, day, skip_unavailable), "html")
 
 
 @dataclass(frozen=True)
@@ -308,9 +357,11 @@ class Sheet:
     untranslated: int
 
 
-def review_pdf(campaign_id: str, lang: str, day: date | None = None) -> bytes:
+def review_pdf(
+    campaign_id: str, lang: str, day: date | None = None, skip_unavailable: bool = False
+) -> bytes:
     """The review as PDF: WeasyPrint for the tables and sheets, the real letter pages laid on."""
-    review = build_review(campaign_id, lang, day)
+    review = build_review(campaign_id, lang, day, skip_unavailable)
     letters = [
         [PdfReader(io.BytesIO(write_pdf(render_html(letter), letter))).pages for letter in pair]
         for pair in ((p.english, p.translated) for p in review.pairs)

@@ -53,6 +53,8 @@ from .limits import TokenBucket
 from .lookup import Lookup, riding_lookup
 from .mailto import mailto_links
 from .ridings import Riding, directory_ridings, load_ridings
+from .send import SEND_ACTIONS, Sending, letter_day, send_step
+from .send import register as register_sending
 from .signing import to_data_url
 from .workers import PdfWorkers, RenderTimeout
 
@@ -118,11 +120,13 @@ def create_app(
     processes: int = 2,
     timeout: float = 20.0,
     secure_cookie: bool = False,
+    sending: Sending | None = None,
 ) -> Flask:
-    """Build the app for one campaign (default: the only one installed).
+    """Build the app for one campaign (default: `campaign.default_campaign_id`).
 
     `secure_cookie` marks the session cookie `Secure` (the page is served over https by a proxy:
-    the app itself sees plain http and cannot tell).
+    the app itself sees plain http and cannot tell). `sending` (an outgoing mail server) adds
+    "Send it for me" and `/status` (letters/web/send.py); without it the page only downloads.
     """
     campaign = campaign or _only_campaign()
     lookup = riding_lookup(lookup_url)
@@ -155,6 +159,9 @@ def create_app(
     app.extensions["letters"] = site
     _install_gettext(app)
     _register(app, site)
+    if sending is not None:
+        app.extensions["letters.send"] = sending
+        register_sending(app, sending)
     return app
 
 
@@ -235,8 +242,7 @@ def _register(app: Flask, site: Site) -> None:
                 if code != lang
             ],
             "csrf_token": _csrf_token,
-            # "September 27, 2026" / "27 septembre 2026" (the footer says "à jour au …")
-            "directory_date": long_date(site.setting.directory.oldest, lang).removeprefix("le "),
+            **_footer_dates(site.setting.directory, lang),
         }
 
     @app.get("/")
@@ -255,16 +261,20 @@ def _register(app: Flask, site: Site) -> None:
             reading.problems.append(_expired(lang))
             return _page(site, reading), 400
         action = request.form.get("action", "preview")
+        sending = app.extensions.get("letters.send")
+        send = sending is not None and action in SEND_ACTIONS
         reading = read_form(
             site.setting,
             site.ridings,
             request.form,
             request.files.get("signature_file"),
             lang,
-            date.today(),
+            letter_day(request.form) if send else date.today(),
             _rate_limited(site),
-            action=action,
+            action="download" if send else action,  # sending asks for everything, as Download
         )
+        if send:
+            return send_step(sending, reading, action, partial(_page, site), site.workers.render)
         if action == "email" and reading.letter is not None and not reading.problems:
             # no known address (a minister's): print and mail it instead
             reading.problems.extend(email_problems(reading.letter, lang))
@@ -368,7 +378,7 @@ def _number(value: float) -> str:
 
 def _page(site: Site, reading: Reading) -> str:
     campaign = site.setting.campaign
-    language = Language(reading.lang)
+    language = site.setting.language(reading.lang)
     preview = reading.letter
     kept = (
         to_data_url(reading.signature_png)
@@ -431,3 +441,17 @@ def _recipient_choices(site: Site, lang: str) -> list[tuple[str, str]]:
             )
         )
     return choices
+
+
+def _footer_dates(directory, lang: str) -> dict[str, str | None]:
+    """The House's date, and the ministers' when it differs ("27 septembre 2026", the footer
+    says "à jour au …"): the page dates its data as `letters recipients` does."""
+
+    def day(when) -> str:
+        return long_date(when, lang).removeprefix("le ")
+
+    house = directory.house_as_of or directory.as_of
+    return {
+        "directory_date": day(house),
+        "ministers_date": day(directory.as_of) if directory.as_of != house else None,
+    }

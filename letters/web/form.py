@@ -24,9 +24,9 @@ from ..i18n import Language, languages, translations, typography
 from ..pipeline import Setting, make_letter
 from ..recipients import Recipient, VacantSeat
 from ..senders import POSTAL_PROVINCES, Sender, make_sender
-from ..sending import MAX_BYTES, address, prepare_signature
+from ..sending import MAX_BYTES, UPLOAD, address, prepare_signature
 from . import signing
-from .lookup import Lookup, LookupUnavailable
+from .lookup import Lookup, LookupUnavailable, LookupUnreachable
 from .postal import PostalReading, read_postal_code
 from .ridings import Riding, find_riding, suggest_ridings
 
@@ -369,6 +369,16 @@ def _find_riding(
     reading.searched = True
     try:
         found = lookup(postal.code)
+    except LookupUnreachable:  # the log says why; the person can go on with the list
+        reading.add(
+            "riding",
+            tr(
+                reading.lang,
+                "We could not reach the postal-code service just now: "
+                "choose your riding from the list.",
+            ),
+        )
+        return
     except LookupUnavailable:  # the minute's lookups are spent: say so now, offer the list
         reading.add(
             "riding",
@@ -462,7 +472,7 @@ def _signature(
             reading.typed_signature = signing.typed_name(text)
             return None
         if reading.mode == "upload" and upload is not None and upload.filename:
-            return prepare_signature(upload.stream.read(MAX_BYTES + 1))
+            return prepare_signature(upload.stream.read(MAX_BYTES + 1), limits=UPLOAD)
         if drawn:
             # A drawing, or the signature kept from the preview (uploads are kept the same way).
             return signing.from_data_url(drawn)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from ..directory import BudgetSpent, RidingLookup
+from ..directory import BudgetSpent, RidingLookup, RidingNotFound
 from ..errors import LettersError
 
 log = logging.getLogger("letters.web")
@@ -18,6 +18,15 @@ Lookup = Callable[..., tuple[str, ...]]
 class LookupUnavailable(LettersError):
     """No lookup now (the server's budget for this minute is spent, or this client's previews
     are over their rate): the page says so at once and offers the riding list."""
+
+
+class LookupUnreachable(LettersError):
+    """The lookup service cannot be reached (no network, a name that does not resolve, no
+    answer in time): the page says so and offers the riding list; the log says why."""
+
+
+# RidingNotFound.why when the network, not the service's answer, failed (letters.directory.lookup).
+UNREACHABLE = ("Represent cannot be reached", "Represent did not answer")
 
 
 def riding_lookup(url: str | None) -> Lookup | None:
@@ -45,7 +54,13 @@ def riding_lookup(url: str | None) -> Lookup | None:
         except (BudgetSpent, LookupUnavailable) as exc:
             log.warning("riding lookup refused: %s", type(exc).__name__)
             raise LookupUnavailable(str(exc)) from exc
-        except LettersError as exc:  # an outage or unknown code falls back to the list
+        except RidingNotFound as exc:
+            if exc.why.startswith(UNREACHABLE):  # the why names no postal code: safe to log
+                log.warning("postal-code lookup at %s failed: %s", url, exc.why)
+                raise LookupUnreachable(exc.why) from exc
+            log.warning("riding lookup failed: %s", exc.field or type(exc).__name__)
+            return ()
+        except LettersError as exc:  # an unknown code falls back to the list
             log.warning("riding lookup failed: %s", exc.field or type(exc).__name__)
             return ()
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from letters import Language, compose
 from letters.batch.engine import letter_file, plan_letters, resolve_targets, run_batch
 from letters.batch.reports import safe_cell
 from letters.batch.supporters import SupporterRow
@@ -45,10 +46,11 @@ EVERY_KIND = (
     + ",,,,,,,,,\n"  # 14: blank, not a supporter
     + '"=HYPERLINK(""http://x.example"")",1 Main St,Edmonton,AB,T6E 2A1,,en,'
     "Edmonton Strathcona,,\n"  # 15
-     + "No Street,,Edmonton,AB,T6E 1Z8,,en,Edmonton Strathcona,,\n"  # 16
+    + "No Street,,Edmonton,AB,T6E 1Z8,,en,Edmonton Strathcona,,\n"  # 16
+    + "Vacant Seat,1 rue Rachel Est,Montréal,QC,H2J 2H3,,fr,Laurier—Sainte-Marie,,\n"  # 17
 )
 BAD_ROWS = {4: "name", 5: "postal_code", 6: "province", 7: "email", 8: "language"}
-BAD_ROWS |= {9: "riding", 10: "riding", 11: "demand", 12: "note", 16: "street"}
+BAD_ROWS |= {9: "riding", 10: "riding", 11: "demand", 12: "note", 16: "street", 17: "riding"}
 
 
 def write(path: Path, text: str) -> Path:
@@ -79,16 +81,55 @@ def dry_run(tmp_path_factory, setting):
 
 
 def test_every_row_is_accounted_for(dry_run):
-    assert dry_run.rows_read == 14
-    assert (dry_run.letter_rows, dry_run.error_rows, dry_run.duplicate_rows) == (3, 10, 1)
+    assert dry_run.rows_read == 15
+    assert (dry_run.letter_rows, dry_run.error_rows, dry_run.duplicate_rows) == (5, 9, 1)
+    assert dry_run.partial_rows == 2  # row 10 (no riding) and 17 (a vacant seat): PM only
+    assert (dry_run.letters, dry_run.unwritten) == (8, 20)
     assert dry_run.accounted
-    assert dry_run.letters == 6
+
+
+def test_every_row_and_recipient_is_written_or_reported_once(dry_run):
+    manifest = read_csv(dry_run.out / "manifest.csv")
+    written = {
+        (m["row"], "mp" if m["recipient"].startswith("mp") else m["recipient"])
+        for m in manifest
+        if m["status"] == "planned"
+    }
+    reported = [
+        (e["row"], r.split(":")[0])
+        for e in read_csv(dry_run.out / "errors.csv")
+        for r in e["recipient"].split("; ")
+    ]
+    duplicates = {m["row"] for m in manifest if m["status"].startswith("duplicate")}
+    rows = {str(n) for n in range(2, 18)} - {"14"} - duplicates  # 14 is blank
+    assert len(reported) == len(set(reported)) and not written & set(reported)
+    assert written | set(reported) == {(row, to) for row in rows for to in ("pm", "mp")}
+
+
+def test_a_vacant_seat_or_no_riding_stops_only_the_letter_to_the_mp(dry_run):
+    manifest = read_csv(dry_run.out / "manifest.csv")
+    errors = read_csv(dry_run.out / "errors.csv")
+    for row in ("10", "17"):
+        assert [m["recipient"] for m in manifest if m["row"] == row] == ["pm"]
+        assert [(e["recipient"], e["field"]) for e in errors if e["row"] == row] == [
+            ("mp", "riding")
+        ]
+    [vacant] = [e for e in errors if e["row"] == "17"]
+    assert "vacant" in vacant["problem"] and "Prime Minister" in vacant["fix"]
+
+
+def test_a_problem_with_the_row_itself_names_every_recipient(dry_run):
+    errors = {e["row"]: e for e in read_csv(dry_run.out / "errors.csv")}
+    assert errors["5"]["recipient"] == "pm; mp" and errors["5"]["field"] == "postal_code"
+    # The riding is printed in every letter ("I live in the riding of …"): a riding that does
+    # not exist is the row's own problem, not only the MP's.
+    assert errors["9"]["recipient"] == "pm; mp" and errors["9"]["field"] == "riding"
 
 
 def test_each_bad_row_is_reported_with_its_spreadsheet_line_field_and_fix(dry_run):
     errors = read_csv(dry_run.out / "errors.csv")
     assert {int(e["row"]): e["field"] for e in errors} == BAD_ROWS
-    assert all(e["problem"] and e["fix"] for e in errors)
+    assert all(e["problem"] and e["fix"] and e["recipient"] for e in errors)
     by_row = {int(e["row"]): e for e in errors}
     assert by_row[5]["value"] == "Q1Q 1Q1"
     assert by_row[9]["value"] == "Gotham Centre"
@@ -229,9 +270,44 @@ def test_cli_dry_run_prints_the_summary(tmp_path):
         "--input", str(source), "--to", "pm", "--to", "mp", "--out", str(out), "--dry-run"
     )
     assert result.exit_code == 0, result.output
-    assert "Rows read: 14 = 3 with letters + 10 with errors + 1 duplicates" in result.output
-    assert "Letters planned: 6 (dry run: nothing rendered)" in result.output
+    assert "Rows read: 15 = 5 with letters + 9 with errors + 1 duplicates" in result.output
+    assert "Letters planned: 8 (dry run: nothing rendered)" in result.output
+    assert (
+        "Not written: 20 letter(s), 2 of them from rows with letters; errors.csv names each"
+        " recipient and the fix" in result.output
+    )
     assert "Ignored columns" not in result.output
+
+
+NO_LANGUAGE = "name,street,city,province,postal code,language\n" + (
+    "Ann Lee,1 Main St,Edmonton,AB,T6E 1Z8,\nBo Chan,2 Main St,Edmonton,AB,T6E 1Z8,en\n"
+)
+
+
+@pytest.mark.parametrize("lang, first", [(None, "en"), ("fr", "fr"), ("en", "en")])
+def test_cli_lang_is_the_language_of_rows_without_one(tmp_path, lang, first):
+    source = write(tmp_path / "s.csv", NO_LANGUAGE)
+    out = tmp_path / "out"
+    chosen = ["--lang", lang] if lang else []
+    result = invoke("--input", str(source), "--to", "pm", "--out", str(out), "--dry-run", *chosen)
+    assert result.exit_code == 0, result.output
+    manifest = read_csv(out / "manifest.csv")
+    assert [(m["row"], m["language"], m["file"]) for m in manifest] == [
+        ("2", first, f"letters/00002-pm-{first}.pdf"),
+        ("3", "en", "letters/00003-pm-en.pdf"),  # a row's own language wins
+    ]
+
+
+def test_cli_lang_help_says_the_default_and_an_unknown_one_is_refused(tmp_path):
+    help_text = " ".join(invoke("--help").output.split())
+    assert "a row whose language cell is empty" in help_text and "[default: en]" in help_text
+    source = write(tmp_path / "s.csv", NO_LANGUAGE)
+    result = invoke(
+        "--input", str(source), "--to", "pm", "--out", str(tmp_path / "o"), "--lang", "xx"
+    )
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: lang: unknown language 'xx'; fix: use one of: en, fr")
+    assert not (tmp_path / "o").exists()
 
 
 @pytest.mark.parametrize(
@@ -324,3 +400,69 @@ def test_cli_unusable_out_folder_is_one_line_and_exit_2(tmp_path):
     blocker = write(tmp_path / "taken", "a file, not a folder")
     result = invoke("--input", str(source), "--to", "pm", "--out", str(blocker / "batch"))
     assert result.exit_code == 2 and result.output.startswith("Error: out: cannot create")
+
+
+def test_cli_summary_counts_the_errors_by_cause_when_every_lookup_fails(tmp_path, monkeypatch):
+    """Ten rows, no riding column, and Represent's name does not resolve: the summary says so,
+    not only errors.csv (the rows after the third are not asked, and count with the same cause)."""
+    monkeypatch.setenv("LETTERS_DIRECTORY", str(tmp_path / "directory" / "house.toml"))
+    rows = "".join(f"Supporter {n},{n} Main St,Edmonton,AB,T6E 1Z{n}\n" for n in range(10))
+    source = write(tmp_path / "s.csv", "name,street,city,province,postal code\n" + rows)
+    unresolvable = "http://represent.invalid"  # RFC 6761: never resolves
+    result = invoke(
+        *("--input", str(source), "--to", "mp", "--out", str(tmp_path / "out"), "--dry-run"),
+        *("--lookup", "represent", "--lookup-url", unresolvable),
+    )
+    assert result.exit_code == 0, result.output
+    assert "Rows read: 10 = 0 with letters + 10 with errors" in result.output
+    assert (
+        "  10 rows: Represent cannot be reached: its name does not resolve (no network?)"
+        in result.output.splitlines()
+    )
+
+
+def test_summary_names_the_top_causes_and_counts_the_rest():
+    from letters.cli.batch import cause_lines
+
+    causes = (("riding: a", 5), ("postal_code: b", 3), ("lang: c", 2), ("name: d", 1), ("e", 1))
+    assert cause_lines(causes) == [
+        "  5 rows: riding: a",
+        "  3 rows: postal_code: b",
+        "  2 rows: lang: c",
+        "  2 more rows with 2 other causes (see errors.csv)",
+    ]
+# A supporter of Doly Begum's riding: she has no gender on record.
+BEGUM_ROW = {
+    "name": "Ann Lee",
+    "street": "1 Main St",
+    "city": "Toronto",
+    "province": "ON",
+    "postal_code": "M1N 1A1",
+    "riding": "Scarborough Southwest",
+}
+
+
+@pytest.mark.parametrize(("given", "expected"), [("", "u"), ("f", "f"), ("homme", "m")])
+def test_an_mp_gender_in_the_supporters_file_wins_over_the_directory(setting, given, expected):
+    """Doly Begum has no gender on record: the organiser's column gives one."""
+    fields = {**BEGUM_ROW, "language": "fr", "mp_gender": given}
+    plan = plan_letters(setting, [SupporterRow(2, fields)], resolve_targets(setting, ["mp"]), DAY)
+    (planned,) = plan.letters
+    assert (planned.recipient.full_name, planned.recipient.gender) == ("Doly Begum", expected)
+    letter = compose(
+        setting.campaign,
+        planned.sender,
+        planned.recipient,
+        day=DAY,
+        lang=Language("fr"),
+        offices=setting.directory,
+    )
+    salutation = {"u": "Bonjour,", "f": "Madame la Députée,", "m": "Monsieur le Député,"}
+    assert letter.salutation == salutation[expected]
+
+
+def test_an_unknown_mp_gender_is_a_row_error(setting):
+    fields = {**BEGUM_ROW, "mp_gender": "x"}
+    plan = plan_letters(setting, [SupporterRow(7, fields)], resolve_targets(setting, ["mp"]), DAY)
+    assert plan.error_rows == 1
+    assert (plan.errors[0].field, plan.errors[0].row) == ("mp_gender", 7)

@@ -1,5 +1,6 @@
-"""The batch goes through the same translation gate as `letters write`: a French row whose letter
-would print a missing or fuzzy message in English is a row error, unless --allow-incomplete."""
+"""The batch goes through the same translation gate as `letters write`: a letter that would print
+a missing or fuzzy message in English is reported (field `lang`, with its recipient) instead of
+written, unless --allow-incomplete; the row's other letters are written."""
 
 from __future__ import annotations
 
@@ -71,3 +72,45 @@ def test_with_complete_catalogs_the_french_letter_is_written(tmp_path):
     out, errors = run(tmp_path, ROOT / "locales")
     assert errors == []
     assert "Objet" in pdf_text((out / "letters/00003-pm-fr.pdf").read_bytes())
+
+
+def test_a_fuzzy_message_of_the_mps_letter_stops_that_letter_only(tmp_path):
+    """The MP's own lead-in is fuzzy: the French supporter's letter to the PM is written, the one
+    to the MP is reported with its recipient; the English supporter gets both."""
+    locales = tmp_path / "locales"
+    shutil.copytree(ROOT / "locales", locales)
+    po = locales / "fr/LC_MESSAGES/messages.po"
+    with po.open("rb") as source:
+        catalog = read_po(source, locale="fr")
+    intro = next(
+        m
+        for m in catalog
+        if m.context == "campaign text, letter to an MP" and not isinstance(m.id, str)
+    )
+    intro.flags.add("fuzzy")
+    with po.open("wb") as out:
+        write_po(out, catalog, width=100)
+    env = {"LETTERS_LOCALES": str(locales)}
+    assert CliRunner().invoke(main, ["i18n", "compile", "--locale", "fr"], env=env).exit_code == 0
+    source = tmp_path / "supporters.csv"
+    source.write_text(
+        "name,street,city,province,postal code,language,riding\n"
+        "Ann Lee,1 Main St,Edmonton,AB,T6E 1Z8,en,Edmonton Strathcona\n"
+        "Luc Roy,1 Main St,Edmonton,AB,T6E 1Z9,fr,Edmonton Strathcona\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    args = ["batch", "--input", str(source), "--to", "pm", "--to", "mp", "--out", str(out)]
+    result = CliRunner().invoke(main, [*args, "--date", "2026-02-01", "--dry-run"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "Rows read: 2 = 2 with letters + 0 with errors + 0 duplicates" in result.output
+    errors = list(csv.DictReader((out / "errors.csv").read_text("utf-8-sig").splitlines()))
+    assert [(e["row"], e["recipient"], e["field"]) for e in errors] == [
+        ("3", "mp:edmonton-strathcona", "lang")
+    ]
+    manifest = list(csv.DictReader((out / "manifest.csv").read_text("utf-8-sig").splitlines()))
+    assert [(m["row"], m["recipient"]) for m in manifest] == [
+        ("2", "pm"),
+        ("2", "mp:edmonton-strathcona"),
+        ("3", "pm"),
+    ]

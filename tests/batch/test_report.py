@@ -134,7 +134,10 @@ def test_every_number_in_the_report_comes_from_the_manifest_and_errors(batch, se
     assert report["letters"] == len(letters) == summary.letters
     assert report["rows_read"] == summary.rows_read
     assert report["letter_rows"] == len({m["row"] for m in letters}) == summary.letter_rows
-    assert report["error_rows"] == len({e["row"] for e in errors}) == summary.error_rows
+    problem_rows = {e["row"] for e in errors}
+    letter_rows = {m["row"] for m in letters}
+    assert report["error_rows"] == len(problem_rows - letter_rows) == summary.error_rows
+    assert report["partial_rows"] == len(problem_rows & letter_rows) == summary.partial_rows
     assert report["duplicate_rows"] == len(duplicates) == summary.duplicate_rows
     assert report["rows_not_used"] == summary.error_rows + summary.duplicate_rows
     assert report["languages"] == dict(Counter(m["language"] for m in letters))
@@ -309,7 +312,7 @@ HOSTILE = '<script>alert(1)</script><img src="https://x.example/t.png">'
 def test_the_page_has_no_script_and_escapes_every_name():
     facts = {
         "format": 1,
-        "campaign": {"id": "x", "title": HOSTILE},
+        "campaign": {"id": "x", "title": {"en": HOSTILE, "fr": HOSTILE}},
         "rows": {"2": ["99999", "ON", True]},
         "offices": {"mp:x": {"kind": "mp", "name": HOSTILE, "riding": "99999", "province": "ON"}},
         "districts": {"99999": [HOSTILE, HOSTILE, "ON"]},

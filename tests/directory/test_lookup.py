@@ -391,3 +391,20 @@ def test_represent_lookup_is_a_riding_function_cached_beside_the_directory(
         riding("H0H 0H0", row=12)
     assert caught.value.row == 12
     assert (tmp_path / "dir" / "represent.sqlite").is_file()
+
+
+def test_cli_name_that_does_not_resolve_says_to_check_the_connection(tmp_path, monkeypatch):
+    """A DNS failure is not fixed by waiting longer: say to check the network (or a mirror)."""
+    from click.testing import CliRunner
+
+    from letters.cli import main
+
+    monkeypatch.setenv("LETTERS_DIRECTORY", str(tmp_path / "house.toml"))
+    unresolvable = "http://represent.invalid"  # RFC 6761: .invalid never resolves
+    result = CliRunner().invoke(
+        main, ["directory", "riding", "--lookup-url", unresolvable, "T6E 1Z8"]
+    )
+    assert result.exit_code == 2
+    assert "its name does not resolve (no network?)" in result.output
+    assert "fix: check this computer's connection to the internet" in result.output
+    assert "--timeout" not in result.output and "try again later" not in result.output

@@ -300,6 +300,9 @@ def test_flipping_one_signed_byte_is_reported(files, unsigned, signed):
     result = run("verify", files / "tampered.pdf")
     assert result.exit_code == 1
     assert "INVALID" in result.output and "intact: NO" in result.output
+    # The change is inside the signed bytes: it was made after signing, and verify says so.
+    assert "changed after signing: no" not in result.output
+    assert "changed after signing: yes, inside the signed part" in result.output
 
 
 def test_incremental_update_after_signing_is_reported(files, signed):
