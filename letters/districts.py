@@ -25,6 +25,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from . import tomlsafe
 from .errors import DirectoryError, InputError, translatable
 from .resources import imported_directory_path, package_data
 
@@ -350,7 +351,7 @@ def _house_districts(path: Path) -> Districts | None:
     if not path.is_file():
         return None
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomlsafe.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None  # read_directory reports it
     entries = raw.get("districts")

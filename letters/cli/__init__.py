@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from ..errors import LettersError
+from ..errors import LettersError, visible
 from ..version import __version__
 
 
@@ -18,7 +18,8 @@ class UserError(click.ClickException):
 
     def format_message(self) -> str:
         # An argument's bytes that are not UTF-8 come in as lone surrogates: print them as �.
-        return self.message.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        text = self.message.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        return visible(text, backslashes=False)  # one line, whatever a value quoted in it holds
 
 
 class LettersGroup(click.Group):

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from ..output import inside, safe_name, write_atomic
+from ..output import inside, safe_name, shown, write_atomic
 from . import main
-from .options import parse_date, shown_path
+from .options import parse_date
 
 CAMPAIGN_HELP = "The campaign: its folder, or an id (LETTERS_CAMPAIGNS, this folder, shipped)."
 
@@ -53,10 +53,10 @@ def new(campaign_id, parent) -> None:
 
     folder = Path(parent) / campaign_id
     for path in new_campaign(folder, campaign_id):
-        click.echo(str(shown_path(path)))
+        click.echo(str(shown(path)))
     click.echo(
-        f"Next: edit {shown_path(folder / 'campaign.toml')}, then "
-        f"`letters campaign check {shown_path(folder)}` (docs/campaigns.md)",
+        f"Next: edit {shown(folder / 'campaign.toml')}, then "
+        f"`letters campaign check {shown(folder)}` (docs/campaigns.md)",
         err=True,
     )
 
@@ -105,7 +105,7 @@ def check(campaign, strict, no_proof, fmt) -> None:
             click.echo(finding.line())
         for note in result.unchecked:
             click.echo(f"not checked: {note}", err=True)
-        where = shown_path(result.campaign.folder)
+        where = shown(result.campaign.folder)
         click.echo(f"Campaign {result.campaign.id}, in {where}: campaign.toml is valid")
         click.echo("Languages:")
         for state in result.languages:

@@ -32,16 +32,26 @@ from werkzeug.exceptions import HTTPException
 
 from ..campaign import campaign_ids, default_campaign_id
 from ..compose import Letter, context_paragraphs
-from ..errors import LettersError
-from ..i18n import Language, emphasis, languages, long_date, translations, typography
+from ..errors import LettersError, visible
+from ..i18n import (
+    DOMAIN,
+    Language,
+    catalog_refusal,
+    emphasis,
+    languages,
+    long_date,
+    translations,
+    typography,
+)
 from ..pipeline import Setting
 from ..recipients import load_directory
 from ..render import superscript_ordinals, text_gettext
-from ..resources import templates_dir
+from ..resources import locales_dir, templates_dir
 from ..senders import NOTE_LIMIT, PROVINCES
 from ..sending import Draft, attachment_name, email_message
 from .form import (
     LABELS,
+    MAX_FORM_VALUES,
     Problem,
     Reading,
     email_problems,
@@ -129,6 +139,7 @@ def create_app(
     "Send it for me" and `/status` (letters/web/send.py); without it the page only downloads.
     """
     campaign = campaign or _only_campaign()
+    _log_refused_catalogs()
     lookup = riding_lookup(lookup_url)
     directory = load_directory()
     setting = Setting.load(campaign, directory)
@@ -150,6 +161,7 @@ def create_app(
         SECRET_KEY=secrets.token_bytes(32),  # per process: a restart only expires open forms
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
         MAX_FORM_MEMORY_SIZE=MAX_REQUEST_BYTES,
+        MAX_FORM_PARTS=MAX_FORM_VALUES,
         SESSION_COOKIE_NAME="letters_csrf",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
@@ -163,6 +175,16 @@ def create_app(
         app.extensions["letters.send"] = sending
         register_sending(app, sending)
     return app
+
+
+def _log_refused_catalogs() -> None:
+    """A catalog refused for its Plural-Forms is not offered: say so once, on one line."""
+    for mo in sorted(locales_dir().glob(f"*/LC_MESSAGES/{DOMAIN}.mo")):
+        refusal = catalog_refusal(mo.parent.parent.name)
+        if refusal is not None:
+            log.error(
+                "language %s is not offered: %s", mo.parent.parent.name, visible(str(refusal))
+            )
 
 
 def _only_campaign() -> str:
@@ -219,6 +241,8 @@ def _register(app: Flask, site: Site) -> None:
         asked = (request.view_args or {}).get("lang")
         g.lang = asked if asked in languages() else _best_language()
         g.started = time.perf_counter()
+        if request.method == "POST" and _form_values() > MAX_FORM_VALUES:
+            abort(413)  # more values than the form has fields: not a person's post
 
     @app.after_request
     def secure(response: Response) -> Response:
@@ -255,9 +279,9 @@ def _register(app: Flask, site: Site) -> None:
             abort(404)
         if request.method == "GET":
             site.count("page")
-            return _page(site, start_reading(request.args, lang))
+            return _page(site, start_reading(request.args, lang, site.setting.letter_languages()))
         if not _csrf_ok():
-            reading = start_reading(request.form, lang)
+            reading = start_reading(request.form, lang, site.setting.letter_languages())
             reading.problems.append(_expired(lang))
             return _page(site, reading), 400
         action = request.form.get("action", "preview")
@@ -303,6 +327,11 @@ def _register(app: Flask, site: Site) -> None:
         # The type only: a message could carry what someone typed.
         log.error("unexpected %s", type(error).__name__)
         return render_template("error.html.j2", code=500), 500
+
+
+def _form_values() -> int:
+    """How many values the post carries (every repeat of a name counts)."""
+    return sum(len(values) for values in request.form.listvalues()) + len(request.files)
 
 
 def _csrf_token() -> str:
@@ -401,7 +430,7 @@ def _page(site: Site, reading: Reading) -> str:
         recipients=_recipient_choices(site, reading.lang),
         provinces=[(p.code, p.name_fr if reading.lang == "fr" else p.name_en) for p in PROVINCES],
         ridings=[r.name(reading.lang) for r in site.ridings],
-        letter_languages=[(code, _language_name(code)) for code in languages()],
+        letter_languages=[(c, _language_name(c)) for c in site.setting.letter_languages()],
         note_limit=NOTE_LIMIT,
         note_limit_text=_number(NOTE_LIMIT),
         lookup=site.lookup is not None,

@@ -20,7 +20,7 @@ from werkzeug.datastructures import FileStorage, ImmutableMultiDict
 
 from ..compose import Letter
 from ..errors import DirectoryError, InputError, LettersError, fill, translatable
-from ..i18n import Language, languages, translations, typography
+from ..i18n import SOURCE_LANGUAGE, Language, languages, translations, typography
 from ..pipeline import Setting, make_letter
 from ..recipients import Recipient, VacantSeat
 from ..senders import POSTAL_PROVINCES, Sender, make_sender
@@ -43,6 +43,10 @@ TEXT_FIELDS = (
     "signature_typed",
 )
 FINAL_ACTIONS = ("download", "email")
+# What the form can hold: about 30 fields and one checkbox a demand. A post with more values
+# (`demand=x` 120,000 times) is refused whole; repeated demand ids count once.
+MAX_FORM_VALUES = 200
+MAX_DEMAND_IDS = 50
 
 LABELS = {
     "name": translatable("Full name"),
@@ -173,19 +177,25 @@ class Reading:
         return self.searched or bool(self.values["riding"]) or self.letter is not None
 
 
-def start_reading(form: ImmutableMultiDict, lang: str) -> Reading:
-    """The form's values as typed (cut to a sane length), for re-filling the page."""
-    letter_lang = form.get("letter_lang", lang)
+def start_reading(
+    form: ImmutableMultiDict, lang: str, offered: tuple[str, ...] | None = None
+) -> Reading:
+    """The form's values as typed (cut to a sane length), for re-filling the page. The letter's
+    language is one of `offered` (the campaign's: `Setting.letter_languages`), by default the
+    page's, else English."""
+    offered = offered or languages()
+    default = lang if lang in offered else SOURCE_LANGUAGE
+    letter_lang = form.get("letter_lang", default)
     riding = next((r for r in form.getlist("riding") if r.strip()), "")
     values = {name: form.get(name, "")[:10_000] for name in TEXT_FIELDS}
     values["riding"] = (form.get("riding_pick") or riding)[:10_000]
     return Reading(
         lang=lang,
         values=values,
-        demands=tuple(form.getlist("demand")),
+        demands=tuple(dict.fromkeys(form.getlist("demand")))[:MAX_DEMAND_IDS],
         to=form.get("to", "mp"),
         mode=form.get("signature_mode", "typed"),
-        letter_lang=letter_lang if letter_lang in languages() else lang,
+        letter_lang=letter_lang if letter_lang in offered else default,
         envelope=form.get("envelope") == "1",
         searched=bool(form.get("searched")),
         searched_code=form.get("searched", "")[:10],
@@ -203,7 +213,7 @@ def read_form(
     *,
     action: str = "preview",
 ) -> Reading:
-    reading = start_reading(form, lang)
+    reading = start_reading(form, lang, setting.letter_languages())
     final = action in FINAL_ACTIONS
     reading.draft = not final
     postal = _postal_code(reading)

@@ -7,7 +7,7 @@ import contextlib
 import functools
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
@@ -15,6 +15,7 @@ from letters.directory import BudgetSpent, RidingLookup
 from letters.errors import InputError
 
 from ..directory.test_lookup import Represent, serve_represent
+from .servers import serve
 
 ASKED: list[str] = []
 
@@ -47,11 +48,8 @@ class Hostile(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def hostile():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Hostile)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve(Hostile) as url:
+        yield url
 
 
 @pytest.mark.parametrize(
