@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime
 
 from ..compose import compose, note_paragraphs
 from ..errors import LettersError
+from ..i18n import languages
 from ..pipeline import Setting
 from ..recipients import Directory, Recipient
 from ..senders import Sender
@@ -37,6 +38,15 @@ RUN_REPORT = (REPORT_JSON, REPORT_HTML)  # they tell the run's own time: no two 
 FORMAT = 1
 KINDS = ("pm", "minister", "mp")
 REPORT_LANGUAGES = ("en", "fr")  # report.html holds the report in each
+
+
+def report_languages() -> tuple[str, ...]:
+    """The report's languages this installation can speak: a catalog refused at run time (its
+    Plural-Forms header) leaves the report in English, never stops the batch that wrote it."""
+    usable = languages()
+    return tuple(lang for lang in REPORT_LANGUAGES if lang in usable)
+
+
 UNKNOWN = ""  # the key of letters whose riding or province was not recorded
 
 
@@ -149,7 +159,7 @@ def run_facts(
             # In each language the page speaks, from the campaign's own catalog.
             "title": {
                 lang: setting.language(lang).gettext(setting.campaign.title)
-                for lang in REPORT_LANGUAGES
+                for lang in report_languages()
             },
         },
         "day": day.isoformat(),

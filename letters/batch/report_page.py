@@ -28,7 +28,7 @@ from ..render import environment
 from ..resources import templates_dir
 from ..senders import PROVINCES
 from ..version import __version__
-from .report import REPORT_LANGUAGES, UNKNOWN, Office, Report, Tally
+from .report import UNKNOWN, Office, Report, Tally, report_languages
 from .similarity import CONDITIONS, LINE
 
 TOP_RIDINGS = 10
@@ -374,7 +374,7 @@ def page_view(report: Report, lang: str) -> dict:
 
 def report_html(report: Report) -> bytes:
     """The page: the report in each language, English shown first."""
-    views = {lang: page_view(report, lang) for lang in REPORT_LANGUAGES}
+    views = {lang: page_view(report, lang) for lang in report_languages()}
     sections = {
         lang: Markup(  # noqa: S704 (rendered by an autoescaping Jinja2 environment)
             environment(lang).get_template("report-language.html.j2").render(view=view)
