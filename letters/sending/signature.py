@@ -33,6 +33,7 @@ class Limits:
     max_bytes: int
     max_pixels: int
     fix: str
+    max_side: int = MAX_SIDE
 
 
 # An image that goes straight into a letter (`write --signature`, a batch's signatures): small,
@@ -57,10 +58,12 @@ UPLOAD = Limits(
 # `letters signature prepare`: what phones write (a 48-megapixel sensor, a 20 MB JPEG). Pillow's
 # decompression-bomb check (89 megapixels) stays on; a JPEG is decoded scaled down by its own
 # DCT (Pillow's draft mode) to about WORKING_PIXELS, so its memory does not grow with the photo.
+# Its sides: a 50-megapixel photo is about 8,200 × 6,100 (4:3) or 9,400 × 5,300 (16:9).
 PHOTO = Limits(
     25 * 1024 * 1024,
     50_000_000,
     translatable("give a PNG or JPEG image of at most 25 MB and 50 megapixels"),
+    max_side=12_000,
 )
 WORKING_PIXELS = 4_000_000
 
@@ -144,13 +147,13 @@ def _open(data: bytes, row: int | None, limits: Limits) -> tuple[Image.Image, tu
             original = image.size
             if image.width * image.height > limits.max_pixels:
                 raise too_big
-            if max(image.width, image.height) > MAX_SIDE:
+            if max(image.width, image.height) > limits.max_side:
                 raise InputError(
                     translatable("image is %(width)s × %(height)s pixels"),
                     field="signature",
                     row=row,
                     fix=translatable("give an image of at most %(side)s pixels a side"),
-                    values={"width": image.width, "height": image.height, "side": MAX_SIDE},
+                    values={"width": image.width, "height": image.height, "side": limits.max_side},
                 )
             if getattr(image, "n_frames", 1) > 1:
                 raise InputError(

@@ -60,3 +60,19 @@ def test_eight_strips_on_the_page_are_each_refused(strip):
             assert "10,000,000 × 1 pixels" in problems["signature_file"]
     finally:
         app.extensions["letters"].workers.close()
+
+
+def test_signature_prepare_takes_a_phone_photo_but_not_a_strip(tmp_path, strip):
+    """`signature prepare` accepts a phone's 50 megapixels, whose sides reach about 9,400 pixels;
+    a strip longer than its own side cap is still refused before it is decoded."""
+    from letters.sending.signature import PHOTO
+
+    assert PHOTO.max_side > MAX_SIDE and PHOTO.max_side**2 > PHOTO.max_pixels
+    (tmp_path / "strip.png").write_bytes(strip)
+    result = CliRunner().invoke(
+        main,
+        ["signature", "prepare", str(tmp_path / "strip.png"), "-o", str(tmp_path / "out.png")],
+    )
+    assert result.exit_code == 2, result.output
+    assert f"at most {PHOTO.max_side:,} pixels a side" in result.output
+    assert not (tmp_path / "out.png").exists()
