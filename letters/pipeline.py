@@ -25,7 +25,7 @@ from .i18n import (
 )
 from .recipients import Directory, Recipient, load_directory, with_campaign_ministers
 from .render import render_envelope, render_html, render_text
-from .senders import Sender
+from .senders import Sender, make_sender
 from .variants import MAIN_WORDING, Wording
 
 SHOWN_UNTRANSLATED = 5  # an unfinished catalog's messages named in one line; stats has the rest
@@ -219,3 +219,27 @@ def envelope_bytes(letter: Letter) -> bytes:
     from .pdf import write_pdf
 
     return write_pdf(render_envelope(letter), letter)
+
+
+def sample_riding(recipient: Recipient) -> str:
+    """Where the sample constituent lives: an MP's own riding (whose name may elide "de"), else
+    Hull—Aylmer."""
+    return recipient.riding if recipient.role == "mp" and recipient.riding else "Hull—Aylmer"
+
+
+def sample_sender(
+    recipient: Recipient, lang: str, demand_ids: tuple[str, ...] = (), note: str | None = None
+) -> Sender:
+    """The sample constituent of previews, reviews and proofs (never a real person's data)."""
+    return make_sender(
+        name="Jeanne Tremblay",
+        street=["123, rue Principale"],
+        city="Gatineau",
+        province="QC",
+        postal_code="J8X 1A1",
+        riding=sample_riding(recipient),
+        email="jeanne.tremblay@example.ca",
+        lang=lang,
+        demand_ids=demand_ids,
+        note=note,
+    )

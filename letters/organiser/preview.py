@@ -23,9 +23,8 @@ from weasyprint import HTML
 from ..compose import Letter
 from ..i18n import SOURCE_LANGUAGE, languages, long_date
 from ..pdf import SCHEME, LockedFetcher
-from ..pipeline import Setting, letter_bytes, letter_for
+from ..pipeline import Setting, letter_bytes, letter_for, sample_sender
 from ..recipients import Recipient
-from ..senders import make_sender
 from ..translation import catalog
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
@@ -103,7 +102,11 @@ def preview_letters(setting: Setting, day: date) -> list[tuple[Entry, Letter]]:
                 continue
             for chosen in dict.fromkeys((tuple(mine[:1]), tuple(mine))):
                 letter = letter_for(
-                    setting, _sender(recipient, lang, chosen), recipient, day, allow_incomplete=True
+                    setting,
+                    sample_sender(recipient, lang, chosen),
+                    recipient,
+                    day,
+                    allow_incomplete=True,
                 )
                 count = "one demand" if len(chosen) == 1 else f"all {len(chosen)} demands"
                 entry = Entry(
@@ -114,21 +117,6 @@ def preview_letters(setting: Setting, day: date) -> list[tuple[Entry, Letter]]:
                 )
                 found.append((entry, letter))
     return found
-
-
-def _sender(recipient: Recipient, lang: str, demands: tuple[str, ...]):
-    """A sample constituent; to an MP, from the MP's riding."""
-    return make_sender(
-        name="Jeanne Tremblay",
-        street=["123, rue Principale"],
-        city="Gatineau",
-        province="QC",
-        postal_code="J8X 1A1",
-        riding=recipient.riding if recipient.role == "mp" else "Hull—Aylmer",
-        email="jeanne.tremblay@example.ca",
-        lang=lang,
-        demand_ids=demands,
-    )
 
 
 def preview_pdf(ref: str | Path, day: date | None = None) -> bytes:

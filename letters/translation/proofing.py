@@ -43,9 +43,8 @@ from .. import tomlsafe
 from ..campaign import campaign_ids, find_campaign
 from ..errors import TranslationError
 from ..i18n import SOURCE_LANGUAGE, campaign_languages, languages
-from ..pipeline import Setting, letter_for
+from ..pipeline import Setting, letter_for, sample_riding, sample_sender
 from ..resources import package_data
-from ..senders import make_sender
 from . import catalog
 from .checks import ERROR, NAMED, POSITIONAL, TAG, WARNING, Finding
 
@@ -613,22 +612,12 @@ def letter_texts(campaign_id: str, langs: Iterable[str]) -> list[Text]:
             for d in setting.campaign.demands
             if recipient.role != "minister" or recipient.portfolio.id in d.ministers
         ]
-        riding = recipient.riding if recipient.role == "mp" else "Hull—Aylmer"
-        names = data_names(recipient, riding)
+        names = data_names(recipient, sample_riding(recipient))
         for lang in langs:
             for chosen in (mine[:1], ()):  # one demand, and all of the recipient's
                 for note in ("no-note", "with-note"):
-                    sender = make_sender(
-                        name="Jeanne Tremblay",
-                        street=["123, rue Principale"],
-                        city="Gatineau",
-                        province="QC",
-                        postal_code="J8X 1A1",
-                        riding=riding,
-                        lang=lang,
-                        email="jeanne.tremblay@example.ca",
-                        demand_ids=chosen,
-                        note=SAMPLE_NOTE if note == "with-note" else None,
+                    sender = sample_sender(
+                        recipient, lang, chosen, SAMPLE_NOTE if note == "with-note" else None
                     )
                     letter = letter_for(
                         setting, sender, recipient, LETTER_DAY, allow_incomplete=True

@@ -29,11 +29,10 @@ from ..compose import Letter
 from ..errors import InputError
 from ..i18n import SOURCE_LANGUAGE
 from ..pdf import SCHEME, LockedFetcher, write_pdf
-from ..pipeline import Setting, letter_for
+from ..pipeline import Setting, letter_for, sample_riding, sample_sender
 from ..recipients import Recipient
 from ..render import render_html
 from ..resources import templates_dir
-from ..senders import make_sender
 from . import catalog, proofing
 from .checks import ERROR, Finding, check_catalog
 
@@ -255,24 +254,6 @@ def _recipients(setting: Setting) -> list[tuple[str, Recipient]]:
     return found
 
 
-def _sample_riding(recipient: Recipient) -> str:
-    return recipient.riding if recipient.role == "mp" else "Hull—Aylmer"
-
-
-def _sample_sender(recipient: Recipient, lang: str):
-    """A sample constituent; to an MP from the MP's riding (whose name may elide "de")."""
-    return make_sender(
-        name="Jeanne Tremblay",
-        street=["123, rue Principale"],
-        city="Gatineau",
-        province="QC",
-        postal_code="J8X 1A1",
-        riding=_sample_riding(recipient),
-        email="jeanne.tremblay@example.ca",
-        lang=lang,
-    )
-
-
 def _pairs(setting: Setting, lang: str, day: date) -> list[Pair]:
     """Both letters to each recipient kind; untranslated messages print in English, listed."""
     return [
@@ -280,11 +261,11 @@ def _pairs(setting: Setting, lang: str, day: date) -> list[Pair]:
             label,
             *(
                 letter_for(
-                    setting, _sample_sender(recipient, code), recipient, day, allow_incomplete=True
+                    setting, sample_sender(recipient, code), recipient, day, allow_incomplete=True
                 )
                 for code in (SOURCE_LANGUAGE, lang)
             ),
-            names=proofing.data_names(recipient, _sample_riding(recipient)),
+            names=proofing.data_names(recipient, sample_riding(recipient)),
         )
         for label, recipient in _recipients(setting)
     ]
