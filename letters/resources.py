@@ -45,3 +45,14 @@ def imported_directory_path() -> Path:
     """Where `letters directory import` keeps the whole House: `$LETTERS_DIRECTORY`, or
     `directory/house.toml` in the current folder (the organiser's project, beside `output/`)."""
     return Path(os.environ.get("LETTERS_DIRECTORY") or Path("directory") / "house.toml")
+
+
+def cache_dir() -> Path:
+    """Where `letters` keeps what it can compute again (the templates' messages):
+    `$LETTERS_CACHE`, else `$XDG_CACHE_HOME/letters`, else `~/.cache/letters`. Never inside the
+    package, which an installed wheel keeps read-only."""
+    override = os.environ.get("LETTERS_CACHE")
+    if override:
+        return Path(override)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "letters"
