@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -19,7 +17,7 @@ from babel.support import NullTranslations, Translations
 from markupsafe import Markup, escape
 
 from .errors import InputError
-from .resources import cache_dir, locales_dir, templates_dir
+from .resources import cached_text, keep_in_cache, locales_dir, templates_dir
 
 SOURCE_LANGUAGE = "en"
 DOMAIN = "messages"
@@ -261,19 +259,13 @@ def _templates_key(root: Path, files: list[Path], patterns: tuple[str, ...]) -> 
 def _cached_messages(
     root: Path, patterns: tuple[str, ...], key: str
 ) -> tuple[tuple[str | None, str], ...]:
-    file = cache_dir() / "template-messages" / f"{key}.json"
+    name = f"template-messages/{key}.json"
     try:
-        return tuple((context, message) for context, message in json.loads(file.read_text()))
-    except (OSError, ValueError, TypeError):
-        pass  # not cached yet, or unreadable: extract, then try to keep it
+        return tuple((context, message) for context, message in json.loads(cached_text(name)))
+    except (TypeError, ValueError):
+        pass  # not cached yet (None), or damaged: extract again
     found = _extract_messages(root, patterns)
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", dir=file.parent, delete=False) as out:
-            json.dump(found, out)
-        os.replace(out.name, file)
-    except OSError:
-        pass  # a read-only home: extract again next time
+    keep_in_cache(name, json.dumps(found))
     return found
 
 

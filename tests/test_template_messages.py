@@ -8,8 +8,12 @@ import shutil
 import pytest
 
 import letters.i18n
+from letters import make_letter
 from letters.i18n import LETTER_TEMPLATES, template_messages
+from letters.render import _environment, render_html
 from letters.resources import templates_dir
+
+from .conftest import DAY, sender
 
 PAGE_LINE = 'Page <span class="page"></span> of <span class="pages"></span>'
 
@@ -69,3 +73,15 @@ def test_an_unreadable_or_unwritable_cache_only_costs_time(templates, tmp_path, 
     monkeypatch.setenv("LETTERS_CACHE", str(blocker))  # a cache "folder" that is a file
     letters.i18n._remembered.clear()
     assert template_messages() == found
+
+
+def test_a_letter_renders_with_a_cache_that_cannot_be_written(tmp_path, monkeypatch, setting):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("LETTERS_CACHE", str(blocker))
+    _environment.cache_clear()
+    try:
+        html = render_html(make_letter(setting, sender("fr"), "pm", DAY))
+    finally:
+        _environment.cache_clear()
+    assert "Objet" in html
