@@ -115,15 +115,21 @@ demo: $(VENV)/.runtime
 	@$(LETTERS) write $(DEMO) --to pm --lang fr -o output/demo/pm-fr.pdf
 	@$(LETTERS) write $(DEMO) --to mp:"Edmonton Strathcona" --lang en -o output/demo/mp-en.pdf
 
-# The whole House (45th Parliament) as it sits: the House's roster, the MPs' emails and the
-# districts' official names, into directory/house.toml (replacing the House shipped with letters),
+# The whole House (45th Parliament) as it sits: the House's roster, the MPs' emails, their gender
+# as the Library of Parliament records it (joined by mp_id) and the districts' official names, into directory/house.toml (replacing the House shipped with letters),
 # so `--to mp` and a riding column reach every sitting MP. Running it again changes nothing.
 SHARED_DATA ?= ../shared/data
 HOUSE_FILES = $(SHARED_DATA)/house-of-commons-members-45th-2026-09-27.csv \
   $(SHARED_DATA)/house-of-commons-45th-emails-2026-01-22.json \
+  $(SHARED_DATA)/house-of-commons-45th-gender-2025.csv \
   --districts $(SHARED_DATA)/ca_federal_electoral_districts-2023.csv
 house: $(VENV)/.runtime
-	@$(LETTERS) directory import $(HOUSE_FILES) --replace
+	@if [ -f $(SHARED_DATA)/house-of-commons-members-45th-2026-09-27.csv ]; then \
+	  $(LETTERS) directory import $(HOUSE_FILES) --replace; \
+	else \
+	  echo "No House files in $(SHARED_DATA)/ (SHARED_DATA=<folder> names another):" \
+	    "letters uses the House it ships, the same 45th Parliament (letters directory show)."; \
+	fi
 
 # Maintainers: refresh the House shipped in the package (letters/data/house.toml) from the same
 # files, so that a fresh install reaches the sitting members without ../shared/data.
@@ -153,7 +159,7 @@ review: $(VENV)/.installed proof-deps
 
 # The campaign's web page on http://127.0.0.1:8000/ (Ctrl+C stops it).
 serve: $(VENV)/.runtime
-	$(LETTERS) serve
+	$(LETTERS) serve --campaign end-ice-contracts
 
 bench-serve: $(VENV)/.installed
 	$(PY) benchmarks/bench_serve.py

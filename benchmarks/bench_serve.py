@@ -107,7 +107,7 @@ def run(clients: int, seconds: float, workers: int, threads: int) -> dict:
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "letters", "serve", "--port", str(port), "--pdfs-per-minute", "0",
-         "--workers", str(workers), "--threads", str(threads)],
+         "--workers", str(workers), "--threads", str(threads), "--no-lookup"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"

@@ -1,25 +1,61 @@
-"""Campaigns are data: a TOML file an organiser can edit, validated into plain data classes."""
+"""Campaigns are data: a folder an organiser keeps (campaign.toml, its own catalogs, optionally
+its own ministers and words), validated strictly into plain data classes."""
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import CampaignError
-from .resources import campaigns_dir
+from .resources import campaign_search_path, campaigns_dir
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 TEXT_FIELDS = ("title", "subject", "opening")
 VARIANT_FIELDS = ("opening_variants",)
-ROLES = ("pm", "minister", "mp")
+# "minister-mp": a minister written to as the sender's MP, in a letter whose demands are some of
+# their portfolio (worded as to the minister) and some not (worded as to an MP): its lead-in
+# and closing request say both (letters.compose.letter_role).
+ROLES = ("pm", "minister", "mp", "minister-mp")
+# The file of a campaign folder, and the gettext domain of its own catalogs
+# (<folder>/locales/<lang>/LC_MESSAGES/campaign.po): the interface's are `messages`, in the package.
+CAMPAIGN_FILE = "campaign.toml"
+CAMPAIGN_DOMAIN = "campaign"
+# Every key a campaign file may hold, where it may hold it: anything else is a typo.
+TOP_KEYS = (
+    "id",
+    "title",
+    "subject",
+    "opening",
+    "opening_variants",
+    "context",
+    "demands_intro",
+    "demands_intro_one",
+    "closing_request",
+    "closing_request_variants",
+    "roles",
+    "demands",
+)
+DEMAND_KEYS = ("title", "text", "ministers", "recipients", "variants", "roles")
+ROLE_KEYS = ("demands_intro", "closing_request", "closing_request_variants")
+DEMAND_ROLE_KEYS = ("text", "variants")
+PARAGRAPH_KEYS = ("text", "to_holder")
+COUNTED_KEYS = ("one", "other")
+# The project's first campaign: used when several are shipped, none is named and the organiser
+# has none of their own (see `default_campaign_id`).
+DEFAULT_CAMPAIGN = "end-ice-contracts"
+# Who receives a demand besides the ministers it names: by default the PM and MPs.
+DEMAND_RECIPIENTS = ("pm", "mp")
 # The message context of a text worded for one role: each role's wording is its own message, so
 # a translator can word it for that office (« Je vous prie instamment » to the Prime Minister).
 ROLE_CONTEXTS = {
     "pm": "campaign text, letter to the Prime Minister",
     "minister": "campaign text, letter to a minister",
     "mp": "campaign text, letter to an MP",
+    "minister-mp": "campaign text, letter to a minister as the sender's MP, demands of the "
+    "portfolio and others",
 }
 # An office named in a campaign text: {pm} or {minister:<portfolio>}. The composer writes it as
 # the office's title in the letter's language, or, to the office's holder, uses the paragraph's
@@ -70,8 +106,15 @@ class Demand:
     id: str
     title: str
     text: str
-    ministers: tuple[str, ...]  # portfolio ids; the Prime Minister receives every demand
+    ministers: tuple[str, ...]  # portfolio ids of the ministers responsible
     variants: tuple[str, ...] = ()  # alternative wordings of `text` (see letters/variants.py)
+    recipients: tuple[str, ...] = DEMAND_RECIPIENTS  # pm and/or mp: a demand for MPs only
+
+    def reaches(self, role: str, portfolio: str | None = None) -> bool:
+        """Whether a letter to this role (a minister: of this portfolio) carries the demand."""
+        if role == "minister":
+            return portfolio in self.ministers
+        return role in self.recipients
 
     @property
     def texts(self) -> tuple[str, ...]:
@@ -123,38 +166,91 @@ class Campaign:
             seen.update(dict.fromkeys(demand.ministers))
         return tuple(seen)
 
+    @property
+    def folder(self) -> Path:
+        """The campaign's folder: campaign.toml, locales/, and optionally directory.toml and
+        proofing.toml."""
+        return self.path.parent
+
+    @property
+    def locales(self) -> Path:
+        """The campaign's own catalogs: locales/<lang>/LC_MESSAGES/campaign.po (and .mo)."""
+        return self.folder / "locales"
+
+    def optional_file(self, name: str) -> Path | None:
+        """directory.toml (its own ministers) or proofing.toml (its own words), when present."""
+        path = self.folder / name
+        return path if path.is_file() else None
+
+
+def available_campaigns() -> dict[str, Path]:
+    """id -> campaign.toml of every campaign on the search path (`campaign_search_path`); the
+    first folder of an id wins, so an organiser's copy shadows a shipped campaign."""
+    found: dict[str, Path] = {}
+    for folder in campaign_search_path():
+        candidates = [folder / CAMPAIGN_FILE]
+        if folder.is_dir():
+            candidates += sorted(folder.glob(f"*/{CAMPAIGN_FILE}"))
+        for path in candidates:
+            if path.is_file() and ID_PATTERN.match(path.parent.resolve().name):
+                found.setdefault(path.parent.resolve().name, path)
+    return found
+
 
 def campaign_ids() -> list[str]:
-    root = campaigns_dir()
-    return sorted(p.parent.name for p in root.glob("*/campaign.toml"))
+    return sorted(available_campaigns())
 
 
 def default_campaign_id() -> str | None:
-    """The campaign to use when none is named: the only one installed, if there is only one."""
-    ids = campaign_ids()
-    return ids[0] if len(ids) == 1 else None
+    """The campaign to use when none is named: the current folder when it is a campaign; else
+    the organiser's own (LETTERS_CAMPAIGNS, the current folder's) if there is exactly one; else,
+    with none of their own, the only shipped one, or the project's first (`DEFAULT_CAMPAIGN`),
+    so that `letters write` and `letters serve` work out of the box. None: name one."""
+    if (Path.cwd() / CAMPAIGN_FILE).is_file():
+        return "."
+    shipped = campaigns_dir().resolve()
+    found = available_campaigns()
+    own = [i for i, path in found.items() if path.parent.resolve().parent != shipped]
+    if own:
+        return own[0] if len(own) == 1 else None
+    if len(found) == 1:
+        return next(iter(found))
+    return DEFAULT_CAMPAIGN if DEFAULT_CAMPAIGN in found else None
+
+
+def find_campaign(ref: str | Path) -> Path:
+    """The campaign.toml a reference names: a folder or a campaign.toml (a path), or an id
+    looked up along the search path."""
+    path = Path(ref).expanduser()
+    if path.name == CAMPAIGN_FILE or path.suffix == ".toml":
+        return path
+    if (path / CAMPAIGN_FILE).is_file():
+        return path / CAMPAIGN_FILE
+    text = str(ref)
+    found = available_campaigns().get(text) if ID_PATTERN.match(text) else None
+    if found is None:
+        if path.is_dir():
+            raise CampaignError(
+                f"{text} holds no {CAMPAIGN_FILE}",
+                field="campaign",
+                fix="give a campaign folder, or make one with `letters campaign new ID`",
+            )
+        known = ", ".join(campaign_ids()) or "(none found)"
+        raise CampaignError(
+            f"unknown campaign {text!r}",
+            field="campaign",
+            fix=f"use one of: {known}, or a campaign folder's path "
+            "(searched: LETTERS_CAMPAIGNS, the current folder, the shipped campaigns)",
+        )
+    return found
 
 
 def load_campaign(ref: str | Path, known_portfolios: frozenset[str] | None = None) -> Campaign:
-    """Load a campaign by id (from the shipped `campaigns/`) or by path to its campaign.toml.
+    """Load a campaign by id (along the search path) or by path to its folder or campaign.toml.
 
     `known_portfolios`, when given, checks that every minister a demand names exists.
     """
-    path = Path(ref)
-    if path.suffix != ".toml":
-        if not ID_PATTERN.match(str(ref)):
-            raise CampaignError(
-                f"unknown campaign {str(ref)!r}",
-                field="campaign",
-                fix=f"use one of: {', '.join(campaign_ids())}",
-            )
-        path = campaigns_dir() / str(ref) / "campaign.toml"
-        if not path.is_file():
-            raise CampaignError(
-                f"unknown campaign {str(ref)!r}",
-                field="campaign",
-                fix=f"use one of: {', '.join(campaign_ids()) or '(none installed)'}",
-            )
+    path = find_campaign(ref)
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
@@ -164,6 +260,26 @@ def load_campaign(ref: str | Path, known_portfolios: frozenset[str] | None = Non
             f"{path.name}: {exc}", field="campaign", fix="fix the TOML syntax"
         ) from exc
     return _parse(raw, path, known_portfolios)
+
+
+def nearest(word: str, known) -> str | None:
+    """The known word closest to a typo, if any is close enough to be what was meant."""
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _known_keys(table: dict, known: tuple[str, ...], path: Path, where: str = "") -> None:
+    """Every key is one the campaign format knows: a typo is an error naming the nearest key."""
+    for key in table:
+        if key in known:
+            continue
+        close = nearest(key, known)
+        raise CampaignError(
+            f"{path.name}: unknown key {where}{key!r}",
+            field=f"{where}{key}",
+            fix=(f"did you mean {close!r}? " if close else "")
+            + f"keys here: {', '.join(known)} (see docs/campaigns.md)",
+        )
 
 
 def _require_text(raw: dict, key: str, path: Path, where: str = "") -> str:
@@ -179,6 +295,7 @@ def _require_text(raw: dict, key: str, path: Path, where: str = "") -> str:
 
 
 def _parse(raw: dict, path: Path, known_portfolios: frozenset[str] | None) -> Campaign:
+    _known_keys(raw, TOP_KEYS, path)
     campaign_id = raw.get("id")
     if not isinstance(campaign_id, str) or not ID_PATTERN.match(campaign_id):
         raise CampaignError(
@@ -242,6 +359,8 @@ def _no_office(value: str, name: str, path: Path) -> None:
 
 def _counted(value: object, name: str, path: Path, context: str | None = None) -> Text:
     """A text that may depend on the number of demands: "…" or { one = "…", other = "…" }."""
+    if isinstance(value, dict):
+        _known_keys(value, COUNTED_KEYS, path, f"{name}.")
     if isinstance(value, str) and value.strip():
         text = Text(_one_line(value), context=context)
     elif (
@@ -293,7 +412,8 @@ def _paragraphs(
         name = f"context.{index}"
         if isinstance(item, str) and item.strip():
             paragraph = Paragraph(_one_line(item))
-        elif isinstance(item, dict) and set(item) <= {"text", "to_holder"}:
+        elif isinstance(item, dict):
+            _known_keys(item, PARAGRAPH_KEYS, path, f"{name}.")
             paragraph = Paragraph(
                 _require_text(item, "text", path, f"{name}."),
                 _require_text(item, "to_holder", path, f"{name}.") if "to_holder" in item else None,
@@ -349,7 +469,9 @@ def _roles(
 ) -> tuple[tuple[str, RoleWording], ...]:
     """[roles.<role>] and [demands.<id>.roles.<role>]: what the campaign words for one role."""
     tables = raw.get("roles", {})
-    if not isinstance(tables, dict) or not set(tables) <= set(ROLES):
+    if isinstance(tables, dict):
+        _known_keys(tables, ROLES, path, "roles.")
+    if not isinstance(tables, dict):
         raise CampaignError(
             f"{path.name}: [roles] must hold tables named {', '.join(ROLES)}",
             field="roles",
@@ -360,16 +482,13 @@ def _roles(
         table = tables.get(role, {})
         where = f"roles.{role}."
         context = ROLE_CONTEXTS[role]
-        if not isinstance(table, dict) or not set(table) <= {
-            "demands_intro",
-            "closing_request",
-            "closing_request_variants",
-        }:
+        if not isinstance(table, dict):
             raise CampaignError(
-                f"{path.name}: [roles.{role}] holds unknown keys",
+                f"{path.name}: roles.{role} must be a table",
                 field=f"roles.{role}",
-                fix="use demands_intro, closing_request and closing_request_variants",
+                fix=f"write [roles.{role}] with demands_intro and closing_request",
             )
+        _known_keys(table, ROLE_KEYS, path, where)
         intro = (
             _counted(table["demands_intro"], f"{where}demands_intro", path, context)
             if "demands_intro" in table
@@ -387,7 +506,9 @@ def _roles(
             if body is None:
                 continue
             name = f"demands.{demand.id}.roles.{role}."
-            if not isinstance(body, dict) or not set(body) <= {"text", "variants"}:
+            if isinstance(body, dict):
+                _known_keys(body, DEMAND_ROLE_KEYS, path, name)
+            if not isinstance(body, dict):
                 raise CampaignError(
                     f"{path.name}: [{name[:-1]}] must give text and, optionally, variants",
                     field=name[:-1],
@@ -435,28 +556,83 @@ def _parse_demand(
             field=f"demands.{demand_id}",
             fix="use [demands.<id>] with an id of lower-case letters, digits and hyphens",
         )
-    ministers = body.get("ministers", [])
-    if not isinstance(ministers, list) or not all(isinstance(m, str) for m in ministers):
+    _known_keys(body, DEMAND_KEYS, path, where)
+    roles = body.get("roles", {})
+    if not isinstance(roles, dict):
+        raise CampaignError(
+            f"{path.name}: {where}roles must hold tables",
+            field=f"{where}roles",
+            fix=f"write [{where}roles.mp] with text (and variants)",
+        )
+    _known_keys(roles, ROLES, path, f"{where}roles.")
+    ministers = _portfolios(body.get("ministers", []), path, where, known_portfolios)
+    recipients = body.get("recipients", list(DEMAND_RECIPIENTS))
+    if (
+        not isinstance(recipients, list)
+        or not all(isinstance(r, str) for r in recipients)
+        or len(set(recipients)) != len(recipients)
+    ):
+        raise CampaignError(
+            f"{path.name}: {where}recipients must be a list of roles",
+            field=f"{where}recipients",
+            fix='write recipients = ["mp"] for a demand for MPs only (default: ["pm", "mp"])',
+        )
+    for role in recipients:
+        if role not in DEMAND_RECIPIENTS:
+            close = nearest(role, DEMAND_RECIPIENTS)
+            raise CampaignError(
+                f"{path.name}: {where}recipients names unknown role {role!r}",
+                field=f"{where}recipients",
+                fix=(f"did you mean {close!r}? " if close else "")
+                + "use pm and mp (ministers go in `ministers`)",
+            )
+    if not recipients and not ministers:
+        raise CampaignError(
+            f"{path.name}: demand {demand_id!r} reaches nobody",
+            field=f"{where}recipients",
+            fix='name its ministers, or give recipients = ["pm", "mp"]',
+        )
+    demand = Demand(
+        id=demand_id,
+        title=_require_text(body, "title", path, where),
+        text=_require_text(body, "text", path, where),
+        ministers=ministers,
+        variants=_variants(body, "variants", path, where),
+        recipients=tuple(r for r in DEMAND_RECIPIENTS if r in recipients),
+    )
+    for index, words in enumerate((demand.title, *demand.texts)):
+        _no_office(words, f"{where}{index}", path)
+    return demand
+
+
+def _portfolios(
+    value: object, path: Path, where: str, known_portfolios: frozenset[str] | None
+) -> tuple[str, ...]:
+    """A demand's `ministers`: portfolio ids, each one the directory knows (a typo names the
+    nearest)."""
+    if not isinstance(value, list) or not all(isinstance(m, str) for m in value):
         raise CampaignError(
             f"{path.name}: {where}ministers must be a list of portfolio ids",
             field=f"{where}ministers",
             fix='write ministers = ["foreign-affairs"]',
         )
-    if known_portfolios is not None:
-        for portfolio in ministers:
-            if portfolio not in known_portfolios:
-                raise CampaignError(
-                    f"{path.name}: {where}ministers names unknown recipient {portfolio!r}",
-                    field=f"{where}ministers",
-                    fix=f"use portfolio ids from `letters recipients`: {', '.join(sorted(known_portfolios))}",
-                )
-    demand = Demand(
-        id=demand_id,
-        title=_require_text(body, "title", path, where),
-        text=_require_text(body, "text", path, where),
-        ministers=tuple(ministers),
-        variants=_variants(body, "variants", path, where),
-    )
-    for index, words in enumerate((demand.title, *demand.texts)):
-        _no_office(words, f"{where}{index}", path)
-    return demand
+    for portfolio in value:
+        known = known_portfolios is None or portfolio in known_portfolios
+        if ID_PATTERN.match(portfolio) and known:
+            continue
+        close = nearest(portfolio, known_portfolios or ())
+        raise CampaignError(
+            f"{path.name}: {where}ministers names unknown portfolio {portfolio!r}",
+            field=f"{where}ministers",
+            fix=(f"did you mean {close!r}? " if close else "")
+            + "use a portfolio id from `letters recipients --role minister`"
+            + (f" ({', '.join(sorted(known_portfolios))})" if known_portfolios else "")
+            + ", or add the minister in the campaign's directory.toml",
+        )
+    if len(set(value)) != len(value):
+        raise CampaignError(
+            f"{path.name}: {where}ministers repeats a portfolio",
+            field=f"{where}ministers",
+            fix="name each minister once",
+        )
+    return tuple(value)

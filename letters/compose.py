@@ -54,6 +54,12 @@ class Letter:
     sender_email: str | None = None
     recipient_name: str = ""
     envelope: Envelope | None = None  # a #10 envelope page follows the letter when set
+    # The delivery notation, printed above the inside address: "By email: …", "By email (…) and
+    # by mail" (a letter printed with its envelope), "By mail"; None when neither applies.
+    delivery: str | None = None
+    # Who the letter is to, as a continuation page's header names them: the name line without
+    # its post-nominals (« Le très honorable Mark Carney »).
+    addressee: str = ""
 
     @property
     def demands_numbered(self) -> bool:
@@ -82,8 +88,9 @@ def compose(
     require_gender(recipient)
     demands = chosen_demands(campaign, sender, recipient)
     count = len(demands)
-    role = campaign.wording_for(recipient.role)
-    lang = lang.fresh()  # records this letter's untranslated messages, and only this letter's
+    role = campaign.wording_for(letter_role(campaign, recipient, demands))
+    # A fresh record of untranslated messages (this letter's only), with the campaign's catalog.
+    lang = Language(lang.code, campaign.locales)
     letter = Letter(
         campaign_id=campaign.id,
         lang=lang.code,
@@ -118,15 +125,32 @@ def compose(
         sender_email=sender.email,
         recipient_name=recipient.full_name,
         envelope=envelope_for(sender, recipient, lang) if envelope else None,
+        delivery=delivery_notation(recipient, lang, by_mail=envelope),
+        addressee=name_line(recipient, lang).split(",")[0],
     )
     return replace(letter, untranslated=tuple(dict.fromkeys(lang.untranslated)))
+
+
+def delivery_notation(recipient: Recipient, lang: Language, *, by_mail: bool) -> str | None:
+    """How the letter travels, said above the inside address as Canadian business letters do:
+    by email when the directory knows an address, by mail too when it is printed with its
+    envelope."""
+    email = recipient.email
+    if email and by_mail:
+        # TRANSLATORS: the delivery notation above the inside address of a letter sent both ways.
+        return lang.gettext("By email (%(email)s) and by mail", email=email)
+    if email:
+        # TRANSLATORS: the delivery notation above the inside address.
+        return lang.gettext("By email: %(email)s", email=email)
+    # TRANSLATORS: the delivery notation above the inside address of a letter sent by post only.
+    return lang.gettext("By mail") if by_mail else None
 
 
 def require_gender(recipient: Recipient) -> None:
     """The Prime Minister and a Right Honourable have no neutral form of address in French
     (« Le très honorable … député », « Monsieur le Premier Ministre »): refuse to guess."""
     if recipient.gender == "u" and (
-        recipient.role == "pm" or recipient.honorific == "right-honourable"
+        recipient.addressed_as == "pm" or recipient.honorific == "right-honourable"
     ):
         raise DirectoryError(
             f"{recipient.id} ({recipient.full_name}) has no gender in the directory",
@@ -143,15 +167,37 @@ def say(text: Text, count: int, lang: Language) -> str:
     return lang.npgettext(text.context, text.one, text.other, count)
 
 
+def demand_role(recipient: Recipient, demand: Demand) -> str:
+    """The role a demand is worded for: the recipient's, except for an MP in cabinet, to whom a
+    demand of their own office is worded as to the office holder (they can act) and every other
+    demand as to an MP (they press the government)."""
+    if recipient.role != "mp" or recipient.office_held is None:
+        return recipient.role
+    if recipient.office_held == "pm" or recipient.portfolio.id in demand.ministers:
+        return recipient.office_held
+    return "mp"
+
+
+def letter_role(campaign: Campaign, recipient: Recipient, demands: list[Demand]) -> str:
+    """The role whose lead-in and closing request the letter uses: the one every demand is
+    worded for, else (an MP in cabinet, demands of both kinds) "minister-mp" when the campaign
+    words it, else "mp"."""
+    roles = {demand_role(recipient, d) for d in demands} or {recipient.role}
+    if len(roles) == 1:
+        return roles.pop()
+    return "minister-mp" if "minister-mp" in dict(campaign.roles) else "mp"
+
+
 def demand_text(
     campaign: Campaign, demand: Demand, recipient: Recipient, wording: Wording, lang: Language
 ) -> str:
     """The demand as worded for the recipient's role (an MP presses the government), or as
     worded for everyone."""
-    own = campaign.wording_for(recipient.role).demand(demand.id)
+    role = demand_role(recipient, demand)
+    own = campaign.wording_for(role).demand(demand.id)
     index = wording.demand(demand.id)
     if own:
-        return lang.pgettext(ROLE_CONTEXTS[recipient.role], _nth(own, index))
+        return lang.pgettext(ROLE_CONTEXTS[role], _nth(own, index))
     return lang.gettext(_nth(demand.texts, index))
 
 
@@ -164,7 +210,7 @@ def context_paragraphs(
     found = []
     for paragraph in campaign.paragraphs:
         office = paragraph.offices[0] if paragraph.offices else None
-        if recipient is not None and office == recipient.id:
+        if recipient is not None and office in recipient.offices:
             text = lang.pgettext(HOLDER_CONTEXT.format(office=office), paragraph.to_holder)
         else:
             text = lang.gettext(paragraph.text)
@@ -177,7 +223,7 @@ def name_offices(text: str, recipient: Recipient, lang: Language, offices: Direc
 
     def title(match) -> str:
         office = match[1]
-        holder = recipient if recipient is not None and recipient.id == office else None
+        holder = recipient if recipient is not None and office in recipient.offices else None
         if holder is None:
             if offices is None:
                 raise DirectoryError(
@@ -193,7 +239,7 @@ def name_offices(text: str, recipient: Recipient, lang: Language, offices: Direc
 
 def running_title(holder: Recipient, lang: Language) -> str:
     """ "the Minister of Foreign Affairs" / « la ministre des Affaires étrangères »."""
-    if holder.role == "pm":
+    if holder.addressed_as == "pm":
         return form("office", "pm", holder, lang)
     title = holder.portfolio.title_fr if lang.code == "fr" else holder.portfolio.title_en
     return form("office", "minister", holder, lang, title=title)
@@ -241,22 +287,39 @@ def _nth(texts: tuple[str, ...], index: int) -> str:
 def chosen_demands(campaign: Campaign, sender: Sender, recipient: Recipient) -> list[Demand]:
     """The sender's demands in the sender's order (default: all, in campaign order).
 
-    A minister receives only the demands of their portfolio; the PM and MPs receive all.
+    A minister receives only the demands of their portfolio; the PM and MPs the demands meant
+    for them (by default every demand; a campaign may keep one for MPs only).
     """
     demands = [campaign.demand(i) for i in sender.demand_ids] or list(campaign.demands)
-    if recipient.role != "minister":
-        return demands
-    portfolio = recipient.portfolio.id
-    mine = [d for d in demands if portfolio in d.ministers]
+    portfolio = recipient.portfolio.id if recipient.portfolio else None
+    mine = [d for d in demands if d.reaches(recipient.role, portfolio)]
     if not mine:
-        concerned = ", ".join(d.id for d in campaign.demands if portfolio in d.ministers)
+        concerned = ", ".join(
+            d.id for d in campaign.demands if d.reaches(recipient.role, portfolio)
+        )
+        if recipient.role == "minister":
+            fix = (
+                translatable("choose one of: %(demands)s, or write to pm")
+                if concerned
+                else translatable("write to pm")
+            )
+        elif concerned:
+            fix = translatable("choose one of: %(demands)s")
+        else:
+            fix = translatable("write to %(others)s instead")
+        others = [
+            *(role for role in ("pm", "mp") if any(d.reaches(role) for d in demands)),
+            *(f"minister:{p}" for d in demands for p in d.ministers),
+        ]
         raise InputError(
             translatable("none of the chosen demands concerns %(recipient)s"),
             field="demand",
-            fix=translatable("choose one of: %(demands)s, or write to pm")
-            if concerned
-            else translatable("write to pm"),
-            values={"recipient": recipient.id, "demands": concerned},
+            fix=fix,
+            values={
+                "recipient": recipient.id,
+                "demands": concerned,
+                "others": ", ".join(dict.fromkeys(others)),
+            },
         )
     return mine
 
@@ -415,9 +478,9 @@ def name_line(recipient: Recipient, lang: Language) -> str:
 
 
 def role_title(recipient: Recipient, lang: Language) -> str | None:
-    if recipient.role == "pm":
+    if recipient.addressed_as == "pm":
         return form("title", "pm", recipient, lang)
-    if recipient.role == "minister":
+    if recipient.addressed_as == "minister":
         title = recipient.portfolio.title_fr if lang.code == "fr" else recipient.portfolio.title_en
         return title[0].upper() + title[1:]
     return None
@@ -426,7 +489,7 @@ def role_title(recipient: Recipient, lang: Language) -> str | None:
 def salutation(recipient: Recipient, lang: Language) -> str:
     return form(
         "salutation",
-        recipient.role,
+        recipient.addressed_as,
         recipient,
         lang,
         first_name=recipient.first_name,
@@ -435,7 +498,7 @@ def salutation(recipient: Recipient, lang: Language) -> str:
 
 
 def complimentary_close(recipient: Recipient, lang: Language) -> str:
-    return form("close", recipient.role, recipient, lang)
+    return form("close", recipient.addressed_as, recipient, lang)
 
 
 def opening(campaign: Campaign, sender: Sender, lang: Language, variant: int = 0) -> str:

@@ -77,6 +77,7 @@ class District:
     name_fr: str
     former_en: tuple[str, ...] = ()  # names before a rename ("York Centre" for "North York")
     former_fr: tuple[str, ...] = ()
+    name_fr_source: str | None = None  # where a French name not in the 2023 order comes from
 
     def name(self, lang: str) -> str:
         return self.name_fr if lang == "fr" else self.name_en
@@ -92,15 +93,53 @@ class District:
 # - an article inside the name contracts with "de" when it is "le" or "les" (des Pays-d’en-Haut),
 #   never "la" or "l’" (de La Pointe-de-l’Île, de La Prairie—Atateken);
 # - "de" elides before a vowel sound (d’Ottawa-Centre, d’Honoré-Mercier), not before an English
-#   word said with a consonant (de University—Rosedale, de Hull—Aylmer, de York-Centre).
+#   word said with a consonant (de University—Rosedale, de York-Centre);
+# - before an "h", as `H_WORDS` decides for each word a district's French name starts with.
 FRENCH_OF = {
     "implied_article": {"Yukon": "le", "Nunavut": "le", "Territoires du Nord-Ouest": "les"},
     "contractions": {"le": "du", "les": "des"},
     "vowels": "AEIOUÀÂÄÉÈÊËÎÏÔÖÙÛÜŒÆaeiouàâäéèêëîïôöùûüœæ",
-    # Words starting with a vowel letter said with a consonant, and words starting with an "h"
-    # that French treats as mute (it elides before them).
+    # Words starting with a vowel letter said with a consonant.
     "no_elision": ("University",),
-    "mute_h": ("Honoré", "Hochelaga"),
+}
+
+# Mute h (French elides: « d’Halifax ») or aspirated h (it does not: « de Hull »), for the first
+# word of every district whose French name starts with H, each with the reason and its source.
+# The rule (Office québécois de la langue française, Banque de dépannage linguistique, « H muet et
+# h aspiré » and « Élision devant les noms propres »): "de" elides before a mute h; before a
+# foreign name whose h is pronounced in its own language, French does not elide, unless usage has
+# settled otherwise. A district whose first word is missing here fails tests/test_districts.py.
+H_WORDS: dict[str, tuple[str, str]] = {
+    "Halifax": (
+        "mute",
+        "settled usage despite the English h: « d’Halifax » in federal names (Administration "
+        "portuaire d’Halifax, Aéroport international Stanfield d’Halifax) and Radio-Canada",
+    ),
+    "Hochelaga": (
+        "mute",
+        "a French (Iroquoian) place name of Montréal, said without h: « d’Hochelaga », "
+        "as in Radio-Canada's « la députée d’Hochelaga »",
+    ),
+    "Honoré": (
+        "mute",
+        "the French given name Honoré (h muet, as in honneur): « d’Honoré-Mercier »",
+    ),
+    "Hull": (
+        "aspirated",
+        "English name (Hull, Gatineau), said with h in Quebec usage: « le député de Hull—Aylmer »",
+    ),
+    "Haldimand": ("aspirated", "English (Ontario) name, h pronounced: BDL rule for foreign names"),
+    "Haliburton": ("aspirated", "English (Ontario) name, h pronounced: BDL rule for foreign names"),
+    "Hamilton": (
+        "aspirated",
+        "English name, h pronounced: BDL rule; Radio-Canada writes « la Ville de Hamilton »",
+    ),
+    "Hastings": ("aspirated", "English (Ontario) name, h pronounced: BDL rule for foreign names"),
+    "Humber": ("aspirated", "English (Toronto) river name, h pronounced: BDL rule"),
+    "Huron": (
+        "aspirated",
+        "h aspiré in French itself (les Hurons, le lac Huron: Le Petit Robert, Usito)",
+    ),
 }
 
 
@@ -115,9 +154,85 @@ def french_of(name: str) -> str:
         return f"{rules['contractions'][first.lower()]} {rest}"
     if name.startswith(tuple(rules["no_elision"])):
         return f"de {name}"
-    if name[:1] in rules["vowels"] or name.startswith(tuple(rules["mute_h"])):
+    if name[:1] in rules["vowels"] or h_is_mute(name):
         return f"d\u2019{name}"
     return f"de {name}"
+
+
+def h_is_mute(name: str) -> bool:
+    """Whether "de" elides before this name's h (`H_WORDS`); a name not starting with h: False."""
+    word = re.split(r"[\s\-\u2014]", name, maxsplit=1)[0]
+    return H_WORDS.get(word, ("",))[0] == "mute"
+
+
+# The 16 districts renamed in 2026 (*An Act to change the names of certain electoral districts,
+# 2026*, Part 2 of Bill C-25, S.C. 2026, c. 20): the House gives their English names only, and no
+# official French text of the Act or of Elections Canada's list could be found. These French names
+# are the best found, unofficial: hankmika/canadian-ridings, ridings.json at commit f15146cd
+# (2026-07-27), as ../shared/data/districts-renamed-2026-fr-unofficial.csv records them; where no
+# French name was found (24041, 24061) the official name stands as it is. Replace with the official
+# French names when Elections Canada publishes them.
+RENAMED_2026_SOURCE = "hankmika/canadian-ridings ridings.json @f15146cd (2026-07-27), unofficial"
+# code: (English name, French name, source)
+RENAMED_2026_FR: dict[str, tuple[str, str, str]] = {
+    "10002": (
+        "Cape Spear—Mount Pearl—Paradise",
+        "Cape Spear—Mount Pearl—Paradise",
+        RENAMED_2026_SOURCE,
+    ),
+    "10003": (
+        "Coast of Bays—Central—Notre Dame",
+        "Coast of Bays—Central—Notre Dame",
+        RENAMED_2026_SOURCE,
+    ),
+    "10007": ("The Eastern Peninsulas", "Les Péninsules-Est", RENAMED_2026_SOURCE),
+    "12007": ("Halifax West—Peggy’s Cove", "Halifax-Ouest—Peggy’s Cove", RENAMED_2026_SOURCE),
+    "13009": (
+        "New Brunswick Southwest",
+        "Nouveau-Brunswick-Sud-Ouest",
+        f"{RENAMED_2026_SOURCE}; the same pair was official for 13008 under the 2013 order "
+        "(opencivicdata/ocd-division-ids)",
+    ),
+    "24005": (
+        "Argenteuil—Papineau—Des Collines",
+        "Argenteuil—Papineau—Des Collines",
+        RENAMED_2026_SOURCE,
+    ),
+    "24007": ("Vallée-du-Haut-Saint-Laurent", "Vallée-du-Haut-Saint-Laurent", RENAMED_2026_SOURCE),
+    "24030": (
+        "Jonquière—Hébertville—Pays-des-Bleuets",
+        "Jonquière—Hébertville—Pays-des-Bleuets",
+        RENAMED_2026_SOURCE,
+    ),
+    "24041": (
+        "Longueuil—Charles-LeMoyne—Greenfield Park",
+        "Longueuil—Charles-LeMoyne—Greenfield Park",
+        "no French name found: the official name stands",
+    ),
+    "24058": (
+        "Saint-Augustin—Portneuf—Jacques-Cartier",
+        "Saint-Augustin—Portneuf—Jacques-Cartier",
+        RENAMED_2026_SOURCE,
+    ),
+    "24061": (
+        "Richmond—Arthabaska—des-Sources",
+        "Richmond—Arthabaska—des-Sources",
+        "no French name found: the official name stands",
+    ),
+    "24062": (
+        "Rimouski-Neigette—Mitis—Matapédia—Les Basques",
+        "Rimouski-Neigette—Mitis—Matapédia—Les Basques",
+        RENAMED_2026_SOURCE,
+    ),
+    "35069": ("York—South Simcoe", "York—Simcoe-Sud", RENAMED_2026_SOURCE),
+    "35120": ("North York", "North York", RENAMED_2026_SOURCE),
+    "47010": ("Saskatoon East", "Saskatoon-Est", RENAMED_2026_SOURCE),
+    "59004": (
+        "Cariboo—Prince George—Omineca",
+        "Cariboo—Prince George—Omineca",
+        RENAMED_2026_SOURCE,
+    ),
+}
 
 
 def riding_phrase(district: District, lang: str) -> str:
@@ -226,6 +341,7 @@ def districts_from_toml(entries: Iterable[dict]) -> tuple[District, ...]:
             name_fr=e["name_fr"],
             former_en=tuple(e.get("former_en", ())),
             former_fr=tuple(e.get("former_fr", ())),
+            name_fr_source=e.get("name_fr_source"),
         )
         for e in entries
     )

@@ -20,7 +20,8 @@ from .errors import InputError
 from .resources import cached_text, keep_in_cache, locales_dir, templates_dir
 
 SOURCE_LANGUAGE = "en"
-DOMAIN = "messages"
+DOMAIN = "messages"  # the interface's catalogs, in the package's locales/
+CAMPAIGN_DOMAIN = "campaign"  # a campaign's own, in <campaign folder>/locales/
 # The gettext functions the project marks its messages with, for Babel's extraction.
 KEYWORDS = {
     "_": None,
@@ -58,11 +59,30 @@ def translations(lang: str) -> NullTranslations:
     return _load(mo, stamp)
 
 
+def campaign_translations(lang: str, locales: Path) -> NullTranslations:
+    """A campaign's compiled catalog for `lang` (empty when it has none yet: every campaign
+    message is then untranslated, and a letter needing one is refused)."""
+    if lang == SOURCE_LANGUAGE:
+        return NullTranslations()
+    mo = locales / lang / "LC_MESSAGES" / f"{CAMPAIGN_DOMAIN}.mo"
+    try:
+        stamp = mo.stat().st_mtime_ns
+    except OSError:
+        return NullTranslations()
+    return _load(mo, stamp, CAMPAIGN_DOMAIN)
+
+
+def campaign_languages(locales: Path) -> tuple[str, ...]:
+    """The languages a campaign has compiled French (or other) for, besides English."""
+    found = locales.glob(f"*/LC_MESSAGES/{CAMPAIGN_DOMAIN}.mo")
+    return tuple(sorted(p.parent.parent.name for p in found))
+
+
 @cache
-def _load(mo: Path, mtime_ns: int) -> NullTranslations:
+def _load(mo: Path, mtime_ns: int, domain: str = DOMAIN) -> NullTranslations:
     """Read a .mo once; a recompiled catalog (new mtime) or another locales dir is read afresh."""
     with mo.open("rb") as source:
-        return Translations(source, DOMAIN)
+        return Translations(source, domain)
 
 
 @dataclass(frozen=True)
@@ -91,6 +111,8 @@ class Language:
     """Everything language-specific a stage needs, passed explicitly."""
 
     code: str  # "en", "fr"
+    # The campaign's own catalogs (its folder's locales/): looked up before the interface's.
+    campaign_locales: Path | None = None
     # Messages looked up that the catalog lacks (missing or fuzzy), in order: the letter prints
     # their English, so the pipeline refuses it unless the caller allows an incomplete letter.
     untranslated: list[MessageRef] = field(default_factory=list, compare=False, repr=False)
@@ -118,10 +140,10 @@ class Language:
         self, context: str | None, one: str, other: str, count: int, **values: str
     ) -> str:
         """The plural form for `count` in this language (`one`/`other` are the English)."""
-        catalog = translations(self.code)
+        catalog = self.catalog_of(context, one)
         if self.code == SOURCE_LANGUAGE:
             text = one if count == 1 else other
-        elif is_translated(catalog, context, one):
+        elif catalog is not None:
             found = (
                 catalog.unpgettext(context, one, other, count)
                 if context
@@ -135,10 +157,10 @@ class Language:
 
     def lookup(self, context: str | None, message: str, values: dict[str, str]) -> str:
         """Translate, or fall back to the English and record it in `untranslated`."""
-        catalog = translations(self.code)
+        catalog = self.catalog_of(context, message)
         if self.code == SOURCE_LANGUAGE:
             text = message
-        elif is_translated(catalog, context, message):
+        elif catalog is not None:
             found = catalog.upgettext(context, message) if context else catalog.ugettext(message)
             text = typography(found, self.code)
         else:
@@ -146,9 +168,19 @@ class Language:
             text = message
         return text % values if values else text
 
+    def catalog_of(self, context: str | None, message: str) -> NullTranslations | None:
+        """The catalog that translates a message: the campaign's, else the interface's."""
+        interface = translations(self.code)  # also refuses a language the interface lacks
+        if self.code == SOURCE_LANGUAGE:
+            return interface
+        found = [interface]
+        if self.campaign_locales is not None:
+            found.insert(0, campaign_translations(self.code, self.campaign_locales))
+        return next((c for c in found if is_translated(c, context, message)), None)
+
     def fresh(self) -> Language:
         """The same language with an empty record of untranslated messages (one per letter)."""
-        return Language(self.code)
+        return Language(self.code, self.campaign_locales)
 
     def date_line(self, day: date) -> str:
         return long_date(day, self.code, capitalise=True)
@@ -179,9 +211,35 @@ NBSP = "\u00a0"
 EMPHASIS = re.compile(r"\*([^*\n]+)\*")
 
 
+# Names and references that must not split at the end of a line, in both languages: a no-break
+# hyphen (U+2011) inside « États-Unis » and a bill's number (C-233), a no-break space between
+# "Article"/"article", "Bill", « projet de loi », "s."/« par. » and their number, and inside
+# "1 million". Charis SIL has both characters.
+NO_BREAK_HYPHEN, NO_BREAK_SPACE = "\u2011", "\u00a0"
+KEEP_TOGETHER = (
+    (re.compile(r"\b(États|Etats)-(Unis)\b"), rf"\1{NO_BREAK_HYPHEN}\2"),
+    (re.compile(r"\b([A-Z])-(\d+)\b"), rf"\1{NO_BREAK_HYPHEN}\2"),
+    (
+        re.compile(
+            r"\b(Articles?|articles?|Bill|bill|loi|s\.|ss\.|par\.|paragraphe|section)[ ](?=[A-Z]?[\d])"
+        ),
+        rf"\1{NO_BREAK_SPACE}",
+    ),
+    (re.compile(r"(\d)[ ](million|billion|milliards?|millions)\b"), rf"\1{NO_BREAK_SPACE}\2"),
+)
+
+
+def keep_together(text: str) -> str:
+    """The text with no-break characters where a name or a reference must not split."""
+    for pattern, replacement in KEEP_TOGETHER:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 def emphasis(text: str) -> Markup:
-    """HTML for a campaign text: everything escaped, then only *…* becomes <em>…</em>."""
-    parts = EMPHASIS.split(text)  # plain, emphasised, plain, …
+    """HTML for a campaign text: everything escaped, then only *…* becomes <em>…</em>; names and
+    references that must not split are kept together (`keep_together`)."""
+    parts = EMPHASIS.split(keep_together(text))  # plain, emphasised, plain, …
     return Markup("").join(
         Markup("<em>%s</em>") % part if index % 2 else escape(part)
         for index, part in enumerate(parts)

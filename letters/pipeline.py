@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import Path
 
-from .campaign import Campaign, load_campaign
+from .campaign import Campaign, find_campaign, load_campaign
 from .compose import Letter, compose
 from .districts import fold
 from .errors import InputError, TranslationError
@@ -20,7 +21,7 @@ from .i18n import (
     template_messages,
     translations,
 )
-from .recipients import Directory, Recipient, load_directory
+from .recipients import Directory, Recipient, load_directory, with_campaign_ministers
 from .render import render_envelope, render_html, render_text
 from .senders import Sender
 from .variants import MAIN_WORDING, Wording
@@ -33,12 +34,20 @@ class Setting:
     """What every letter of a run shares: the campaign and the directory, loaded once."""
 
     campaign: Campaign
-    directory: Directory
+    directory: Directory  # with the ministers the campaign's own directory.toml adds
 
     @classmethod
-    def load(cls, campaign: str, directory: Directory | None = None) -> Setting:
-        directory = directory or load_directory()
-        return cls(load_campaign(campaign, directory.portfolio_ids()), directory)
+    def load(cls, campaign: str | Path, directory: Directory | None = None) -> Setting:
+        """A campaign by id or folder (`campaign.find_campaign`), with its own ministers."""
+        path = find_campaign(campaign)
+        directory = with_campaign_ministers(
+            directory or load_directory(), path.parent / "directory.toml"
+        )
+        return cls(load_campaign(path, directory.portfolio_ids()), directory)
+
+    def language(self, code: str) -> Language:
+        """The language with this campaign's own catalog before the interface's."""
+        return Language(code, self.campaign.locales)
 
 
 def make_letter(
@@ -141,7 +150,7 @@ def letter_for(
         sender,
         recipient,
         day=day,
-        lang=Language(sender.lang),
+        lang=setting.language(sender.lang),
         wording=wording,
         envelope=envelope,
         offices=setting.directory,
@@ -165,9 +174,10 @@ def require_translated(letter: Letter, *, allow_incomplete: bool = False) -> Let
         raise TranslationError(
             untranslated_summary(letter),
             field="lang",
-            fix=f"translate them in locales/{letter.lang}/LC_MESSAGES/messages.po and run "
-            "`letters i18n compile` (see `letters i18n check`), or pass --allow-incomplete "
-            "to print them in English",
+            fix=f"translate them in the interface's catalog (locales/{letter.lang}/LC_MESSAGES/"
+            f"messages.po) or the campaign's own (locales/{letter.lang}/LC_MESSAGES/campaign.po "
+            "in its folder) and run `letters i18n compile` (`letters campaign check` lists "
+            "them), or pass --allow-incomplete to print them in English",
         )
     return letter
 

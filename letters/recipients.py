@@ -68,10 +68,30 @@ class Recipient:
     portfolio: Portfolio | None = None
     email: str | None = None
     district: District | None = None
+    # An MP who is also the Prime Minister ("pm") or a minister ("minister", with `portfolio`):
+    # written to as their constituent's MP, addressed as the office holder.
+    office_held: str | None = None
 
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def addressed_as(self) -> str:
+        """The role whose forms of address the letter uses: a minister is addressed as a
+        minister even when written to as an MP (« Madame la Ministre, »)."""
+        return self.office_held or self.role
+
+    @property
+    def offices(self) -> frozenset[str]:
+        """Every office this person holds, as the campaign names them: "mp:halifax-west…" and,
+        for an MP in cabinet, "minister:immigration" (or "pm")."""
+        held = {self.id}
+        if self.office_held == "pm":
+            held.add("pm")
+        elif self.office_held == "minister" and self.portfolio:
+            held.add(f"minister:{self.portfolio.id}")
+        return frozenset(held)
 
 
 ROLES = ("pm", "minister", "mp")
@@ -247,7 +267,7 @@ class Directory:
         )
         return Directory(
             as_of=self.as_of,
-            recipients=mine + added,
+            recipients=with_offices_held(mine + added),
             riding_aliases={**other.riding_aliases, **self.riding_aliases},
             districts=districts,
             vacant=(self.vacant | other.vacant) - codes,
@@ -295,6 +315,32 @@ def _with_district(recipient: Recipient, districts: Districts) -> Recipient:
     return replace(recipient, district=district, riding=district.name_en)
 
 
+def with_offices_held(recipients: tuple[Recipient, ...]) -> tuple[Recipient, ...]:
+    """Each MP who is the Prime Minister or a minister (the same district, or the same name and
+    riding), with that office: portfolio, honorific, and the gender the curated entry gives when
+    the House's record has none."""
+    holders = {
+        r.district.code if r.district else name_key(r.riding or ""): r
+        for r in recipients
+        if r.role in ("pm", "minister") and (r.district or r.riding)
+    }
+    found = []
+    for recipient in recipients:
+        key = recipient.district.code if recipient.district else name_key(recipient.riding or "")
+        holder = holders.get(key) if recipient.role == "mp" else None
+        if holder and name_key(holder.last_name) == name_key(recipient.last_name):
+            recipient = replace(
+                recipient,
+                office_held=holder.role,
+                portfolio=holder.portfolio,
+                honorific=holder.honorific,
+                privy_councillor=True,
+                gender=recipient.gender if recipient.gender != "u" else holder.gender,
+            )
+        found.append(recipient)
+    return tuple(found)
+
+
 def house_path() -> Path:
     """The House in use: the organiser's import when there is one, else the shipped one."""
     imported = imported_directory_path()
@@ -331,7 +377,7 @@ def read_directory(path: Path) -> Directory:
     aliases = {name_key(k): name_key(v) for k, v in raw.get("riding_aliases", {}).items()}
     return Directory(
         as_of=raw["as_of"],
-        recipients=tuple(_with_district(r, districts) for r in recipients),
+        recipients=with_offices_held(tuple(_with_district(r, districts) for r in recipients)),
         riding_aliases=aliases,
         districts=districts,
         vacant=frozenset(raw.get("vacant", ())),
@@ -405,6 +451,17 @@ def stale_warning(directory: Directory, today: date) -> str | None:
     )
 
 
+def no_gender_on_record(names: list[str], total: int) -> str | None:
+    """What `letters recipients` and `directory show` say about the MPs whose gender no source
+    gives ("Doly Begum (Scarborough Southwest)"): they are written to without a courtesy title."""
+    if not names:
+        return None
+    return (
+        f"No gender on record for {len(names)} of {total} MPs (addressed by name, without a "
+        f"courtesy title; give it in the directory to change that): {', '.join(names)}"
+    )
+
+
 def directory_dates(directory: Directory) -> str:
     """ "Directory as of …" with the House's own date when it differs (never the import day)."""
     text = f"Directory as of {directory.as_of.isoformat()}"
@@ -414,3 +471,101 @@ def directory_dates(directory: Directory) -> str:
             f"{directory.house_as_of.isoformat()}"
         )
     return text
+
+
+# A campaign's own directory.toml: ministers the shipped directory lacks, in its format.
+CAMPAIGN_DIRECTORY_KEYS = ("as_of", "offices", "recipients")
+CAMPAIGN_MINISTER_KEYS = (
+    "role",
+    "portfolio",
+    "title_en",
+    "title_fr",
+    "first_name",
+    "last_name",
+    "gender",
+    "riding",
+    "district",
+    "office",
+    "email",
+)
+CAMPAIGN_MINISTER_REQUIRED = ("portfolio", "title_en", "title_fr", "first_name", "last_name")
+OFFICE_KEYS = (
+    "organisation_en",
+    "organisation_fr",
+    "street_en",
+    "street_fr",
+    "city",
+    "province",
+    "postal_code",
+)
+
+
+def with_campaign_ministers(directory: Directory, path: Path) -> Directory:
+    """The directory plus the ministers a campaign's own `directory.toml` adds (a portfolio it
+    names again replaces the shipped one's holder). Dated by the older of the two."""
+    if not path.is_file():
+        return directory
+    _check_campaign_directory(path)
+    extra = read_directory(path)
+    added = {r.portfolio.id for r in extra.recipients if r.portfolio}
+    kept = tuple(r for r in directory.recipients if not (r.portfolio and r.portfolio.id in added))
+    return replace(
+        directory,
+        recipients=kept + extra.recipients,
+        as_of=min(directory.as_of, extra.as_of),
+    )
+
+
+def _check_campaign_directory(path: Path) -> None:
+    """Strict, like campaign.toml: a typo in a key or a missing field names itself."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise DirectoryError(
+            f"{path.name}: {error}", field="directory", fix="fix the TOML syntax"
+        ) from error
+
+    def unknown(table: dict, known: tuple[str, ...], where: str) -> None:
+        for key in table:
+            if key not in known:
+                close = next(iter(difflib.get_close_matches(key, known, n=1, cutoff=0.6)), None)
+                raise DirectoryError(
+                    f"{path.name}: unknown key {where}{key!r}",
+                    field=f"{where}{key}",
+                    fix=(f"did you mean {close!r}? " if close else "")
+                    + f"keys here: {', '.join(known)}",
+                )
+
+    unknown(raw, CAMPAIGN_DIRECTORY_KEYS, "")
+    if not isinstance(raw.get("as_of"), date):
+        raise DirectoryError(
+            f"{path.name}: missing or invalid 'as_of'",
+            field="as_of",
+            fix="give the date the ministers below held office, e.g. as_of = 2026-11-25",
+        )
+    offices = raw.get("offices", {})
+    for key, body in offices.items():
+        unknown(body, OFFICE_KEYS, f"offices.{key}.")
+    for number, body in enumerate(raw.get("recipients", []), start=1):
+        where = f"recipients.{number}."
+        unknown(body, CAMPAIGN_MINISTER_KEYS, where)
+        if body.get("role") != "minister":
+            raise DirectoryError(
+                f"{path.name}: recipient {number} is not a minister",
+                field=f"{where}role",
+                fix='a campaign adds ministers (role = "minister"); the PM and MPs come from '
+                "the shipped directory and the House",
+            )
+        for key in CAMPAIGN_MINISTER_REQUIRED:
+            if not isinstance(body.get(key), str) or not body[key].strip():
+                raise DirectoryError(
+                    f"{path.name}: recipient {number} has no {key!r}",
+                    field=f"{where}{key}",
+                    fix=f'add {key} = "…" (see letters/data/directory.toml for the format)',
+                )
+        if body.get("office", "house-of-commons") not in {*offices, "house-of-commons"}:
+            raise DirectoryError(
+                f"{path.name}: recipient {number} names unknown office {body['office']!r}",
+                field=f"{where}office",
+                fix="define it under [offices.<id>], or leave office out (House of Commons)",
+            )

@@ -34,7 +34,19 @@ def locales_dir() -> Path:
 
 
 def campaigns_dir() -> Path:
+    """The campaigns shipped with letters (one folder each)."""
     return data_root() / "campaigns"
+
+
+def campaign_search_path() -> tuple[Path, ...]:
+    """Where a campaign named by its id is looked for, in order: each folder of
+    `LETTERS_CAMPAIGNS` (separated like PATH), the current folder, then the shipped campaigns.
+
+    Each entry is a campaign folder itself (it holds `campaign.toml`) or a folder of them.
+    """
+    listed = os.environ.get("LETTERS_CAMPAIGNS", "")
+    folders = [Path(entry).expanduser() for entry in listed.split(os.pathsep) if entry.strip()]
+    return (*folders, Path.cwd(), campaigns_dir())
 
 
 def package_data(name: str) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +14,8 @@ from letters import Setting, letter_bytes, make_letter, make_sender
 from letters.senders import POSTAL_PROVINCES
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+# ../shared beside the checkout; LETTERS_SHARED points elsewhere (a git worktree, CI).
+SHARED = Path(os.environ.get("LETTERS_SHARED") or ROOT.parent / "shared")
 DAY = date(2026, 2, 1)
 
 SENDER_FIELDS = dict(

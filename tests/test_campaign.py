@@ -69,10 +69,10 @@ ministers = ["foreign-affairs"]
         (lambda s: s.replace('id = "x"', 'id = "X Y"'), "id"),
         (lambda s: s + "oops", "campaign"),
         (lambda s: s.replace('"I"', '{ one = "I" }'), "demands_intro"),
-        (lambda s: s.replace('"C"', '{ one = "C", many = "Cs" }'), "closing_request"),
+        (lambda s: s.replace('"C"', '{ one = "C", many = "Cs" }'), "closing_request.many"),
         (lambda s: s.replace('opening = "O"', 'opening = "O {pm}"'), "opening"),
-        (lambda s: s + '[roles.senator]\ndemands_intro = "I"\n', "roles"),
-        (lambda s: s + '[roles.mp]\nopening = "O"\n', "roles.mp"),
+        (lambda s: s + '[roles.senator]\ndemands_intro = "I"\n', "roles.senator"),
+        (lambda s: s + '[roles.mp]\nopening = "O"\n', "roles.mp.opening"),
         (lambda s: s.replace('text = "Do one."', 'text = "Ask {pm}."'), "demands.one.1"),
         (
             lambda s: s.replace("[demands", 'context = ["By {minister:defence}."]\n[demands'),

@@ -76,8 +76,8 @@ def test_forms_of_address(setting, lang, to):
         (
             "u",
             "fr",
-            "Heather McPherson, député ou députée",
-            "Bonjour Heather McPherson,",
+            "Heather McPherson",
+            "Bonjour,",
             "Veuillez agréer l’expression de mes sentiments distingués.",
         ),
     ],
@@ -92,22 +92,127 @@ def test_mp_forms_by_gender(setting, gender, lang, line, salutation, close):
     assert letter.complimentary_close == close
 
 
-def test_french_mp_of_unknown_gender_keeps_the_office_as_a_complete_doublet(setting):
-    """Translation Bureau, inclusive writing: no courtesy title; « député ou députée » rather
-    than a truncated form (« député·e »), so the office the letter is written to stays."""
+def test_french_mp_of_unknown_gender_reads_exactly_as_fr_ca_says(setting):
+    """fr-CA.md, "gender unknown" (Canadian Heritage): « Prénom Nom » then « Chambre des
+    communes », no courtesy title and no « député ou députée »; « Bonjour, »; the salutation
+    without a title."""
     mp = replace(setting.directory.find("mp:Edmonton Strathcona"), gender="u")
     letter = compose(
         setting.campaign, sender("fr"), mp, day=DAY, lang=Language("fr"), offices=setting.directory
     )
-    assert letter.recipient_lines[:2] == (
-        "Heather McPherson, député ou députée",
+    assert letter.recipient_lines == (
+        "Heather McPherson",
         "Chambre des communes",
+        "Ottawa (Ontario)  K1A 0A6",
     )
-    assert not any(
-        word in line
-        for line in letter.recipient_lines
-        for word in ("Madame", "Monsieur", "·", "(e)")
+    assert letter.salutation == "Bonjour,"
+    assert letter.complimentary_close == (
+        "Veuillez agréer l’expression de mes sentiments distingués."
     )
+    english = compose(
+        setting.campaign, sender("en"), mp, day=DAY, lang=Language("en"), offices=setting.directory
+    )
+    assert english.salutation == "Dear Heather McPherson:"
+
+
+# --- A minister written to as the sender's MP ------------------------------------------------
+
+DIAB = "mp:Halifax West—Peggy’s Cove"
+
+
+@pytest.mark.parametrize(
+    ("lang", "lines", "salutation", "close"),
+    [
+        (
+            "fr",
+            (
+                "L’honorable Lena Metlege Diab, C.P., députée",
+                "Ministre de l’Immigration, des Réfugiés et de la Citoyenneté",
+                "Chambre des communes",
+            ),
+            "Madame la Ministre,",
+            "Veuillez agréer, Madame la Ministre, l’expression de ma haute considération.",
+        ),
+        (
+            "en",
+            (
+                "The Honourable Lena Metlege Diab, P.C., M.P.",
+                "Minister of Immigration, Refugees and Citizenship",
+                "House of Commons",
+            ),
+            "Dear Minister:",
+            "Yours sincerely,",
+        ),
+    ],
+)
+def test_a_minister_written_to_as_an_mp_is_addressed_as_a_minister(
+    setting, lang, lines, salutation, close
+):
+    letter = make_letter(setting, sender(lang, riding="Halifax West"), DIAB, DAY)
+    assert letter.recipient_lines[:3] == lines
+    assert (letter.salutation, letter.complimentary_close) == (salutation, close)
+    assert letter.demands[-1].id == "safe-third-country" and len(letter.demands) == 7
+
+
+def test_a_ministers_own_demand_is_worded_to_the_minister_the_others_to_an_mp(setting):
+    letter = make_letter(setting, sender("fr", riding="Halifax West"), DIAB, DAY)
+    # Both kinds: the lead-in says which she acts on and which she presses for.
+    assert letter.demands_intro.startswith("Je vous demande, à titre de ministre, de prendre")
+    assert "les ministres concernés" not in letter.demands_intro
+    texts = {d.id: d.text for d in letter.demands}
+    assert texts["safe-third-country"] == (
+        "Donner aux États-Unis l’avis de résiliation prévu à l’article 10 de l’Entente."
+    )
+    assert "donnent clairement au gouvernement le pouvoir" in texts["export-permits"]
+    # Her demand alone: worded as to the minister, with the minister's lead-in.
+    alone = make_letter(
+        setting,
+        sender("fr", riding="Halifax West", demand_ids=["safe-third-country"]),
+        DIAB,
+        DAY,
+    )
+    assert alone.demands_intro == "Je vous demande de prendre sans tarder la mesure suivante\u00a0:"
+    english = make_letter(
+        setting, sender("en", riding="Halifax West", demand_ids=["export-permits"]), DIAB, DAY
+    )
+    assert english.demands_intro.startswith("I ask you to press the government")
+    assert "give the government clear authority" in english.demands[0].text
+
+
+def test_the_foreign_minister_as_an_mp_is_given_the_power_in_the_second_person(setting):
+    letter = make_letter(
+        setting,
+        sender("en", riding="Oakville East", demand_ids=["export-permits"]),
+        "mp:Oakville East",
+        DAY,
+    )
+    assert letter.salutation == "Dear Minister:"
+    assert "give you clear authority" in letter.demands[0].text
+    assert letter.demands_intro == "I ask you to take the following step without delay:"
+    pm = make_letter(setting, sender("en", demand_ids=["export-permits"]), "pm", DAY)
+    assert "give the government clear authority" in pm.demands[0].text
+
+
+def test_a_minister_as_an_mp_is_told_of_their_own_announcement_in_the_second_person(setting):
+    letter = make_letter(setting, sender("fr", riding="Toronto Centre"), "mp:Toronto Centre", DAY)
+    assert letter.salutation == "Monsieur le Ministre,"
+    assert any("que vous avez annoncé en décembre 2025" in p for p in letter.context)
+
+
+@pytest.mark.parametrize(
+    ("lang", "salutation", "title"),
+    [
+        ("fr", "Monsieur le Premier Ministre,", "Premier ministre du Canada"),
+        ("en", "Dear Prime Minister:", "Prime Minister of Canada"),
+    ],
+)
+def test_the_prime_minister_written_to_as_an_mp_is_addressed_as_prime_minister(
+    setting, lang, salutation, title
+):
+    letter = make_letter(setting, sender(lang, riding="Nepean"), "mp:Nepean", DAY)
+    assert letter.salutation == salutation and letter.recipient_lines[1] == title
+    pm_letter = make_letter(setting, sender(lang, riding="Nepean"), "pm", DAY)
+    assert letter.demands_intro == pm_letter.demands_intro
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,15 @@ from letters import load_directory, make_letter, make_sender
 from letters.batch import run_batch
 from letters.cli import main
 from letters.directory import import_house, read_house
-from letters.districts import FRENCH_OF, default_districts, fold, french_of
+from letters.districts import (
+    FRENCH_OF,
+    H_WORDS,
+    default_districts,
+    fold,
+    french_of,
+    h_is_mute,
+    official,
+)
 from letters.errors import DirectoryError, InputError
 from letters.recipients import VacantSeat, stale_warning
 from letters.resources import package_data
@@ -25,6 +33,7 @@ from .conftest import DAY, ROOT, SHARED, pdf_text, sender
 DATA = SHARED / "data"
 ROSTER = DATA / "house-of-commons-members-45th-2026-09-27.csv"
 EMAILS = DATA / "house-of-commons-45th-emails-2026-01-22.json"
+GENDERS = DATA / "house-of-commons-45th-gender-2025.csv"
 DISTRICTS = DATA / "ca_federal_electoral_districts-2023.csv"
 VACANT = {
     "Scarborough North",
@@ -72,7 +81,13 @@ def test_shipped_house_is_what_make_house_derives_from_the_sources(tmp_path):
     target = tmp_path / "house.toml"
     result = CliRunner().invoke(
         main,
-        ["directory", "import", str(ROSTER), str(EMAILS), "--districts", str(DISTRICTS)],
+        [
+            "directory",
+            "import",
+            *map(str, (ROSTER, EMAILS, GENDERS)),
+            "--districts",
+            str(DISTRICTS),
+        ],
         env={"LETTERS_DIRECTORY": str(target)},
     )
     assert result.exit_code == 0, result.output
@@ -106,8 +121,16 @@ def test_honorifics_and_gender_come_from_the_data(house):
     assert (carney.honorific, carney.gender) == ("right-honourable", "m")  # gender: shipped entry
     assert house.mp_for("Papineau").honorific == "honourable"
     assert house.mp_for("Edmonton Manning").honorific is None
-    unknown = [r for r in house.recipients if r.role == "mp" and r.gender == "u"]
-    assert len(unknown) > 300  # the roster has no gender and none is guessed
+    # The roster has no gender: the Library of Parliament's record gives 332, none is guessed;
+    # the five members elected in the 2026 by-elections have none on record.
+    unknown = {r.full_name for r in house.recipients if r.role == "mp" and r.gender == "u"}
+    assert unknown == {
+        "Doly Begum",
+        "Danielle Martin",
+        "Braeden Caley",
+        "Daniel Gobeil",
+        "Tanveer Shahnawaz",
+    }
 
 
 def test_a_right_honourable_without_a_gender_is_an_error_naming_the_record(tmp_path):
@@ -123,7 +146,8 @@ def test_a_right_honourable_without_a_gender_is_an_error_naming_the_record(tmp_p
         "name,honorific,riding,province,gender\nAlex Martin,Right Hon.,Carleton,Ontario,f\n",
         encoding="utf-8",
     )
-    (alex,) = import_house([roster], tmp_path / "house.toml", districts=DISTRICTS).members
+    members = import_house([roster], tmp_path / "house.toml", districts=DISTRICTS).members
+    (alex,) = [m for m in members if m.riding == "Carleton"]
     assert (alex.gender, alex.honorific, alex.riding) == ("f", "right-honourable", "Carleton")
 
 
@@ -143,7 +167,7 @@ def test_stale_data_warns_once_in_one_line(tmp_path, house):
     old = tmp_path / "house.toml"
     roster = tmp_path / "mps.csv"
     roster.write_text("riding,name\nCarleton,Bruce Fanjoy\n", encoding="utf-8")
-    import_house([roster], old, districts=DISTRICTS, day=date(2025, 6, 1))
+    import_house([roster], old, districts=DISTRICTS, day=date(2025, 6, 1), replace_all=True)
     args = ["write", "--to", "mp:carleton", "--lang", "en", "--format", "text", "--name", "A B"]
     args += ["--street", "1 Main", "--city", "Ottawa", "--province", "ON", "--postal-code"]
     args += ["K1A 0A6", "--date", "2026-02-01"]
@@ -277,8 +301,9 @@ def test_french_of_every_district_follows_the_rules():
         elif name[0] in "AEIOUÉÎ" and not name.startswith("University"):
             assert phrase == f"d’{name}", name
             elided += 1
-        elif name.startswith(("Honoré", "Hochelaga")):
-            assert phrase == f"d’{name}"
+        elif name.startswith("H"):
+            assert name.split("-")[0].split("—")[0].split(" ")[0] in H_WORDS, name
+            assert phrase == (f"d’{name}" if h_is_mute(name) else f"de {name}"), name
         else:
             assert phrase == f"de {name}", name
     assert elided > 30 and contracted >= 4
@@ -411,18 +436,21 @@ def test_batch_rows_in_any_spelling_and_a_renamed_district(tmp_path, setting):
     assert problems["5"][0] == "postal_code" and "province QC" in problems["5"][1]
 
 
-def test_imported_house_replaces_the_shipped_one(tmp_path, monkeypatch):
+def test_a_partial_import_adds_to_the_shipped_house_and_keeps_its_own_date(tmp_path, monkeypatch):
     target = tmp_path / "house.toml"
     csv_file = tmp_path / "mps.csv"
     csv_file.write_text("riding,name,email\nCarleton,New Person,new@example.ca\n", "utf-8")
     house = import_house([csv_file], target, day=date(2026, 11, 1))
-    assert house.as_of == date(2026, 11, 1) and len(read_house(target).districts) == 343
+    assert len(house.members) == 337 and len(house.vacant) == 6
+    assert house.as_of == date(2026, 9, 27) and len(read_house(target).districts) == 343
+    assert house.sources[-1] == "mps.csv (2026-11-01)"
     monkeypatch.setenv("LETTERS_DIRECTORY", str(target))
     directory = load_directory()
     assert directory.mp_for("carleton").full_name == "New Person"
-    assert directory.house_as_of == date(2026, 11, 1)
+    assert directory.mp_for("Ville-Marie–Le Sud-Ouest–Île-des-Sœurs").full_name == "Marc Miller"
+    assert directory.house_as_of == date(2026, 9, 27)
     raw = tomllib.loads(target.read_text(encoding="utf-8"))
-    assert raw["as_of"] == date(2026, 11, 1)
+    assert raw["as_of"] == date(2026, 9, 27)
 
 
 def test_web_page_lists_every_district_and_names_the_vacancy(tmp_path):
@@ -455,7 +483,7 @@ def test_a_partial_import_names_the_missing_member_not_the_same_district(tmp_pat
     target = tmp_path / "house.toml"
     mps = tmp_path / "mps.csv"
     mps.write_text("riding,name\nCarleton,Bruce Fanjoy\n", encoding="utf-8")
-    import_house([mps], target, day=date(2026, 11, 1))
+    import_house([mps], target, day=date(2026, 11, 1), replace_all=True)
     monkeypatch.setenv("LETTERS_DIRECTORY", str(target))
     with pytest.raises(DirectoryError) as caught:
         load_directory().mp_for("Ville-Marie–Le Sud-Ouest–Île-des-Sœurs", row=5)
@@ -525,3 +553,92 @@ def test_the_pdf_names_the_member_and_the_riding_officially(
     )
     assert recipient in text
     assert sentence in text
+
+
+# --- French riding names: the h, and the districts renamed in 2026 ----------------------------
+
+H_DISTRICTS = {
+    "Halifax": "d’Halifax",
+    "Halifax-Ouest—Peggy’s Cove": "d’Halifax-Ouest—Peggy’s Cove",
+    "Hochelaga—Rosemont-Est": "d’Hochelaga—Rosemont-Est",
+    "Honoré-Mercier": "d’Honoré-Mercier",
+    "Hull—Aylmer": "de Hull—Aylmer",
+    "Haldimand—Norfolk": "de Haldimand—Norfolk",
+    "Haliburton—Kawartha Lakes": "de Haliburton—Kawartha Lakes",
+    "Hamilton-Centre": "de Hamilton-Centre",
+    "Hamilton-Est—Stoney Creek": "de Hamilton-Est—Stoney Creek",
+    "Hamilton Mountain": "de Hamilton Mountain",
+    "Hamilton-Ouest—Ancaster—Dundas": "de Hamilton-Ouest—Ancaster—Dundas",
+    "Hastings—Lennox and Addington—Tyendinaga": "de Hastings—Lennox and Addington—Tyendinaga",
+    "Humber River—Black Creek": "de Humber River—Black Creek",
+    "Huron—Bruce": "de Huron—Bruce",
+}
+
+
+def test_every_h_district_has_a_decision_with_its_source():
+    found = {d.name_fr for d in default_districts() if d.name_fr.startswith("H")}
+    assert found == set(H_DISTRICTS)
+    for word, (h, source) in H_WORDS.items():
+        assert h in ("mute", "aspirated") and len(source) > 20, word
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_every_h_district_opens_the_letter_as_a_reviser_writes_it(setting, lang):
+    for district in (d for d in default_districts() if d.name_fr.startswith("H")):
+        letter = make_letter(setting, sender(lang, riding=district.name_en), "pm", DAY)
+        expected = (
+            f"J’habite la circonscription {H_DISTRICTS[district.name_fr]}. "
+            if lang == "fr"
+            else f"I live in the riding of {district.name_en}. "
+        )
+        assert letter.opening.startswith(expected), district.name_fr
+
+
+def renamed_rows() -> list[dict]:
+    path = DATA / "districts-renamed-2026-fr-unofficial.csv"
+    with path.open(encoding="utf-8") as source:
+        return list(csv.DictReader(source))
+
+
+def test_the_16_renamed_districts_have_their_french_name_and_its_source():
+    districts = default_districts()
+    rows = renamed_rows()
+    assert len(rows) == 16
+    for row in rows:
+        district = districts.by_code(row["code"])
+        assert fold(district.name_en) == fold(row["name_en"]), row["code"]
+        # The French name found (unofficial), else the official (English) name as it stands.
+        assert district.name_fr == official(row["name_fr"] or row["name_en"]), row["code"]
+        assert district.name_fr_source, row["code"]
+        assert ("unofficial" in district.name_fr_source) == bool(row["name_fr"]), row["code"]
+
+
+@pytest.mark.parametrize(
+    ("riding", "french", "english"),
+    [
+        ("New Brunswick Southwest", "de Nouveau-Brunswick-Sud-Ouest", "New Brunswick Southwest"),
+        ("Saskatoon East", "de Saskatoon-Est", "Saskatoon East"),
+        ("The Eastern Peninsulas", "des Péninsules-Est", "The Eastern Peninsulas"),
+        ("York—South Simcoe", "de York—Simcoe-Sud", "York—South Simcoe"),
+        ("Halifax West—Peggy's Cove", "d’Halifax-Ouest—Peggy’s Cove", "Halifax West—Peggy’s Cove"),
+        ("Richmond—Arthabaska—des-Sources", "de Richmond—Arthabaska—des-Sources", None),
+        ("Saskatoon—University", "de Saskatoon-Est", "Saskatoon East"),  # the former name
+    ],
+)
+def test_renamed_districts_in_both_languages(setting, riding, french, english):
+    fr = make_letter(setting, sender("fr", riding=riding), "pm", DAY)
+    assert fr.opening.startswith(f"J’habite la circonscription {french}. ")
+    en = make_letter(setting, sender("en", riding=riding), "pm", DAY)
+    assert en.opening.startswith(f"I live in the riding of {english or riding}. ")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_every_renamed_district_opens_the_letter_in_its_language(setting, lang):
+    districts = default_districts()
+    for row in renamed_rows():
+        district = districts.by_code(row["code"])
+        letter = make_letter(setting, sender(lang, riding=district.name_en), "pm", DAY)
+        name = french_of(district.name_fr) if lang == "fr" else district.name_en
+        assert letter.opening.split(". ")[0].endswith(name), (row["code"], lang)
+        if lang == "fr" and row["name_fr"] and row["name_fr"] != row["name_en"]:
+            assert district.name_en not in letter.opening, row["code"]

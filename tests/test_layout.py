@@ -25,6 +25,7 @@ AUDIENCES = {
     "translation": set(),
     "sending": set(),
     "web": {"directory", "sending"},
+    "organiser": {"translation"},  # checks a campaign's catalogs, proofreads its letters
 }
 CLI = "cli"
 

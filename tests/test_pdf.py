@@ -8,6 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from letters import letter_bytes, make_letter
+from letters.i18n import keep_together, plain
 
 from .conftest import DAY, pdf_pages, pdf_text, sender
 
@@ -80,7 +81,8 @@ def test_letter_pdf_reads_back(letter_pdf, setting, lang, to):
     for expected in CASES[lang, to] + SENDER_BLOCK[lang]:
         assert expected in lines or expected in flat(text), expected
     letter = make_letter(setting, sender(lang), to, DAY)
-    positions = [flat(text).find(d.title) for d in letter.demands]
+    # As printed: the markup gone, names and numbers kept together ("Bill C‑233").
+    positions = [flat(text).find(keep_together(plain(d.title))) for d in letter.demands]
     assert -1 not in positions and positions == sorted(positions), "every demand, in order"
     # Seven demands (PM, MP) or Foreign Affairs' three need two pages.
     assert pdf_pages(content) == 2
@@ -96,11 +98,13 @@ def test_one_demand_letter_fits_on_one_page(letter_pdf, lang):
 @pytest.mark.parametrize(
     ("lang", "footer"),
     [
-        ("en", "Heather Lim February 1, 2026 Page 2 of 2"),
-        ("fr", "Heather Lim Le 1er février 2026 Page 2 de 2"),
+        ("en", "The Right Honourable Mark Carney — February 1, 2026 — Page 2"),
+        ("fr", "Le très honorable Mark Carney — Le 1er février 2026 — Page 2"),
     ],
 )
-def test_second_page_shows_sender_date_and_page_number(letter_pdf, lang, footer):
+def test_second_page_names_the_addressee_the_date_and_the_page(letter_pdf, lang, footer):
+    """A continuation page is headed with the addressee, the date and the page number (no
+    total: the Translation Bureau's usage for letters)."""
     reader = PdfReader(io.BytesIO(letter_pdf(lang, "pm")))
     assert len(reader.pages) == 2
     assert footer in reader.pages[1].extract_text()

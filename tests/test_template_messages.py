@@ -15,7 +15,10 @@ from letters.resources import templates_dir
 
 from .conftest import DAY, sender
 
-PAGE_LINE = 'Page <span class="page"></span> of <span class="pages"></span>'
+
+def page_line(found) -> bool:
+    """Whether the running header's "Page 2" is among the messages found."""
+    return any(message.startswith("Page <span") for _, message in found)
 
 
 @pytest.fixture
@@ -35,7 +38,7 @@ def cached_files(templates):
 
 def test_the_letters_messages_are_found_and_kept_in_the_cache(templates):
     found = template_messages()
-    assert (None, PAGE_LINE) in found
+    assert page_line(found)
     assert (None, "Envelope") not in found  # the envelope's, not the letter's
     assert len(cached_files(templates)) == 1
     letters.i18n._remembered.clear()  # as a new process would start

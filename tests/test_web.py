@@ -519,7 +519,9 @@ def two_ridings_house(tmp_path, monkeypatch):
         encoding="utf-8",
     )
     target = tmp_path / "house.toml"
-    import_house([mps], target, day=DAY)
+    # Only these members (and the shipped directory's): an import adds to the shipped House
+    # unless told to replace it.
+    import_house([mps], target, day=DAY, replace_all=True)
     monkeypatch.setenv("LETTERS_DIRECTORY", str(target))
 
 

@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from letters import letter_bytes
-from letters.i18n import emphasis, plain
+from letters.i18n import emphasis, keep_together, plain
 from letters.pipeline import letter_for
 
 from .conftest import DAY, sender
@@ -152,8 +152,10 @@ def test_letter_reads_right_for_its_recipient(read_letter, lang, key, count, not
     assert (MP_LEAD_IN[lang] in text) is is_mp
     assert (PM_LEAD_IN[lang] in text) is (key == "pm")
     if "export-permits" in {d.id for d in letter.demands}:
-        assert (GOVERNMENT_AUTHORITY[lang] in text) is is_mp
-        assert (YOUR_AUTHORITY[lang] in text) is not is_mp
+        # The Act gives the power to the Minister of Foreign Affairs: "you" to her alone.
+        hers = key == "minister:foreign-affairs"
+        assert (GOVERNMENT_AUTHORITY[lang] in text) is not hers
+        assert (YOUR_AUTHORITY[lang] in text) is hers
     # The office that acted is "you" in its own letter, named by its title in everyone else's.
     holder = key == "minister:digital-innovation"
     assert (TO_HOLDER[lang] in text) is holder
@@ -167,14 +169,15 @@ def test_letter_reads_right_for_its_recipient(read_letter, lang, key, count, not
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_mp_of_unknown_gender_is_addressed_as_the_translation_bureau_recommends(read_letter, lang):
+def test_mp_of_unknown_gender_is_addressed_as_fr_ca_says(read_letter, lang):
     letter, raw, _, _ = read_letter(lang, "mp:u", "all", lang == "en")
     text = words(raw)
     if lang == "en":
         assert "Heather McPherson, M.P." in text and "Dear Heather McPherson:" in text
     else:
-        assert "Heather McPherson, député ou députée" in text
-        assert "Bonjour Heather McPherson," in text
+        assert "Heather McPherson Chambre des communes" in text
+        assert "Bonjour, " in text and "député ou députée" not in text
+        assert "Veuillez agréer l’expression de mes sentiments distingués." in text
         assert "Madame" not in text and "Monsieur" not in text
 
 
@@ -185,9 +188,9 @@ def test_one_demand_letter_to_a_minister_never_leaves_the_closing_alone(read_let
         pages = [p.extract_text() for p in PdfReader(io.BytesIO(content)).pages]
         if len(pages) > 1:
             last = words(pages[-1])
-            for header in (letter.sender_name, letter.date_line):
+            for header in (letter.addressee, letter.date_line):  # the running header
                 last = last.replace(header, "")
-            last = re.sub(r"Page \d+ (?:of|de) \d+", "", last)
+            last = re.sub(r"— *— Page \d+", "", last)
             start = " ".join(letter.closing_request.split()[:4])
             before = last.split(start, 1)[0]
             assert start in last and len(before.split()) >= 5, f"{minister}: closing alone"
@@ -219,3 +222,48 @@ def test_web_preview_styles_the_letter_as_the_pdf_prints_it():
     rules = dict(re.findall(r"(\.letter[^{]*)\{([^}]*)\}", css))
     assert "white-space: pre-wrap" in rules[".letter .line "]
     assert not any("text-align: right" in body for sel, body in rules.items() if "sender" in sel)
+
+
+# Every kind of recipient a one-demand letter goes to, and the demand it carries.
+ONE_DEMAND = (
+    ("pm", "field-offices"),
+    ("pm", "safe-third-country"),
+    *((m, None) for m in MINISTERS),
+    ("mp:f", "field-offices"),
+    ("mp:m", "export-permits"),
+    ("mp:u", "safe-third-country"),
+    ("mp:Halifax West", "safe-third-country"),  # a minister written to as an MP
+    ("mp:Halifax West", "field-offices"),
+)
+# Sender blocks of different lengths move where page 1 ends.
+SENDER_BLOCKS = (
+    {},
+    {
+        "street": ["Apt 4", "10234 82 Avenue NW"],
+        "email": "h.lim@example.ca",
+        "phone": "780 555 0100",
+    },
+)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_one_demand_letter_never_leaves_its_lead_in_at_the_foot_of_a_page(setting, lang):
+    """Read from the PDF's pages: the page that holds the lead-in holds its demand too."""
+    checked = 0
+    for key, demand in ONE_DEMAND:
+        if key.startswith("mp:") and len(key) > 4:
+            recipient = setting.directory.find(key)
+        else:
+            recipient = recipient_for(setting, key)
+        demands = [demand] if demand else demand_ids(setting, recipient, "one")
+        for block in SENDER_BLOCKS:
+            letter = letter_for(setting, sender(lang, demand_ids=demands, **block), recipient, DAY)
+            assert len(letter.demands) == 1
+            reader = PdfReader(io.BytesIO(letter_bytes(letter)))
+            pages = [words(p.extract_text()) for p in reader.pages]
+            lead_in = words(keep_together(letter.demands_intro))
+            title = keep_together(plain(letter.demands[0].title))
+            (page,) = [p for p in pages if lead_in in p]
+            assert title in page.split(lead_in, 1)[1], f"{key} {demand} {lang}: lead-in alone"
+            checked += 1
+    assert checked == len(ONE_DEMAND) * len(SENDER_BLOCKS)

@@ -42,7 +42,12 @@ from ..version import __version__
 from .packs import PackLetter, pack_volumes, write_volume
 from .reports import Done, Journal, ManifestEntry, RowError, report_bytes, shorten
 from .storage import SegmentJournal, Store, is_ours, open_store, store_at
-from .supporters import SupporterRow, open_supporters, supporter_to_sender_fields
+from .supporters import (
+    SupporterRow,
+    open_supporters,
+    parse_mp_gender,
+    supporter_to_sender_fields,
+)
 
 # Letters per task: small enough that a killed run loses little (a chunk is journalled when it
 # returns), large enough that handing out tasks costs nothing next to layout.
@@ -239,12 +244,15 @@ def plan_row(
     signature_png = row_signature(options, signature, row)
     wording = choose_wording(setting.campaign, sender)
     planned, unwritten = [], []
+    mp_gender = parse_mp_gender(supporter.fields.get("mp_gender") or "", row)
     for target in targets:
         recipient = None
         try:
             recipient, writer = (
                 own_mp(setting, sender, lookup, row) if target == "mp" else (target, sender)
             )
+            if target == "mp" and mp_gender:  # the organiser's word wins over the directory's
+                recipient = replace(recipient, gender=mp_gender)
             signed = replace(writer, signature_png=signature_png)
             letter = compose_letter(setting, signed, recipient, day, wording, options)
         except LettersError as error:

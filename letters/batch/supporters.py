@@ -35,6 +35,7 @@ CANONICAL_FIELDS = (
     "note",
     "demands",
     "signature",
+    "mp_gender",
 )
 
 # Headers as organisers write them (English, French) and as Action Network's activist export and
@@ -90,6 +91,8 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "note": ("note", "message", "personal note", "note personnelle", "comment", "commentaire"),
     "demands": ("demands", "demandes", "demand", "demande"),
     "signature": ("signature",),
+    # The organiser's word on the supporter's MP's gender (f or m): wins over the directory's.
+    "mp_gender": ("mp gender", "mp_gender", "gender of the mp", "genre du député"),
 }
 
 REQUIRED_FIELDS = ("street", "city", "province", "postal_code")
@@ -510,6 +513,25 @@ def parse_language(value: str, row: int | None = None) -> str | None:
             fix=f"write one of: {', '.join(languages())} (or English, français)",
         )
     return code
+
+
+MP_GENDERS = {"f": "f", "woman": "f", "female": "f", "femme": "f", "m": "m", "man": "m"}
+MP_GENDERS |= {"male": "m", "homme": "m", "h": "m"}
+
+
+def parse_mp_gender(value: str, row: int | None) -> str | None:
+    """The `mp_gender` column: f or m (English or French words); empty: the directory's."""
+    text = fold(value)
+    if not text:
+        return None
+    if text not in MP_GENDERS:
+        raise InputError(
+            f"unknown gender {value!r}",
+            field="mp_gender",
+            row=row,
+            fix="write f or m, or leave it empty to use the directory's",
+        )
+    return MP_GENDERS[text]
 
 
 def parse_demands(value: str) -> tuple[str, ...]:

@@ -29,6 +29,7 @@ class UserError(click.ClickException):
 # commands here (tests/test_cli_imports.py checks that this list and the modules agree).
 COMMANDS = {
     "batch": "batch",
+    "campaign": "campaign",
     "campaigns": "write",
     "directory": "directory",
     "email-draft": "signing",

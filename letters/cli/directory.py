@@ -16,7 +16,7 @@ from ..directory import (
 )
 from ..districts import shipped_house_path
 from ..errors import DirectoryError, InputError
-from ..recipients import VacantSeat, load_directory
+from ..recipients import VacantSeat, load_directory, no_gender_on_record
 from ..resources import imported_directory_path
 from ..senders import normalise_postal_code
 from . import main
@@ -80,9 +80,15 @@ def import_(files, districts, day, replace, output) -> None:
     CSV: the House's roster (name, honorific, riding, province…), or any CSV with riding,
       name (or first name, last name), gender (f/m, empty if unknown), email.
     XML: ourcommons.ca > Members > Export (names, ridings, honorifics).
+    CSV with mp_id and gender only (house-of-commons-45th-gender-2025.csv): the Library of
+      Parliament's record of each member's gender, joined by mp_id; a gender already in the
+      directory (given by the organiser) wins.
     JSON: Represent's members (emails only, joined by person and riding) or the legislators
       file (members with emails).
     A later file completes the same person (email, gender) and replaces a different one.
+    An import adds to the House in use (directory/house.toml, else the one shipped with
+    letters) unless it brings a whole-House roster or --replace; the House's date is its
+    roster's, and every other file is listed with its own date.
     Districts renamed since the election are found from the data (the same member under both
     names); seats with no member in a whole-House roster are recorded as vacant.
     """
@@ -182,6 +188,10 @@ def _summary(house, target: Path) -> None:
         f"districts: {len(house.districts)}, vacant seats: {len(house.vacant)}, "
         f"renamed: {len(house.renamed)}"
     )
+    unknown = [f"{m.full_name} ({m.riding})" for m in members if m.gender == "u"]
+    note = no_gender_on_record(unknown, len(members))
+    if note:
+        click.echo(f"  {note}")
     by_code = {d.code: d for d in house.districts}
     for code in house.vacant:
         if code in by_code:

@@ -4,18 +4,24 @@ review)."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import click
 
+from ..campaign import campaign_ids
 from ..errors import InputError
-from ..i18n import MessageRef
 from ..output import write_atomic
 from ..translation import catalog, check_catalog, failing, proofing, summary
 from . import main
-from .options import parse_date
+from .options import parse_date, shown_path
 
-LOCALE_HELP = "Only this language (default: every catalog in locales/)."
+LOCALE_HELP = "Only this language (default: every catalog's languages)."
+CAMPAIGN_HELP = (
+    "This campaign's own catalogs: an id or a folder (repeatable). Default: the interface's "
+    "catalogs (locales/) and every shipped campaign's."
+)
+INTERFACE_HELP = "The interface's catalogs (locales/: templates and code); with --campaign, both."
 # Proofreading refuses to run without its tools (a proof that checked nothing would pass a
 # typo); this flag proofreads what this machine can and lists the rest as "not checked".
 skip_unavailable_option = click.option(
@@ -26,16 +32,24 @@ skip_unavailable_option = click.option(
 )
 
 
-def _locales(locales: tuple[str, ...]) -> tuple[str, ...]:
-    return locales or catalog.po_languages()
+def _sets(campaigns: tuple[str, ...], interface: bool = False) -> tuple[catalog.Catalogs, ...]:
+    """The catalogs a command works on. LETTERS_LOCALES (a copy of the interface's catalogs)
+    means the interface's alone unless --campaign says otherwise."""
+    if not campaigns and not interface:
+        if os.environ.get("LETTERS_LOCALES"):
+            return (catalog.interface_catalogs(),)
+        return catalog.shipped_catalogs()
+    own = tuple(catalog.campaign_catalogs(c) for c in campaigns)
+    return (catalog.interface_catalogs(), *own) if interface else own
 
 
-def _shown(path: Path) -> Path:
-    """A path as the user would type it: relative to the current folder when inside it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve())
-    except ValueError:
-        return path
+def _locales(locales: tuple[str, ...], catalogs: catalog.Catalogs) -> tuple[str, ...]:
+    return locales or catalogs.languages()
+
+
+def _all_languages(locales, campaigns, interface=False) -> set[str]:
+    """Every language the catalogs a command reads are in (what proofreading needs tools for)."""
+    return {lang for c in _sets(campaigns, interface) for lang in _locales(locales, c)}
 
 
 @main.group(
@@ -47,7 +61,12 @@ Examples:
 """,
 )
 def i18n_group() -> None:
-    """Keep the translations in locales/ in step with the English.
+    """Keep the translations in step with the English.
+
+    \b
+    Two kinds of catalog: the interface's (locales/: the letter template's and the code's
+    messages) and each campaign's own (<campaign>/locales/: its campaign.toml's messages).
+    Without --campaign, a command works on the interface's and every shipped campaign's.
 
     \b
     After an edit to a campaign, a template or the code:
@@ -56,42 +75,54 @@ def i18n_group() -> None:
       letters i18n check --locale fr                  # what is missing or suspicious
       letters i18n proof --locale fr                  # spelling and French grammar
       letters i18n compile                            # the .mo files the letters read
+    Your own campaign: the same with --campaign PATH (e.g. --campaign ./pharmacare).
 
-    LETTERS_LOCALES=<dir> works on another copy of locales/.
+    LETTERS_LOCALES=<dir> works on another copy of the interface's locales/ (and on it
+    alone, unless --campaign names campaigns too).
     """
 
 
-@i18n_group.command(epilog="\b\nExample:\n  letters i18n extract      # -> locales/messages.pot")
-def extract() -> None:
-    """Write locales/messages.pot from the templates, the code and the campaigns."""
-    click.echo(str(catalog.write_pot(catalog.extract())))
+def catalogs_options(command):
+    """--campaign and --interface: which catalogs a command works on."""
+    command = click.option("--interface", is_flag=True, help=INTERFACE_HELP)(command)
+    return click.option("--campaign", "campaigns", multiple=True, help=CAMPAIGN_HELP)(command)
+
+
+@i18n_group.command(
+    epilog="""\b
+Examples:
+  letters i18n extract                                   # every catalog's .pot
+  letters i18n extract --campaign pharmacare             # one campaign's
+"""
+)
+@catalogs_options
+def extract(campaigns, interface) -> None:
+    """Write each .pot: locales/messages.pot (templates, code), <campaign>/locales/campaign.pot."""
+    for catalogs in _sets(campaigns, interface):
+        click.echo(str(shown_path(catalog.write_pot(catalogs.extract(), catalogs=catalogs))))
 
 
 @i18n_group.command(
     epilog="""\b
 Examples:
   letters i18n extract && letters i18n update
-  letters i18n update --locale fr
+  letters i18n update --locale fr --campaign end-ice-contracts
 """
 )
+@catalogs_options
 @click.option("--locale", "locales", multiple=True, help=LOCALE_HELP)
-def update(locales) -> None:
+def update(campaigns, interface, locales) -> None:
     """Merge new English messages into each PO file; changed ones become fuzzy."""
-    template = catalog.extract()
-    for lang in _locales(locales):
-        result = catalog.update(lang, template)
-        state = "updated" if result.changed else "unchanged"
-        click.echo(f"{_shown(result.path)}: {state}")
-        for msgid in result.fuzzy:
-            click.echo(f"  now fuzzy (the English changed): {_message(msgid)}")
-        for msgid in result.obsolete:
-            click.echo(f"  obsolete (kept as #~): {_message(msgid)}")
-
-
-def _message(msgid: str | tuple) -> MessageRef:
-    """A message as a translator finds it in the PO file: a one/several message by its singular
-    (its msgid line), not as a Python tuple."""
-    return MessageRef(msgid if isinstance(msgid, str) else msgid[0])
+    for catalogs in _sets(campaigns, interface):
+        template = catalogs.extract()
+        for lang in _locales(locales, catalogs):
+            result = catalog.update(lang, template, catalogs)
+            state = "updated" if result.changed else "unchanged"
+            click.echo(f"{shown_path(result.path)}: {state}")
+            for ref in result.fuzzy:
+                click.echo(f"  now fuzzy (the English changed): {ref}")
+            for ref in result.obsolete:
+                click.echo(f"  obsolete (kept as #~): {ref}")
 
 
 @i18n_group.command(
@@ -100,10 +131,12 @@ Example:
   letters i18n init --locale es      # after `letters i18n extract`
 """
 )
+@catalogs_options
 @click.option("--locale", "lang", required=True, help="Language code, e.g. es, de, pt_BR.")
-def init(lang) -> None:
-    """Start the catalog of a new language (locales/<lang>/LC_MESSAGES/messages.po)."""
-    click.echo(str(catalog.init(lang, catalog.extract())))
+def init(campaigns, interface, lang) -> None:
+    """Start the catalogs of a new language (<locales>/<lang>/LC_MESSAGES/<domain>.po)."""
+    for catalogs in _sets(campaigns, interface):
+        click.echo(str(shown_path(catalog.init(lang, catalogs.extract(), catalogs))))
 
 
 @i18n_group.command(
@@ -114,31 +147,33 @@ Examples:
   letters i18n compile --locale fr
 """,
 )
+@catalogs_options
 @click.option("--locale", "locales", multiple=True, help=LOCALE_HELP)
 @click.option(
     "--force", is_flag=True, help="Compile despite errors, leaving the broken messages out."
 )
-def compile_(locales, force) -> None:
+def compile_(campaigns, interface, locales, force) -> None:
     """Compile each PO file to the .mo that letters read.
 
     A catalog with a message that would break a letter (a placeholder, tag, markup character or
     format that differs from the English) is refused, exit 2. Messages not translated yet and fuzzy ones
     are work in progress: they are left out, and a letter that needs one refuses to print.
     """
-    template = catalog.extract()
-    for lang in _locales(locales):
-        mo, left_out = catalog.compile_catalog(lang, force=force)
-        click.echo(str(mo))
-        for finding in left_out:
-            click.echo(f"left out: {finding.line()}", err=True)
-        count = next(c for c in catalog.stats(lang, template) if c.source == "all")
-        if count.translated < count.total:
-            click.echo(
-                f"{lang}: {count.translated} of {count.total} messages translated; the "
-                f"{count.total - count.translated} untranslated or fuzzy are left out "
-                f"(`letters i18n check --locale {lang}` lists them)",
-                err=True,
-            )
+    for catalogs in _sets(campaigns, interface):
+        template = catalogs.extract()
+        for lang in _locales(locales, catalogs):
+            mo, left_out = catalog.compile_catalog(lang, force=force, catalogs=catalogs)
+            click.echo(str(shown_path(mo)))
+            for finding in left_out:
+                click.echo(f"left out: {finding.line()}", err=True)
+            count = next(c for c in catalog.stats(lang, template, catalogs) if c.source == "all")
+            if count.translated < count.total:
+                click.echo(
+                    f"{lang}: {count.translated} of {count.total} messages translated; the "
+                    f"{count.total - count.translated} untranslated or fuzzy are left out "
+                    f"(`letters i18n check --locale {lang}` lists them)",
+                    err=True,
+                )
 
 
 @i18n_group.command(
@@ -149,6 +184,7 @@ Examples:
   letters i18n check --format json > findings.json
 """
 )
+@catalogs_options
 @click.option("--locale", "locales", multiple=True, help=LOCALE_HELP)
 @click.option("--strict", is_flag=True, help="Fail on warnings too (CI uses this).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
@@ -156,7 +192,7 @@ Examples:
     "--proof", is_flag=True, help="Proofread too (spelling, French grammar): `letters i18n proof`."
 )
 @skip_unavailable_option
-def check(locales, strict, fmt, proof, skip_unavailable) -> None:
+def check(campaigns, interface, locales, strict, fmt, proof, skip_unavailable) -> None:
     """Find missing, fuzzy and suspicious translations; exit 1 if any fails.
 
     Errors (untranslated, fuzzy, placeholders, markup…) always fail; warnings (numbers,
@@ -165,16 +201,19 @@ def check(locales, strict, fmt, proof, skip_unavailable) -> None:
     tool stops the run (exit 2) unless --skip-unavailable.
     """
     if proof and not skip_unavailable:  # before the checks' work, not after it
-        proofing.require_tools(("en", *_locales(locales)))
-    template = catalog.extract()
+        proofing.require_tools(("en", *_all_languages(locales, campaigns, interface)))
     findings = []
-    for lang in _locales(locales):
-        po = catalog.load_po(lang)
-        findings += check_catalog(po, template, _shown(catalog.po_path(lang)), lang)
+    for catalogs in _sets(campaigns, interface):
+        template = catalogs.extract()
+        for lang in _locales(locales, catalogs):
+            po = catalog.load_po(lang, catalogs)
+            findings += check_catalog(po, template, shown_path(catalogs.po_path(lang)), lang)
     unchecked: list[str] = []
     if proof:
         result = proofing.proofread(
-            proofing.project_texts(locales), skip_unavailable=skip_unavailable
+            proofing.project_texts(locales, campaigns or None),
+            proofing.with_campaign_words(campaigns or campaign_ids()),
+            skip_unavailable=skip_unavailable,
         )
         findings += result.findings
         unchecked = result.unchecked
@@ -223,9 +262,10 @@ def proof_(locales, campaigns, no_letters, strict, fmt, skip_unavailable) -> Non
     --skip-unavailable.
     """
     if not skip_unavailable:  # before extracting and composing: say it at once
-        proofing.require_tools(("en", *_locales(locales)))
+        proofing.require_tools(("en", *_all_languages(locales, campaigns)))
     result = proofing.proofread(
         proofing.project_texts(locales, campaigns or None, letters=not no_letters),
+        proofing.with_campaign_words(campaigns or campaign_ids()),
         skip_unavailable=skip_unavailable,
     )
     _report(result.findings, result.unchecked, strict, fmt)
@@ -240,21 +280,32 @@ Examples:
   letters i18n stats --locale fr --format json
 """
 )
+@catalogs_options
 @click.option("--locale", "locales", multiple=True, help=LOCALE_HELP)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def stats(locales, fmt) -> None:
+def stats(campaigns, interface, locales, fmt) -> None:
     """Per language and source: translated, fuzzy and untranslated messages."""
-    template = catalog.extract()
-    counts = [c for lang in _locales(locales) for c in catalog.stats(lang, template)]
+    counts = []
+    for catalogs in _sets(campaigns, interface):
+        template = catalogs.extract()
+        name = catalogs.campaign or "interface"
+        for lang in _locales(locales, catalogs):
+            counts += [(name, c) for c in catalog.stats(lang, template, catalogs)]
     if fmt == "json":
-        rows = [{**c.__dict__, "percent": round(c.percent, 1)} for c in counts]
+        rows = [
+            {"catalog": name, **c.__dict__, "percent": round(c.percent, 1)} for name, c in counts
+        ]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    click.echo(f"{'locale':<7}{'source':<17}{'total':>6}{'done':>6}{'fuzzy':>6}{'todo':>6}{'%':>7}")
-    for c in counts:
+    width = max([len("catalog"), *(len(name) for name, _ in counts)]) + 2
+    click.echo(
+        f"{'catalog':<{width}}{'locale':<7}{'source':<17}{'total':>6}{'done':>6}{'fuzzy':>6}"
+        f"{'todo':>6}{'%':>7}"
+    )
+    for name, c in counts:
         click.echo(
-            f"{c.locale:<7}{c.source:<17}{c.total:>6}{c.translated:>6}{c.fuzzy:>6}"
-            f"{c.untranslated:>6}{c.percent:>6.1f}%"
+            f"{name:<{width}}{c.locale:<7}{c.source:<17}{c.total:>6}{c.translated:>6}"
+            f"{c.fuzzy:>6}{c.untranslated:>6}{c.percent:>6.1f}%"
         )
 
 

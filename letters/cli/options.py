@@ -27,6 +27,14 @@ def read_input(path: str, field: str, limit: int) -> bytes:
     return file.read_bytes()
 
 
+def shown_path(path: Path) -> Path:
+    """A path as the user would type it: relative to the current folder when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
 def parse_date(value: str | None) -> date:
     """`--date YYYY-MM-DD`; today when not given."""
     if not value:
@@ -44,8 +52,8 @@ campaign_option = click.option(
     "--campaign",
     "campaign_id",
     default=default_campaign_id,
-    show_default="the only campaign",
-    help="Campaign id (see `letters campaigns`).",
+    show_default="the current folder's, your only one, or end-ice-contracts",
+    help="Campaign: an id (see `letters campaigns`) or a campaign folder.",
 )
 
 

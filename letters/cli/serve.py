@@ -24,14 +24,18 @@ STATUS_VARIABLE = "LETTERS_STATUS_TOKEN"  # noqa: S105 (the variable's name)
 Examples:
   letters serve                                   # http://127.0.0.1:8000/
   letters serve --campaign end-ice-contracts --port 8080
-  letters serve --ridings ../shared/data/ca_federal_electoral_districts-2023.csv
+  letters serve --ridings examples/ridings-edmonton.csv
   letters serve --host 0.0.0.0                    # reachable from the network: put HTTPS in front
   letters serve --no-lookup                       # no postal-code lookup: ridings from the list
   LETTERS_SMTP_PASSWORD=… letters serve --smtp-url smtps://letters@mail.example.org:465 \
     --from "Campaign name <letters@example.org>" --token-keys /etc/letters/token-keys
 """
 )
-@click.option("--campaign", "campaign_id", help="Campaign id (default: the only one installed).")
+@click.option(
+    "--campaign",
+    "campaign_id",
+    help="Campaign id or folder (default: the current folder's, your only one, or end-ice-contracts).",
+)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option(

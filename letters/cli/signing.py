@@ -118,7 +118,9 @@ def prepared_lines(prepared, image: str, output: str) -> list[str]:
     width, height = prepared.size
     lines = [f"{output}: {width}×{height} pixels, transparent background, no metadata"]
     stored = "×".join(map(str, prepared.original))
-    source = f"  from {image}: a {stored} {prepared.kind} of {prepared.file_size / 1048576:.1f} MB"
+    size = prepared.file_size
+    weight = f"{size / 1048576:.1f} MB" if size >= 1048576 else f"{max(size // 1024, 1)} kB"
+    source = f"  from {image}: a {stored} {prepared.kind} of {weight}"
     if prepared.decoded != prepared.original:
         source += f", read at {'×'.join(map(str, prepared.decoded))} to keep memory small"
     lines.append(source)

@@ -7,17 +7,24 @@ from pathlib import Path
 
 import click
 
-from ..campaign import campaign_ids, load_campaign
+from ..campaign import available_campaigns, campaign_ids
 from ..directory import REPRESENT
 from ..districts import fold
-from ..errors import InputError
-from ..i18n import languages
+from ..errors import InputError, LettersError
+from ..i18n import SOURCE_LANGUAGE, campaign_languages, languages, plain
 from ..output import default_path, write_atomic
 from ..pipeline import Setting, letter_bytes, make_letter, untranslated_summary
-from ..recipients import ROLES, directory_dates, load_directory
+from ..recipients import ROLES, directory_dates, load_directory, no_gender_on_record
 from ..senders import make_sender
 from . import main
-from .options import campaign_option, parse_date, passphrase_options, read_input, warn_if_stale
+from .options import (
+    campaign_option,
+    parse_date,
+    passphrase_options,
+    read_input,
+    shown_path,
+    warn_if_stale,
+)
 
 REQUIRED = {
     "to": "Recipient (pm, minister:<portfolio>, mp for your own MP, mp:<riding>)",
@@ -265,7 +272,8 @@ def write(
             suffix,
         )
     )
-    click.echo(str(write_atomic(path, content)))
+    write_atomic(path, content)
+    click.echo(str(path if output else shown_path(path)))
 
 
 def _riding_of(url: str):
@@ -298,14 +306,28 @@ def _riding_of(url: str):
 
 @main.command(epilog="\b\nExample:\n  letters campaigns")
 def campaigns() -> None:
-    """List the campaigns and their demand ids."""
-    directory = load_directory()
-    for campaign_id in campaign_ids():
-        campaign = load_campaign(campaign_id, directory.portfolio_ids())
+    """List the campaigns found, their languages and their demands with who receives each.
+
+    Campaigns are found in LETTERS_CAMPAIGNS (folders separated by ":"), in the current folder
+    and among those shipped with letters; `letters campaign new ID` makes one.
+    """
+    broken = False
+    for campaign_id, path in sorted(available_campaigns().items()):
+        try:
+            setting = Setting.load(path)
+        except LettersError as error:
+            click.echo(f"{campaign_id}: cannot be used: {error}")
+            broken = True
+            continue
+        campaign = setting.campaign
+        langs = ", ".join((SOURCE_LANGUAGE, *campaign_languages(campaign.locales)))
         click.echo(f"{campaign.id}: {campaign.title}")
+        click.echo(f"  in {shown_path(campaign.folder)}; languages: {langs}")
         for demand in campaign.demands:
-            ministers = ", ".join(f"minister:{m}" for m in demand.ministers)
-            click.echo(f"  {demand.id:<20} {demand.title}  [pm, {ministers}]")
+            reached = [*demand.recipients, *(f"minister:{m}" for m in demand.ministers)]
+            click.echo(f"  {demand.id:<20} {plain(demand.title)}  [{', '.join(reached)}]")
+    if broken:
+        raise SystemExit(2)
 
 
 @main.command(
@@ -320,19 +342,29 @@ Examples:
 @click.option(
     "--search", help="Only recipients whose name, riding or portfolio contains this text."
 )
-def recipients(role, search) -> None:
+@click.option(
+    "--campaign",
+    "campaign_ref",
+    help="With the ministers this campaign's own directory.toml adds (an id or a folder).",
+)
+def recipients(role, search, campaign_ref) -> None:
     """List the directory: who can receive a letter, with the id to pass to --to."""
-    directory = load_directory()
+    directory = Setting.load(campaign_ref).directory if campaign_ref else load_directory()
     click.echo(directory_dates(directory))
     # The PM and ministers in the directory's order, then every MP by riding: the shipped file's
     # few MPs are not listed ahead of the House's.
     found = directory.search(role, search)
     found.sort(key=lambda r: (r.role == "mp", fold(r.riding or "") if r.role == "mp" else ""))
     for recipient in found:
-        what = (
-            recipient.portfolio.title_en
-            if recipient.portfolio
-            else ("Prime Minister" if recipient.role == "pm" else f"MP for {recipient.riding}")
-        )
+        office = recipient.portfolio.title_en if recipient.portfolio else "Prime Minister"
+        what = office if recipient.role != "mp" else f"MP for {recipient.riding}"
+        if recipient.role == "mp" and recipient.office_held:  # written to as a minister
+            what += f" ({office})"
         email = recipient.email or "(no email known)"
         click.echo(f"{recipient.id:<32} {recipient.full_name:<24} {what}  <{email}>")
+    # The MPs listed with no gender on record (all of the House's when nothing narrows the list).
+    mps = [r for r in found if r.role == "mp"]
+    unknown = [f"{r.full_name} ({r.id})" for r in mps if r.gender == "u"]
+    note = no_gender_on_record(unknown, len(mps))
+    if note:
+        click.echo(note)

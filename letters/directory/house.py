@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from ..districts import (
+    RENAMED_2026_FR,
     District,
     Districts,
     default_districts,
@@ -80,6 +81,7 @@ class Member:
     email: str | None = None
     district: str | None = None  # the district's code, once the riding is matched to one
     where: str = ""  # the record, for errors: "roster.csv, row 12"
+    mp_id: str | None = None  # the House's PersonId (the roster's mp_id): joins a gender record
 
     @property
     def key(self) -> str:
@@ -106,6 +108,7 @@ class Member:
             honorific=newer.honorific or self.honorific,
             email=newer.email or self.email,
             district=self.district or newer.district,
+            mp_id=self.mp_id or newer.mp_id,
         )
 
 
@@ -123,9 +126,17 @@ class Source:
     """One file read: what it is, its members, and the date its data is as of (if it says)."""
 
     name: str
-    kind: str  # "members" (a House roster, XML, CSV, legislators JSON) or "emails"
+    # "members" (a House roster, XML, CSV, legislators JSON), "emails" (used for emails only) or
+    # "genders" (mp_id and gender: used for genders only, joined by mp_id)
+    kind: str
     members: tuple[Member, ...]
     as_of: date | None = None
+
+    @property
+    def label(self) -> str:
+        """The source as the directory lists it, with its own date: "emails-2026-01-22.json
+        (2026-01-22)", "house-of-commons-45th-gender-2025.csv (2025)"."""
+        return f"{self.name} ({source_date_label(self.name, self.as_of)})"
 
 
 @dataclass(frozen=True)
@@ -153,6 +164,17 @@ class House:
                 by_riding[member.key] = replace(member, riding=old.riding)
         ordered = tuple(sorted(by_riding.values(), key=lambda m: name_key(m.riding)))
         return replace(self, as_of=day, members=ordered, sources=_added(self.sources, source))
+
+    def with_genders(self, members: Iterable[Member], source: str) -> House:
+        """Genders from a record used for nothing else, joined by the House's mp_id. A member
+        whose gender is already known keeps it: what an organiser gave (a CSV, the directory)
+        wins over the public record."""
+        genders = {m.mp_id: m.gender for m in members if m.mp_id and m.gender != "u"}
+        updated = tuple(
+            replace(m, gender=genders.get(m.mp_id or "", "u")) if m.gender == "u" else m
+            for m in self.members
+        )
+        return replace(self, members=updated, sources=_added(self.sources, source))
 
     def with_emails(self, members: Iterable[Member], source: str) -> House:
         """Emails from a source used for nothing else: joined by person *and* district, so a
@@ -280,6 +302,7 @@ def read_legislators_json(content: bytes, name: str) -> Iterator[Member]:
 
 
 CSV_COLUMNS = {
+    "mp_id": ("mp_id", "mp id", "person id", "personid"),
     "riding": ("riding", "circonscription", "constituency", "electoral district"),
     "name": ("name", "nom", "full name", "nom complet"),
     "first_name": ("first name", "prénom"),
@@ -290,6 +313,21 @@ CSV_COLUMNS = {
     "honorific": ("honorific", "titre"),
 }
 _CSV_KEYS = {header_key(a): k for k, aliases in CSV_COLUMNS.items() for a in aliases}
+# A CSV with these columns and none of a roster's (email, province, honorific) is a gender
+# record, such as house-of-commons-45th-gender-2025.csv: it gives genders and adds no member.
+GENDER_RECORD = {"mp_id", "gender"}
+ROSTER_ONLY = {"email", "province", "honorific"}
+
+
+def csv_kind(content: bytes) -> str:
+    """ "genders" for a gender record joined by mp_id, else "members"."""
+    text = content.decode("utf-8-sig", errors="replace")
+    first = text.splitlines()[0] if text else ""
+    headers = next(
+        csv.reader([first], delimiter=";" if first.count(";") > first.count(",") else ","), []
+    )
+    found = {_CSV_KEYS.get(header_key(h)) for h in headers}
+    return "genders" if found >= GENDER_RECORD and not found & ROSTER_ONLY else "members"
 
 
 def read_members_csv(content: bytes, name: str) -> Iterator[Member]:
@@ -344,6 +382,7 @@ def read_members_csv(content: bytes, name: str) -> Iterator[Member]:
             gender=gender,
             honorific=_honorific(values.get("honorific"))[0],
             email=values.get("email"),
+            mp_id=values.get("mp_id") or None,
         )
 
 
@@ -379,6 +418,15 @@ def _json_reader(content: bytes, name: str):
 
 
 DATED_NAME = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+YEAR_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def source_date_label(name: str, as_of: date | None) -> str:
+    """A source's own date as its name gives it: a day, else a year ("…-gender-2025.csv")."""
+    if as_of:
+        return as_of.isoformat()
+    years = YEAR_NAME.findall(name)
+    return years[-1] if years else "undated"
 
 
 def source_date(name: str) -> date | None:
@@ -403,7 +451,7 @@ def read_source(path: Path) -> Source:
     elif start == b"[":
         kind, reader = _json_reader(content, path.name)
     else:
-        reader = read_members_csv
+        kind, reader = csv_kind(content), read_members_csv
     members = tuple(reader(content, path.name))
     if not members:
         raise DirectoryError(f"{path.name} lists no current member", field="file")
@@ -418,14 +466,17 @@ def read_members(path: Path) -> list[Member]:
 # --- Districts: matching, renames, vacancies -------------------------------------------------
 
 
-def _renamed_french(old: District, new_en: str) -> str:
-    """A renamed district's French name, derived from its old names: the same when the old
-    names were the same in both languages; the old French part kept when the new English name
-    extends the old one (Halifax West -> Halifax West—Peggy's Cove: Halifax-Ouest—Peggy's
-    Cove); otherwise the new name as the House gives it."""
+def _renamed_french(old: District, new_en: str) -> tuple[str, str | None]:
+    """A renamed district's French name and its source: the 2026 renames' table
+    (`RENAMED_2026_FR`) when the new English name is the one it lists; else derived from the old
+    names (the same when they were the same in both languages; the old French part kept when the
+    new English name extends the old one); else the new name as the House gives it."""
+    listed = RENAMED_2026_FR.get(old.code)
+    if listed and fold_key(new_en) == fold_key(listed[0]):
+        return official(listed[1]), listed[2]
     if old.name_fr == old.name_en or not new_en.startswith(old.name_en):
-        return new_en
-    return old.name_fr + new_en[len(old.name_en) :]
+        return new_en, None
+    return old.name_fr + new_en[len(old.name_en) :], "derived from the former French name"
 
 
 def resolve(sources: list[Source], districts: Districts) -> tuple[list[Source], Districts]:
@@ -449,13 +500,15 @@ def resolve(sources: list[Source], districts: Districts) -> tuple[list[Source], 
         for district in districts:
             new_en = renames.get(district.code)
             if new_en and fold_key(new_en) != fold_key(district.name_en):
+                name_fr, source = _renamed_french(district, new_en)
                 district = District(
                     district.code,
                     district.province,
                     new_en,
-                    _renamed_french(district, new_en),
+                    name_fr,
                     former_en=(*district.former_en, district.name_en),
                     former_fr=(*district.former_fr, district.name_fr),
+                    name_fr_source=source,
                 )
             changed.append(district)
         districts = Districts(tuple(changed), districts.as_of)
@@ -559,11 +612,13 @@ def house_toml(house: House) -> str:
             "name_fr": district.name_fr,
             "former_en": list(district.former_en) or None,
             "former_fr": list(district.former_fr) or None,
+            "name_fr_source": district.name_fr_source,
         }
         lines += [f"{key} = {_toml(value)}" for key, value in body.items() if value is not None]
     for member in house.members:
         lines += ["", "[[recipients]]", 'role = "mp"']
         body = {
+            "mp_id": member.mp_id,
             "first_name": member.first_name,
             "last_name": member.last_name,
             "gender": member.gender,
@@ -600,6 +655,7 @@ def read_house(path: Path) -> House:
             honorific=r.get("honorific"),
             email=r.get("email"),
             district=r.get("district"),
+            mp_id=r.get("mp_id"),
         )
         for r in raw.get("recipients", [])
     )
@@ -615,6 +671,12 @@ def read_house(path: Path) -> House:
     )
 
 
+def is_whole_house(members: tuple[Member, ...], districts: Districts) -> bool:
+    """A source naming a member for all districts but a few is a roster of the whole House
+    (counted by member: an older House's ridings need not match today's districts)."""
+    return bool(len(districts)) and len(members) >= len(districts) - WHOLE_HOUSE_MISSING
+
+
 def import_house(
     files: Iterable[Path],
     target: Path,
@@ -625,13 +687,15 @@ def import_house(
 ) -> House:
     """Merge `files` into the directory file at `target`, matched to the districts.
 
-    The districts come from `districts` (the OCD CSV), else from the directory at `target`, else
-    from the shipped one. The directory's date is its newest members source's own date (in its
-    file name), else `day` (`--as-of`): never the day of the import. Every file is read before
-    anything is written, so a bad file leaves the directory unchanged.
+    An import adds to the House in use: the one at `target`, else the one shipped with letters,
+    unless it brings a whole-House roster (`replace_all` always starts from nothing). The districts come from `districts` (the OCD CSV), else
+    from that House, else from the shipped ones. The House's date is that of its newest
+    whole-House roster (in its file name, else `day`, `--as-of`), never the day of the import;
+    a partial file (a few MPs, a gender record, emails) is listed with its own date and leaves
+    the House's date as it was. Every file is read before anything is written, so a bad file
+    leaves the directory unchanged.
     """
     previous = read_house(target)
-    house = House(as_of=date.min) if replace_all else previous
     sources = [read_source(Path(path)) for path in files]
     if districts:
         known = Districts(
@@ -643,6 +707,10 @@ def import_house(
         known = default_districts()
     sources, known = resolve(sources, known)
     members_sources = [s for s in sources if s.kind == "members"]
+    whole_house = [is_whole_house(s.members, known) for s in members_sources]
+    if not previous.members and not replace_all and not any(whole_house):
+        previous = read_house(shipped_house_path())  # a partial file adds to the shipped House
+    house = House(as_of=date.min) if replace_all else previous
     if not members_sources and not house.members:
         raise DirectoryError(
             "nothing to import: no members source",
@@ -657,13 +725,19 @@ def import_house(
             field="as_of",
             fix="add --as-of YYYY-MM-DD: the date the House's export was taken",
         )
-    as_of = max(dates, default=house.as_of)
+    whole = [when for when, whole in zip(dates, whole_house, strict=True) if whole]
+    if whole:
+        as_of = max(whole)
+    elif house.members:
+        as_of = house.as_of
+    else:
+        as_of = max(dates)
     for source, when in sorted(zip(members_sources, dates, strict=True), key=lambda p: p[1]):
-        label = f"{source.name} ({when.isoformat()})"
-        house = house.merge(source.members, label, when)
+        house = house.merge(source.members, f"{source.name} ({when.isoformat()})", when)
     for source in (s for s in sources if s.kind == "emails"):
-        label = f"{source.name} ({source.as_of.isoformat() if source.as_of else 'undated'})"
-        house = house.with_emails(source.members, label)
+        house = house.with_emails(source.members, source.label)
+    for source in (s for s in sources if s.kind == "genders"):
+        house = house.with_genders(source.members, source.label)
     if districts:
         house = replace(house, sources=_added(house.sources, f"{Path(districts).name}"))
     house = replace(house, as_of=as_of, districts=known.districts)

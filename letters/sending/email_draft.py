@@ -108,7 +108,7 @@ def body_text(draft: Draft) -> str:
             lang.gettext(
                 # TRANSLATORS: English puts the period inside the closing quotes (The Canadian
                 # Style); French puts it after the closing guillemet.
-                "Please find attached my letter “%(subject)s.”",
+                "I have attached my letter “%(subject)s.”",
                 subject=" ".join(draft.subject.split()),
             ),
             lang.gettext("Thank you for reading it."),

@@ -256,7 +256,7 @@ def office_message(posting: Posting, pdf: bytes, filename: str, operator: Addres
         [
             posting.greeting,
             lang.gettext(
-                "Please find attached my letter “%(subject)s.”",
+                "I have attached my letter “%(subject)s.”",
                 subject=" ".join(posting.subject.split()),
             ),
             lang.gettext("Thank you for reading it."),

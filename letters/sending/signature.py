@@ -38,8 +38,8 @@ IN_A_LETTER = Limits(
     MAX_BYTES,
     MAX_PIXELS,
     translatable(
-        "prepare the photo once with `letters signature prepare PHOTO -o signature.png` "
-        "(it takes phone photos) and give that file"
+        "prepare the photo once with `letters signature prepare` (it takes phone photos), "
+        "then give the PNG it writes"
     ),
 )
 # The web page's upload: the person has no command line; the pad needs no file at all.
@@ -229,7 +229,9 @@ def prepare_signature(
     return prepare(data, row, limits=limits).png
 
 
-def prepare(data: bytes, row: int | None = None, *, limits: Limits = IN_A_LETTER):
+def prepare(
+    data: bytes, row: int | None = None, *, limits: Limits = IN_A_LETTER
+) -> PreparedSignature:
     """`prepare_signature`, with what it did (PreparedSignature)."""
     opened, original = _open(data, row, limits)
     removed = _metadata(opened)
@@ -298,7 +300,7 @@ def read_signature(
     path: str | Path, row: int | None = None, *, limits: Limits = IN_A_LETTER
 ) -> bytes:
     """Read an image file (at most `limits.max_bytes`) and prepare it."""
-    return prepare(_read(path, row, limits), row, limits=limits).png
+    return prepare_signature(_read(path, row, limits), row, limits=limits)
 
 
 def prepare_photo(path: str | Path) -> PreparedSignature:

@@ -1,8 +1,13 @@
-"""Catalogs: extract English messages (templates, code, campaigns), then init, update, compile.
+"""Catalogs: extract English messages, then init, update, compile.
 
-Thin wrappers over Babel's own `extract`, `read_po`/`write_po` and `write_mo`. The extraction
-methods live in `babel.cfg` at the top of the repository, so `pybabel extract -F babel.cfg` and
-`letters i18n extract` read the same sources the same way.
+There are two kinds of catalog set (`Catalogs`): the interface's, in the package's `locales/`
+(domain `messages`: the templates and the code), and each campaign's own, in its folder's
+`locales/` (domain `campaign`: its campaign.toml only). A campaign's catalog holds only its own
+messages, so two campaigns never share, or fuzzy-match, each other's translations.
+
+Thin wrappers over Babel's own `extract`, `read_po`/`write_po` and `write_mo`. The interface's
+extraction methods live in `babel.cfg` at the top of the repository, so `pybabel extract -F
+babel.cfg` and `letters i18n extract` read the same sources the same way.
 """
 
 from __future__ import annotations
@@ -23,10 +28,10 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import denormalize, normalize, read_po, write_po
 
-from ..campaign import HOLDER_CONTEXT, OFFICE, ROLE_CONTEXTS
+from ..campaign import CAMPAIGN_FILE, HOLDER_CONTEXT, OFFICE, ROLE_CONTEXTS, find_campaign
 from ..errors import CampaignError, InputError, TranslationError
-from ..i18n import DOMAIN, KEYWORDS, SOURCE_LANGUAGE
-from ..resources import data_root, locales_dir
+from ..i18n import CAMPAIGN_DOMAIN, DOMAIN, KEYWORDS, SOURCE_LANGUAGE, MessageRef
+from ..resources import PACKAGE_DIR, campaigns_dir, data_root, locales_dir
 from .checks import allowed_checks, blocking_findings
 
 COMMENT_TAGS = ["TRANSLATORS:"]
@@ -39,16 +44,16 @@ CAMPAIGN_KEYS = (
     "closing_request",
 )
 WIDTH = 100
-# The method map when babel.cfg is absent (an installed wheel): the same three sources.
+# The interface's method map when babel.cfg is absent (an installed wheel): the same sources.
 DEFAULT_MAPPING = """\
 [jinja2: templates/**.j2]
 extensions = jinja2.ext.i18n
 trimmed = true
 
 [python: letters/**.py]
-
-[letters_campaign: campaigns/**/campaign.toml]
 """
+# A campaign's: its campaign.toml, nothing else.
+CAMPAIGN_MAPPING = f"[letters_campaign: {CAMPAIGN_FILE}]\n"
 
 
 class KeyPath(int):
@@ -227,49 +232,121 @@ def _campaign_messages(raw: dict, line_of, line_of_value, message, variants) -> 
             )
 
 
-def _mapping(root: Path) -> tuple[list, dict]:
+@dataclass(frozen=True)
+class Catalogs:
+    """One set of catalogs: the interface's, or one campaign's (see the module's docstring)."""
+
+    locales: Path  # holds <domain>.pot and <lang>/LC_MESSAGES/<domain>.po (and .mo)
+    domain: str
+    root: Path  # the folder the English is extracted from
+    mapping: str  # Babel's method map (babel.cfg's format)
+    campaign: str | None = None  # the campaign's id; None for the interface
+
+    @property
+    def name(self) -> str:
+        return f"campaign {self.campaign}" if self.campaign else "interface"
+
+    def pot_path(self) -> Path:
+        return self.locales / f"{self.domain}.pot"
+
+    def po_path(self, lang: str) -> Path:
+        return self.locales / lang / "LC_MESSAGES" / f"{self.domain}.po"
+
+    def languages(self) -> tuple[str, ...]:
+        """Every language with a PO file, compiled or not (a new one has no .mo yet)."""
+        found = self.locales.glob(f"*/LC_MESSAGES/{self.domain}.po")
+        return tuple(sorted(p.parent.parent.name for p in found))
+
+    def extract(self) -> Catalog:
+        """Every English message of these catalogs' sources, as a template (the .pot)."""
+        method_map, options_map = parse_mapping_cfg(StringIO(self.mapping), "babel.cfg")
+        catalog = Catalog(project=self.campaign or "letters", charset="utf-8", fuzzy=False)
+        for filename, lineno, message, comments, context in extract_from_dir(
+            str(self.root),
+            method_map,
+            options_map,
+            KEYWORDS,
+            COMMENT_TAGS,
+            strip_comment_tags=True,
+        ):
+            catalog.add(
+                message, None, [(filename, lineno)], auto_comments=comments, context=context
+            )
+        return catalog
+
+    def require_writable(self) -> None:
+        """Refuse to write inside an installed package (site-packages): a translator works on
+        a copy (`LETTERS_LOCALES`) or on a campaign folder of their own."""
+        inside = self.locales.resolve().is_relative_to(PACKAGE_DIR)
+        if inside:
+            raise TranslationError(
+                f"{self.locales} is part of the installed letters package",
+                field="locale",
+                fix="pass --campaign with your campaign's folder, or set LETTERS_LOCALES to a "
+                "copy of the interface's catalogs",
+            )
+
+
+def interface_catalogs() -> Catalogs:
+    """The interface's catalogs: the templates' and the code's messages (`LETTERS_LOCALES`)."""
+    root = data_root()
     cfg = root / "babel.cfg"
-    text = cfg.read_text(encoding="utf-8") if cfg.is_file() else DEFAULT_MAPPING
-    return parse_mapping_cfg(StringIO(text), str(cfg))
+    mapping = cfg.read_text(encoding="utf-8") if cfg.is_file() else DEFAULT_MAPPING
+    return Catalogs(locales_dir(), DOMAIN, root, mapping)
 
 
-def extract(root: Path | None = None) -> Catalog:
-    """Collect every English message of the project into a template catalog (messages.pot)."""
-    root = root or data_root()
-    method_map, options_map = _mapping(root)
-    catalog = Catalog(project="letters", charset="utf-8", fuzzy=False)
-    for filename, lineno, message, comments, context in extract_from_dir(
-        str(root), method_map, options_map, KEYWORDS, COMMENT_TAGS, strip_comment_tags=True
-    ):
-        catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
-    return catalog
-
-
-def pot_path() -> Path:
-    return locales_dir() / f"{DOMAIN}.pot"
-
-
-def po_path(lang: str) -> Path:
-    return locales_dir() / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
-
-
-def po_languages() -> tuple[str, ...]:
-    """Every language with a PO file, compiled or not (a new one has no .mo yet)."""
-    return tuple(
-        sorted(p.parent.parent.name for p in locales_dir().glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+def campaign_catalogs(ref: str | Path) -> Catalogs:
+    """A campaign's own catalogs, by id or folder (`letters.campaign.find_campaign`)."""
+    path = find_campaign(ref)
+    if not path.is_file():
+        raise CampaignError(f"{path}: no such file", field="campaign")
+    folder = path.parent
+    return Catalogs(
+        folder / "locales", CAMPAIGN_DOMAIN, folder, CAMPAIGN_MAPPING, folder.resolve().name
     )
 
 
-def load_po(lang: str) -> Catalog:
-    path = po_path(lang)
+def shipped_catalogs() -> tuple[Catalogs, ...]:
+    """The project's own: the interface's, then each shipped campaign's (a translator's
+    `letters i18n …` without --campaign works on all of them)."""
+    shipped = sorted(campaigns_dir().glob(f"*/{CAMPAIGN_FILE}"))
+    return (interface_catalogs(), *(campaign_catalogs(p.parent) for p in shipped))
+
+
+def extract(root: Path | None = None) -> Catalog:
+    """Collect the interface's English messages (templates, code) into a template catalog."""
+    catalogs = interface_catalogs()
+    if root is not None:
+        catalogs = Catalogs(catalogs.locales, DOMAIN, root, catalogs.mapping)
+    return catalogs.extract()
+
+
+def pot_path(catalogs: Catalogs | None = None) -> Path:
+    return (catalogs or interface_catalogs()).pot_path()
+
+
+def po_path(lang: str, catalogs: Catalogs | None = None) -> Path:
+    return (catalogs or interface_catalogs()).po_path(lang)
+
+
+def po_languages(catalogs: Catalogs | None = None) -> tuple[str, ...]:
+    """Every language with a PO file, compiled or not (a new one has no .mo yet)."""
+    return (catalogs or interface_catalogs()).languages()
+
+
+def load_po(lang: str, catalogs: Catalogs | None = None) -> Catalog:
+    catalogs = catalogs or interface_catalogs()
+    path = catalogs.po_path(lang)
     if not path.is_file():
+        where = f" --campaign {catalogs.root}" if catalogs.campaign else ""
         raise TranslationError(
             f"no catalog {path}",
             field="locale",
-            fix=f"use one of: {', '.join(po_languages()) or '(none)'}, or `letters i18n init --locale {lang}`",
+            fix=f"use one of: {', '.join(catalogs.languages()) or '(none)'}, or `letters i18n "
+            f"init{where} --locale {lang}`",
         )
     with path.open("rb") as source:
-        catalog = read_po(source, locale=lang)
+        catalog = read_po(source, locale=lang, domain=catalogs.domain)
     for message in catalog:
         _restore_previous_id(message)
     return catalog
@@ -379,8 +456,11 @@ def _write_if_changed(path: Path, new: bytes) -> bool:
     return True
 
 
-def write_pot(catalog: Catalog, path: Path | None = None) -> Path:
-    path = path or pot_path()
+def write_pot(catalog: Catalog, path: Path | None = None, catalogs: Catalogs | None = None) -> Path:
+    catalogs = catalogs or interface_catalogs()
+    if path is None:
+        catalogs.require_writable()
+    path = path or catalogs.pot_path()
     _write_if_changed(path, _po_bytes(catalog, sort_output=False, omit_header=False))
     return path
 
@@ -389,20 +469,28 @@ def write_pot(catalog: Catalog, path: Path | None = None) -> Path:
 class Updated:
     path: Path
     changed: bool
-    fuzzy: tuple[str, ...]  # msgids that became fuzzy in this update
-    obsolete: tuple[str, ...]  # msgids no longer used, kept as #~
+    fuzzy: tuple[MessageRef, ...]  # messages that became fuzzy in this update
+    obsolete: tuple[MessageRef, ...]  # messages no longer used, kept as #~
 
 
-def update(lang: str, template: Catalog) -> Updated:
+def message_ref(message: Message) -> MessageRef:
+    """A message as people read it: its English (the singular of a plural), and its context."""
+    msgid = message.id[0] if isinstance(message.id, tuple | list) else message.id
+    return MessageRef(msgid, message.context)
+
+
+def update(lang: str, template: Catalog, catalogs: Catalogs | None = None) -> Updated:
     """Merge new messages; changed ones become fuzzy; vanished ones stay as obsolete (#~).
 
     A catalog whose messages did not change is left byte for byte as it was (not even the
     header moves: dates, Babel's version), so `extract` + `update` on a clean checkout dirties
     nothing, whichever Babel is installed.
     """
-    path = po_path(lang)
-    catalog = load_po(lang)
-    was_fuzzy = {m.id for m in catalog if m.id and m.fuzzy}
+    catalogs = catalogs or interface_catalogs()
+    catalogs.require_writable()
+    path = catalogs.po_path(lang)
+    catalog = load_po(lang, catalogs)
+    was_fuzzy = {(m.id, m.context) for m in catalog if m.id and m.fuzzy}
     previous = {(m.id, m.context): m.previous_id for m in catalog if m.previous_id}
     for key, message in list(catalog.obsolete.items()):  # used again (a reverted edit): revive
         if template.get(message.id, message.context) is not None:
@@ -413,11 +501,14 @@ def update(lang: str, template: Catalog) -> Updated:
         if message.fuzzy and not message.previous_id:
             message.previous_id = previous.get((message.id, message.context), [])
     changed = _write_if_changed(path, _po_bytes(catalog, include_previous=True))
-    fuzzy = tuple(m.id for m in catalog if m.id and m.fuzzy and m.id not in was_fuzzy)
-    return Updated(path, changed, fuzzy, tuple(m.id for m in catalog.obsolete.values()))
+    fuzzy = tuple(
+        message_ref(m) for m in catalog if m.id and m.fuzzy and (m.id, m.context) not in was_fuzzy
+    )
+    obsolete = tuple(message_ref(m) for m in catalog.obsolete.values())
+    return Updated(path, changed, fuzzy, obsolete)
 
 
-def init(lang: str, template: Catalog) -> Path:
+def init(lang: str, template: Catalog, catalogs: Catalogs | None = None) -> Path:
     """Start a catalog for a new language: header, plural forms from Babel's locale data."""
     try:
         locale = Locale.parse(lang)
@@ -429,7 +520,9 @@ def init(lang: str, template: Catalog) -> Path:
         raise InputError(
             "English is the source language", field="locale", fix="pick another language"
         )
-    path = po_path(lang)
+    catalogs = catalogs or interface_catalogs()
+    catalogs.require_writable()
+    path = catalogs.po_path(lang)
     if path.exists():
         raise InputError(
             f"{path} exists already",
@@ -438,14 +531,18 @@ def init(lang: str, template: Catalog) -> Path:
         )
     catalog = Catalog(
         locale=locale,
-        domain=DOMAIN,
-        project="letters",
+        domain=catalogs.domain,
+        project=catalogs.campaign or "letters",
         charset="utf-8",
         fuzzy=False,
         language_team=f"{locale.english_name} <LL@li.org>",
         creation_date=template.creation_date,
         revision_date=now(),
     )
+    interface = interface_catalogs()
+    if catalogs.campaign and interface.po_path(lang).is_file():
+        # One plural rule per language: the campaign counts demands as the interface does.
+        catalog.mime_headers = [("Plural-Forms", load_po(lang, interface).plural_forms)]
     for message in template:
         if message.id:
             catalog[message.id] = _blank(message)
@@ -465,7 +562,9 @@ def _blank(message: Message) -> Message:
     )
 
 
-def compile_catalog(lang: str, force: bool = False) -> tuple[Path, tuple]:
+def compile_catalog(
+    lang: str, force: bool = False, catalogs: Catalogs | None = None
+) -> tuple[Path, tuple]:
     """Compile the PO file to the .mo the letters read; fuzzy and empty entries are left out.
 
     A message with an error (a placeholder or tag that differs from the English, a Babel format
@@ -473,30 +572,36 @@ def compile_catalog(lang: str, force: bool = False) -> tuple[Path, tuple]:
     compiled and those messages are left out too: a letter needing them then refuses to print.
     Returns the .mo path and the findings that were left out.
     """
-    catalog = load_po(lang)
-    errors = blocking_findings(catalog, po_path(lang))
+    catalogs = catalogs or interface_catalogs()
+    catalogs.require_writable()
+    catalog = load_po(lang, catalogs)
+    errors = blocking_findings(catalog, catalogs.po_path(lang))
     if errors and not force:
         names = "; ".join(f"{f.check}: {f.message_label}" for f in errors[:5])
         more = f" and {len(errors) - 5} more" if len(errors) > 5 else ""
         raise TranslationError(
-            f"{po_path(lang)} has {len({(f.msgid, f.context) for f in errors})} message(s) that "
+            f"{catalogs.po_path(lang)} has {len({(f.msgid, f.context) for f in errors})} message(s) that "
             f"would break a letter: {names}{more}",
             field="locale",
             fix=f"run `letters i18n check --locale {lang}` and fix them, or pass --force to leave those messages out",
         )
     for finding in errors:
         catalog.delete(finding.msgid, finding.context)
-    mo = po_path(lang).with_suffix(".mo")
+    mo = catalogs.po_path(lang).with_suffix(".mo")
     out = BytesIO()
     write_mo(out, catalog, use_fuzzy=False)
-    mo.write_bytes(out.getvalue())
+    if not mo.is_file() or mo.read_bytes() != out.getvalue():
+        # A reader (a batch, the web page) never sees a half-written catalog.
+        partial = mo.with_name(f".{mo.name}.partial")
+        partial.write_bytes(out.getvalue())
+        partial.replace(mo)
     return mo, tuple(errors)
 
 
 def source_of(message: Message) -> str:
     """Where a message appears: the campaign, the letter template, or the code."""
     files = [filename for filename, _ in message.locations]
-    if any(f.startswith("campaigns/") for f in files):
+    if any(f.startswith("campaigns/") or f == CAMPAIGN_FILE for f in files):
         return "campaign"
     if any(f.startswith("templates/") for f in files):
         return "letter template"
@@ -531,9 +636,9 @@ class Count:
         return 100.0 * self.translated / self.total if self.total else 100.0
 
 
-def stats(lang: str, template: Catalog) -> list[Count]:
+def stats(lang: str, template: Catalog, catalogs: Catalogs | None = None) -> list[Count]:
     """Per source (campaign, letter template, code) and in all: translated/fuzzy/untranslated."""
-    catalog = load_po(lang)
+    catalog = load_po(lang, catalogs)
     tally = {source: Counter() for source in (*SOURCES, "all")}
     for message in template:
         if message.id:

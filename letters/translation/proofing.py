@@ -39,9 +39,9 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from ..campaign import campaign_ids
+from ..campaign import campaign_ids, find_campaign
 from ..errors import TranslationError
-from ..i18n import SOURCE_LANGUAGE, languages
+from ..i18n import SOURCE_LANGUAGE, campaign_languages, languages
 from ..pipeline import Setting, letter_for
 from ..resources import package_data
 from ..senders import make_sender
@@ -108,6 +108,34 @@ def load_settings(path: Path | None = None) -> Settings:
             field="proofing",
             fix=f"correct {path} (see docs/translating.md, Proofreading)",
         ) from error
+
+
+def with_campaign_words(campaigns: Iterable[str | Path], base: Settings | None = None) -> Settings:
+    """The settings plus each campaign's own words: the `[words.any]`, `[words.en]`,
+    `[words.fr]`… tables of its folder's proofing.toml (names of its people, places, bills)."""
+    settings = base or load_settings()
+    words = {lang: dict(found) for lang, found in settings.words.items()}
+    for ref in campaigns:
+        path = find_campaign(ref).parent / "proofing.toml"
+        if not path.is_file():
+            continue
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+            raise TranslationError(
+                f"cannot read {path}: {error}", field="proofing", fix="fix the TOML syntax"
+            ) from error
+        if set(raw) - {"words"} or not all(
+            isinstance(t, dict) for t in raw.get("words", {}).values()
+        ):
+            raise TranslationError(
+                f"{path}: a campaign's proofing.toml holds only [words.<lang>] tables",
+                field="proofing",
+                fix='write [words.any] (or en, fr) with one line a word: Word = "why it is right"',
+            )
+        for lang, found in raw.get("words", {}).items():
+            words.setdefault(lang, {}).update(found)
+    return replace(settings, words=words)
 
 
 def _settings(raw: dict) -> Settings:
@@ -400,10 +428,12 @@ def proofread(
 ) -> Proof:
     """Spelling, grammar and usage findings for the texts; what could not be checked.
 
-    A missing tool raises ToolMissing before any work, unless `skip_unavailable`: then what can
-    be checked is, and `unchecked` lists the rest with how to install it."""
+    By default: the project's settings plus the words of every campaign found (each
+    campaign's own proofing.toml). A missing tool raises ToolMissing before any work, unless
+    `skip_unavailable`: then what can be checked is, and `unchecked` lists the rest with how to
+    install it."""
     started = time.perf_counter()
-    settings = settings or load_settings()
+    settings = settings or with_campaign_words(campaign_ids())
     texts = _merge(texts)
     if not skip_unavailable:
         require_tools((t.lang for t in texts), settings)
@@ -506,10 +536,11 @@ def _locations(message) -> tuple[str, ...]:
     return tuple(f"{name}:{line}" if line else name for name, line in message.locations)
 
 
-def source_texts(template) -> list[Text]:
-    """Every English source string (templates, code, campaigns) of a fresh extract."""
+def source_texts(template, label: str = TEMPLATE_LABEL) -> list[Text]:
+    """Every English source string of a fresh extract (the interface's, or a campaign's: then
+    `label` names its .pot)."""
     return [
-        Text(SOURCE_LANGUAGE, form, TEMPLATE_LABEL, _forms(m.id)[0], m.context, _locations(m))
+        Text(SOURCE_LANGUAGE, form, label, _forms(m.id)[0], m.context, _locations(m))
         for m in template
         if m.id
         for form in _forms(m.id)
@@ -624,16 +655,32 @@ def project_texts(
 ) -> list[Text]:
     """Everything `letters i18n proof` reads: the English sources, each catalog's translations,
     and (with `letters`) the composed letters of each campaign in English and each language."""
-    template = catalog.extract()
-    langs = tuple(langs or catalog.po_languages())
-    texts = source_texts(template)
-    for lang in langs:
-        texts += translation_texts(
-            catalog.load_po(lang), template, str(_shown(catalog.po_path(lang))), lang
-        )
+    sets = (
+        (catalog.interface_catalogs(), *(catalog.campaign_catalogs(c) for c in campaigns))
+        if campaigns
+        else catalog.shipped_catalogs()
+    )
+    texts = []
+    for catalogs in sets:
+        template = catalogs.extract()
+        label = str(_shown(catalogs.pot_path())) if catalogs.campaign else TEMPLATE_LABEL
+        texts += source_texts(template, label)
+        for lang in langs or catalogs.languages():
+            if lang in catalogs.languages():
+                texts += translation_texts(
+                    catalog.load_po(lang, catalogs),
+                    template,
+                    str(_shown(catalogs.po_path(lang))),
+                    lang,
+                )
     if letters:
-        written = [lang for lang in (SOURCE_LANGUAGE, *langs) if lang in languages()]
         for campaign_id in campaigns or campaign_ids():
+            own = campaign_languages(find_campaign(campaign_id).parent / "locales")
+            written = [
+                lang
+                for lang in (SOURCE_LANGUAGE, *(langs or own))
+                if lang in languages() and (lang == SOURCE_LANGUAGE or lang in own)
+            ]
             texts += letter_texts(campaign_id, written)
     return texts
 

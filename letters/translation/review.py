@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 
-from babel.messages.catalog import Message
+from babel.messages.catalog import Catalog, Message
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
@@ -152,40 +152,50 @@ def build_review(
         )
     day = day or date.today()
     setting = Setting.load(campaign_id)
-    template = catalog.extract()
-    po = catalog.load_po(lang)
-    findings = check_catalog(po, template, catalog.po_path(lang), lang)
+    # The campaign's own catalog, then the interface's (the letter template's and the code's).
+    sets = (catalog.campaign_catalogs(setting.campaign.folder), catalog.interface_catalogs())
+    loaded = []
+    findings: list = []
+    texts: list = []
+    for catalogs in sets:
+        template = catalogs.extract()
+        path = catalogs.po_path(lang)
+        po = catalog.load_po(lang, catalogs) if path.is_file() else Catalog(locale=lang)
+        findings += check_catalog(po, template, path, lang)
+        texts += proofing.source_texts(template)  # one label: the review shows them as English
+        texts += proofing.translation_texts(po, template, str(path), lang)
+        loaded.append((template, po))
     pairs = _pairs(setting, lang, day)
     proof = proofing.proofread(
-        proofing.source_texts(template)
-        + proofing.translation_texts(po, template, str(catalog.po_path(lang)), lang)
-        + [text for pair in pairs for text in _pair_texts(pair)],
+        texts + [text for pair in pairs for text in _pair_texts(pair)],
+        proofing.with_campaign_words([setting.campaign.folder]),
         skip_unavailable=skip_unavailable,
     )
     english = [f for f in proof.findings if f.catalog == proofing.TEMPLATE_LABEL]
-    findings += [f for f in proof.findings if f.catalog == str(catalog.po_path(lang))]
-    campaign_file = setting.campaign.path.resolve()
-    english_labels = plural_labels(template.plural_expr, template.num_plurals)
-    translation_labels = plural_labels(po.plural_expr, po.num_plurals)
+    paths = {str(catalogs.po_path(lang)) for catalogs in sets}
+    findings += [f for f in proof.findings if f.catalog in paths]
     groups: dict[str, list[Row]] = {source: [] for source in catalog.SOURCES}
-    for message in template:
-        if not message.id or not _belongs(message, campaign_file):
-            continue
-        translated = po.get(message.id, message.context)
-        key = (_msgid(message), message.context)
-        mine = tuple(f for f in findings if (f.msgid, f.context) == key)
-        text = translated.string if translated else ""
-        groups[catalog.source_of(message)].append(
-            Row(
-                message,
-                text,
-                catalog.status(translated),
-                mine,
-                tuple(f for f in english if (f.msgid, f.context) == key),
-                forms(message.id, english_labels),
-                forms(text, translation_labels) if any(text) else (),
+    for template, po in loaded:
+        english_labels = plural_labels(template.plural_expr, template.num_plurals)
+        translation_labels = plural_labels(po.plural_expr, po.num_plurals)
+        for message in template:
+            if not message.id:
+                continue
+            translated = po.get(message.id, message.context)
+            key = (_msgid(message), message.context)
+            mine = tuple(f for f in findings if (f.msgid, f.context) == key)
+            text = translated.string if translated else ""
+            groups[catalog.source_of(message)].append(
+                Row(
+                    message,
+                    text,
+                    catalog.status(translated),
+                    mine,
+                    tuple(f for f in english if (f.msgid, f.context) == key),
+                    forms(message.id, english_labels),
+                    forms(text, translation_labels) if any(text) else (),
+                )
             )
-        )
     shown = {(_msgid(r.source), r.source.context) for rows in groups.values() for r in rows}
     return Review(
         campaign_id=setting.campaign.id,
@@ -215,15 +225,6 @@ def _pair_texts(pair: Pair) -> list[proofing.Text]:
         for letter in (pair.english, pair.translated)
         for name, text in proofing.letter_segments(letter)
     ]
-
-
-def _belongs(message: Message, campaign_file) -> bool:
-    """Campaign messages of this campaign only; every template and code message."""
-    if catalog.source_of(message) != "campaign":
-        return True
-    return any(
-        (catalog.data_root() / name).resolve() == campaign_file for name, _ in message.locations
-    )
 
 
 def _recipients(setting: Setting) -> list[tuple[str, Recipient]]:

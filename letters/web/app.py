@@ -122,7 +122,7 @@ def create_app(
     secure_cookie: bool = False,
     sending: Sending | None = None,
 ) -> Flask:
-    """Build the app for one campaign (default: the only one installed).
+    """Build the app for one campaign (default: `campaign.default_campaign_id`).
 
     `secure_cookie` marks the session cookie `Secure` (the page is served over https by a proxy:
     the app itself sees plain http and cannot tell). `sending` (an outgoing mail server) adds
@@ -378,7 +378,7 @@ def _number(value: float) -> str:
 
 def _page(site: Site, reading: Reading) -> str:
     campaign = site.setting.campaign
-    language = Language(reading.lang)
+    language = site.setting.language(reading.lang)
     preview = reading.letter
     kept = (
         to_data_url(reading.signature_png)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from ..compose import Letter
-from ..i18n import Language
+from ..i18n import Language, plain
 
 SAFE_LENGTH = 2000
 LONG_LENGTH = 32_000
@@ -23,7 +23,7 @@ LONG_LENGTH = 32_000
 
 def letter_text(letter: Letter) -> str:
     """The letter as plain text, from the salutation to the sender's address."""
-    demands = [f"{n}. {d.title}. {d.text}" for n, d in enumerate(letter.demands, 1)]
+    demands = [f"{n}. {plain(d.title)}. {plain(d.text)}" for n, d in enumerate(letter.demands, 1)]
     parts = [
         letter.salutation,
         letter.opening,

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from letters import Language, compose
 from letters.batch.engine import letter_file, plan_letters, resolve_targets, run_batch
 from letters.batch.reports import safe_cell
 from letters.batch.supporters import SupporterRow
@@ -430,3 +431,38 @@ def test_summary_names_the_top_causes_and_counts_the_rest():
         "  2 rows: lang: c",
         "  2 more rows with 2 other causes (see errors.csv)",
     ]
+# A supporter of Doly Begum's riding: she has no gender on record.
+BEGUM_ROW = {
+    "name": "Ann Lee",
+    "street": "1 Main St",
+    "city": "Toronto",
+    "province": "ON",
+    "postal_code": "M1N 1A1",
+    "riding": "Scarborough Southwest",
+}
+
+
+@pytest.mark.parametrize(("given", "expected"), [("", "u"), ("f", "f"), ("homme", "m")])
+def test_an_mp_gender_in_the_supporters_file_wins_over_the_directory(setting, given, expected):
+    """Doly Begum has no gender on record: the organiser's column gives one."""
+    fields = {**BEGUM_ROW, "language": "fr", "mp_gender": given}
+    plan = plan_letters(setting, [SupporterRow(2, fields)], resolve_targets(setting, ["mp"]), DAY)
+    (planned,) = plan.letters
+    assert (planned.recipient.full_name, planned.recipient.gender) == ("Doly Begum", expected)
+    letter = compose(
+        setting.campaign,
+        planned.sender,
+        planned.recipient,
+        day=DAY,
+        lang=Language("fr"),
+        offices=setting.directory,
+    )
+    salutation = {"u": "Bonjour,", "f": "Madame la Députée,", "m": "Monsieur le Député,"}
+    assert letter.salutation == salutation[expected]
+
+
+def test_an_unknown_mp_gender_is_a_row_error(setting):
+    fields = {**BEGUM_ROW, "mp_gender": "x"}
+    plan = plan_letters(setting, [SupporterRow(7, fields)], resolve_targets(setting, ["mp"]), DAY)
+    assert plan.error_rows == 1
+    assert (plan.errors[0].field, plan.errors[0].row) == ("mp_gender", 7)

@@ -78,7 +78,7 @@ def test_french_letters_use_translated_variants(setting, index):
     english = letter_text(setting, sender(riding=None), "en", wording=wording)
     french = letter_text(setting, sender("fr", riding=None), "fr", wording=wording)
     assert english[0] == setting.campaign.openings[index]
-    catalog = Language("fr")
+    catalog = setting.language("fr")
     for en, fr in zip((english[0], *english[1]), (french[0], *french[1]), strict=True):
         assert fr != en, "every variant has a French translation"
         assert fr == catalog.gettext(en)

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from letters import Setting, load_directory, make_letter
 from letters.cli import main
 from letters.directory import import_house, read_house
+from letters.districts import shipped_house_path
 from letters.errors import DirectoryError
 
 from ..conftest import DAY, SHARED, sender
@@ -52,10 +53,13 @@ def test_real_house_import_has_every_member_with_their_email_and_no_guessed_gend
     assert len(imported.members) == 337
     assert all(m.email and m.email.endswith("@parl.gc.ca") for m in imported.members)
     # The export carries no Mr./Ms.: genders come only from the CSV given and the shipped
-    # directory's entries for the same people.
+    # directories' entries for the same people (the Library of Parliament's record), never from
+    # a first name.
     known = {m.full_name: m.gender for m in imported.members if m.gender != "u"}
     assert known["Justin Trudeau"] == "m" and known["Heather McPherson"] == "f"
-    assert len(known) < 10
+    shipped = {m.full_name: m.gender for m in read_house(shipped_house_path()).members}
+    assert all(shipped.get(name, gender) == gender for name, gender in known.items())
+    assert set(known) - set(shipped) == {"Justin Trudeau"}
     assert imported.as_of == IMPORT_DAY
     assert len(imported.sources) == 4
 
@@ -166,7 +170,9 @@ def test_csv_import_merges_gender_and_email_into_the_same_person(tmp_path, house
     # A different person replaces the riding's MP (a by-election), and no email is invented.
     newcomer = by_riding["Hull—Aylmer"]
     assert (newcomer.first_name, newcomer.gender, newcomer.email) == ("Jeanne", "f", None)
-    assert merged.as_of == date(2026, 4, 1) and len(merged.members) == 337
+    # A partial file keeps its own date; the House stays as of its roster's.
+    assert merged.as_of == IMPORT_DAY and len(merged.members) == 337
+    assert "mps.csv (2026-04-01)" in merged.sources
 
 
 def test_honorific_may_give_gender_when_the_source_says_so(tmp_path):
@@ -187,23 +193,29 @@ def test_honorific_may_give_gender_when_the_source_says_so(tmp_path):
         "</ArrayOfMemberOfParliament>",
         encoding="utf-8",
     )
-    (ada,) = import_house([xml], tmp_path / "house.toml", day=IMPORT_DAY).members
+    # A partial file adds to the House shipped with letters.
+    members = import_house([xml], tmp_path / "house.toml", day=IMPORT_DAY).members
+    (ada,) = [m for m in members if m.last_name == "Lovelace"]
+    assert len(members) == 338
     assert (ada.gender, ada.honorific, ada.province) == ("f", None, "ON")
 
 
-def test_french_letter_to_mp_imported_without_gender_says_bonjour(tmp_path, monkeypatch):
-    mps = write_csv(tmp_path, "riding,name,email\nHull—Aylmer,Greg Fergus,\n")
+def test_letter_to_an_mp_with_no_gender_on_record_follows_fr_ca(tmp_path, monkeypatch):
+    mps = write_csv(tmp_path, "riding,name,email\nHull—Aylmer,Alex Nouveau,\n")
     target = tmp_path / "house.toml"
     import_house([mps], target, day=IMPORT_DAY)
     monkeypatch.setenv("LETTERS_DIRECTORY", str(target))
     setting = Setting.load("end-ice-contracts", load_directory())
     constituent = {"riding": "Hull—Aylmer", "postal_code": "J9H 1A1"}
     letter = make_letter(setting, sender("fr", **constituent), "mp:hull--aylmer", DAY)
-    # Translation Bureau, inclusive writing: « Bonjour » + name; the office as a full doublet.
-    assert letter.salutation == "Bonjour Greg Fergus,"
-    assert letter.recipient_lines[0] == "Greg Fergus, député ou députée"
+    # fr-CA.md, "gender unknown" (Canadian Heritage): no courtesy title, no office.
+    assert letter.salutation == "Bonjour,"
+    assert letter.recipient_lines[:2] == ("Alex Nouveau", "Chambre des communes")
+    assert (
+        letter.complimentary_close == "Veuillez agréer l’expression de mes sentiments distingués."
+    )
     english = make_letter(setting, sender("en", **constituent), "mp:Hull-Aylmer", DAY)
-    assert english.salutation == "Dear Greg Fergus:"
+    assert english.salutation == "Dear Alex Nouveau:"
 
 
 @pytest.mark.parametrize(

@@ -230,13 +230,20 @@ def campaign_msgid() -> str:
 
 @pytest.mark.parametrize("kind", sorted(MARKUP))
 @pytest.mark.parametrize("source", ["template", "campaign"])
-def test_check_and_compile_refuse_markup_a_translation_adds(french, kind, source):
+def test_check_and_compile_refuse_markup_a_translation_adds(french, kind, source, tmp_path):
     msgid = "Subject: %(subject)s" if source == "template" else campaign_msgid()
-    poison(french, msgid, MARKUP[kind])
-    check = CliRunner().invoke(main, ["i18n", "check", "--locale", "fr"])
+    where, po = [], french
+    if source == "campaign":  # the campaign's own catalog, in a copy of its folder
+        from letters.resources import campaigns_dir
+
+        folder = tmp_path / "end-ice-contracts"
+        shutil.copytree(campaigns_dir() / "end-ice-contracts", folder)
+        where, po = ["--campaign", str(folder)], folder / "locales/fr/LC_MESSAGES/campaign.po"
+    poison(po, msgid, MARKUP[kind])
+    check = CliRunner().invoke(main, ["i18n", "check", *where, "--locale", "fr"])
     assert check.exit_code == 1
     assert "[characters]" in check.output or "[markup]" in check.output
-    compiled = CliRunner().invoke(main, ["i18n", "compile", "--locale", "fr"])
+    compiled = CliRunner().invoke(main, ["i18n", "compile", *where, "--locale", "fr"])
     assert compiled.exit_code == 2 and compiled.output.count("\n") == 1
 
 
@@ -247,7 +254,7 @@ def test_a_compiled_hostile_translation_is_printed_as_text(french, kind):
     poison(french, "Subject: %(subject)s", MARKUP[kind], compile_mo=True)
     poison(
         french,
-        'Page <span class="page"></span> of <span class="pages"></span>',
+        'Page <span class="page"></span>',
         MARKUP[kind],
         compile_mo=True,
     )

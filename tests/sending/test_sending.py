@@ -39,8 +39,8 @@ def run(*args):
 @pytest.mark.parametrize(
     ("lang", "greeting", "sentence"),
     [
-        ("en", "Dear Ms. McPherson:", "Please find attached my letter “"),
-        ("fr", "Madame la Députée,", "Vous trouverez ci-joint ma lettre intitulée «\u00a0"),
+        ("en", "Dear Ms. McPherson:", "I have attached my letter “"),
+        ("fr", "Madame la Députée,", "J’ai joint ma lettre intitulée «\u00a0"),
     ],
 )
 def test_write_format_eml_is_a_draft_with_the_pdf_attached(tmp_path, lang, greeting, sentence):

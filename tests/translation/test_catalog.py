@@ -17,12 +17,14 @@ from click.testing import CliRunner
 from letters import load_campaign, make_letter
 from letters.cli import main
 from letters.errors import TranslationError
+from letters.i18n import MessageRef
 from letters.pipeline import Setting
 from letters.translation import catalog
 
 from ..conftest import DAY, ROOT, sender
 
 DEMAND = "campaigns/end-ice-contracts/campaign.toml"
+CAMPAIGN_PO = "end-ice-contracts/locales/fr/LC_MESSAGES/campaign.po"
 OLD_TEXT = (
     "Cancel every federal government contract with a company that holds a contract with ICE or DHS."
 )
@@ -36,17 +38,26 @@ POT_DATE = re.compile(rb'^"POT-Creation-Date: .*\\n"\n', re.MULTILINE)
 
 @pytest.fixture
 def locales_copy(tmp_path, monkeypatch) -> Path:
-    """A copy of locales/ that the commands work on (LETTERS_LOCALES), so the repo stays clean."""
+    """A copy of locales/ that the commands work on (LETTERS_LOCALES), and of the shipped
+    campaigns (with their own catalogs), so the repo stays clean."""
     locales = tmp_path / "locales"
     shutil.copytree(ROOT / "locales", locales)
     monkeypatch.setenv("LETTERS_LOCALES", str(locales))
+    shutil.copytree(ROOT / "campaigns", tmp_path / "campaigns")
+    monkeypatch.setattr(catalog, "campaigns_dir", lambda: tmp_path / "campaigns")
     return locales
+
+
+@pytest.fixture
+def campaign_copy(tmp_path, locales_copy) -> catalog.Catalogs:
+    """The copy of the shipped campaign's folder, as a set of catalogs."""
+    return catalog.campaign_catalogs(tmp_path / "campaigns" / "end-ice-contracts")
 
 
 @pytest.fixture
 def source_copy(tmp_path, locales_copy) -> Path:
     """A copy of everything extraction reads, for tests that edit the English."""
-    for name in ("templates", "campaigns", "letters"):
+    for name in ("templates", "letters"):
         shutil.copytree(
             ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "_shipped")
         )
@@ -61,9 +72,12 @@ def run(*args: str):
 def test_extract_and_update_on_clean_checkout_change_nothing_but_the_pot_date(locales_copy):
     assert run("i18n", "extract").exit_code == 0
     result = run("i18n", "update")
-    assert result.exit_code == 0 and "unchanged" in result.output
+    assert result.exit_code == 0 and "unchanged" in result.output and "updated" not in result.output
     for name in ("fr/LC_MESSAGES/messages.po", "messages.pot"):  # not even the header moved
         assert (locales_copy / name).read_bytes() == (ROOT / "locales" / name).read_bytes()
+    for name in (CAMPAIGN_PO, "end-ice-contracts/locales/campaign.pot"):
+        copy = locales_copy.parent / "campaigns" / name
+        assert copy.read_bytes() == (ROOT / "campaigns" / name).read_bytes()
 
 
 def test_a_header_only_difference_is_not_a_change(locales_copy):
@@ -81,8 +95,10 @@ def test_a_header_only_difference_is_not_a_change(locales_copy):
 
 
 def test_pot_locates_campaign_messages_by_key_path_and_keeps_contexts_and_comments():
+    own = (ROOT / "campaigns/end-ice-contracts/locales/campaign.pot").read_text(encoding="utf-8")
+    assert "#: campaign.toml:demands.export-permits.text\n" in own
     pot = (ROOT / "locales/messages.pot").read_text(encoding="utf-8")
-    assert f"#: {DEMAND}:demands.export-permits.text\n" in pot
+    assert "campaign.toml" not in pot  # the interface's catalog holds no campaign's words
     assert "#. allow: placeholders, punctuation\n#: letters/compose.py:" in pot
     assert 'msgctxt "salutation, woman MP"\nmsgid "Dear Ms. %(last_name)s:"' in pot
 
@@ -114,7 +130,7 @@ def test_pybabel_extract_with_the_shipped_mapping_gives_the_same_messages(tmp_pa
         check=True,
     )
     theirs = pot.read_text(encoding="utf-8")
-    assert f"#: {DEMAND}:demands.export-permits.text\n" in theirs
+    assert "campaign.toml" not in theirs
     with pot.open("rb") as source:
         from_pybabel = read_po(source)
     ours = catalog.extract()
@@ -131,15 +147,17 @@ def edit_campaign(root: Path, old: str, new: str) -> Path:
     return path
 
 
-def test_changed_english_demand_makes_french_fuzzy_and_the_letter_refuses(source_copy, setting):
+def test_changed_english_demand_makes_french_fuzzy_and_the_letter_refuses(
+    source_copy, campaign_copy, setting
+):
     path = edit_campaign(source_copy, OLD_TEXT, NEW_TEXT)
-    result = catalog.update("fr", catalog.extract(source_copy))
-    assert result.changed and result.fuzzy == (NEW_TEXT,)
-    po = catalog.load_po("fr")
+    result = catalog.update("fr", campaign_copy.extract(), campaign_copy)
+    assert result.changed and result.fuzzy == (MessageRef(NEW_TEXT),)
+    po = catalog.load_po("fr", campaign_copy)
     message = po.get(NEW_TEXT)
     assert message.fuzzy and message.string == FRENCH_OLD and message.previous_id == [OLD_TEXT]
-    assert not catalog.update("fr", catalog.extract(source_copy)).changed  # stable once merged
-    catalog.compile_catalog("fr")
+    assert not catalog.update("fr", campaign_copy.extract(), campaign_copy).changed  # stable
+    catalog.compile_catalog("fr", catalogs=campaign_copy)
 
     edited = Setting(load_campaign(path, setting.directory.portfolio_ids()), setting.directory)
     with pytest.raises(TranslationError) as refused:
@@ -154,32 +172,36 @@ def test_changed_english_demand_makes_french_fuzzy_and_the_letter_refuses(source
     assert letter.salutation == "Monsieur le Premier Ministre,"
 
 
-def test_update_keeps_a_vanished_message_as_obsolete_and_revives_it_when_used_again(source_copy):
+def test_update_keeps_a_vanished_message_as_obsolete_and_revives_it_when_used_again(
+    source_copy, campaign_copy
+):
     path = source_copy / DEMAND
     text = path.read_text(encoding="utf-8")
     start = text.index("[demands.field-offices]")
     path.write_text(text[:start] + text[text.index("[demands.safe-third-country]") :], "utf-8")
-    result = catalog.update("fr", catalog.extract(source_copy))
-    assert "Close ICE field offices in Canada" in result.obsolete
-    text = catalog.po_path("fr").read_text(encoding="utf-8")
+    result = catalog.update("fr", campaign_copy.extract(), campaign_copy)
+    assert MessageRef("Close ICE field offices in Canada") in result.obsolete
+    text = campaign_copy.po_path("fr").read_text(encoding="utf-8")
     assert (
         '#~ msgid "Close ICE field offices in Canada"\n#~ msgstr "Fermer les bureaux de l’ICE au Canada"'
         in text
     )
 
-    revived = catalog.update("fr", catalog.extract(ROOT))  # the edit undone: translation back
+    path.write_text((ROOT / DEMAND).read_text(encoding="utf-8"), "utf-8")  # the edit undone
+    revived = catalog.update("fr", campaign_copy.extract(), campaign_copy)
     assert revived.obsolete == ()
-    message = catalog.load_po("fr").get("Close ICE field offices in Canada")
+    message = catalog.load_po("fr", campaign_copy).get("Close ICE field offices in Canada")
     assert message.string == "Fermer les bureaux de l’ICE au Canada" and not message.fuzzy
-    po = (ROOT / "locales/fr/LC_MESSAGES/messages.po").read_bytes()
-    assert catalog.messages_part(catalog.po_path("fr").read_bytes()) == catalog.messages_part(po)
+    po = (ROOT / "campaigns" / CAMPAIGN_PO).read_bytes()
+    mine = campaign_copy.po_path("fr").read_bytes()
+    assert catalog.messages_part(mine) == catalog.messages_part(po)
 
 
-def plant_in_po(locales: Path, msgid: str, string: str) -> None:
+def plant_in_po(locales: Path, msgid: str, string: str, context: str | None = None) -> None:
     path = locales / "fr/LC_MESSAGES/messages.po"
     with path.open("rb") as source:
         po = read_po(source, locale="fr")
-    po.get(msgid).string = string
+    po.get(msgid, context).string = string
     with path.open("wb") as out:
         write_po(out, po, width=100)
 
@@ -202,31 +224,36 @@ def test_compile_refuses_a_catalog_with_errors_unless_forced(locales_copy):
     with mo.open("rb") as source:
         compiled = read_mo(source)
     assert compiled.get("Subject: %(subject)s") is None  # left out: letters then refuse it
-    assert compiled.get("Refuse export permits").string == "Refuser les licences d’exportation"
+    assert compiled.get("POSTAGE FREE").string == "EN FRANCHISE POSTALE"
 
 
-def test_compiled_catalog_leaves_out_fuzzy_messages(locales_copy):
-    path = locales_copy / "fr/LC_MESSAGES/messages.po"
+def test_compiled_catalog_leaves_out_fuzzy_messages(campaign_copy):
+    path = campaign_copy.po_path("fr")
     with path.open("rb") as source:
         po = read_po(source, locale="fr")
     po.get("Refuse export permits").flags.add("fuzzy")
     with path.open("wb") as out:
         write_po(out, po, width=100)
-    catalog.compile_catalog("fr")
-    with (locales_copy / "fr/LC_MESSAGES/messages.mo").open("rb") as source:
+    catalog.compile_catalog("fr", catalogs=campaign_copy)
+    with path.with_suffix(".mo").open("rb") as source:
         assert read_mo(source).get("Refuse export permits") is None
 
 
-def test_stats_count_per_source(locales_copy):
-    plant_in_po(locales_copy, "Refuse export permits", "")
-    result = run("i18n", "stats", "--locale", "fr")
-    assert result.exit_code == 0
-    rows = [line.split()[-5:] for line in result.output.splitlines()[1:]]
-    counts = [[int(x) for x in row[:4]] for row in rows]
-    # campaign, letter template, code, all
-    assert len(counts) == 4
-    assert [row[3] for row in counts] == [1, 0, 0, 1]  # the one planted untranslated message
-    assert counts[3] == [sum(column) for column in zip(*counts[:3], strict=True)]
+def test_stats_count_per_source(locales_copy, campaign_copy):
+    plant_in_po(locales_copy, "Dear Minister:", "", context="salutation, man minister")
+    where = ["--interface", "--campaign", str(campaign_copy.root)]
+    result = run("i18n", "stats", *where, "--locale", "fr")
+    assert result.exit_code == 0, result.output
+    rows = [line.split() for line in result.output.splitlines()[1:]]
+    assert [row[0] for row in rows] == ["interface"] * 3 + ["end-ice-contracts"] * 2
+    counts = [[int(x) for x in row[-5:-1]] for row in rows]
+    # the interface: letter template, code, all; the campaign's own: campaign, all
+    sources = [" ".join(row[2:-5]) for row in rows]
+    assert sources == ["letter template", "code", "all", "campaign", "all"]
+    assert [row[3] for row in counts] == [0, 1, 1, 0, 0]  # the one planted untranslated message
+    assert counts[2] == [sum(column) for column in zip(*counts[:2], strict=True)]
+    assert counts[3] == counts[4]
+    rows = [row[-5:] for row in rows]
     for (total, translated, fuzzy, untranslated), row in zip(counts, rows, strict=True):
         assert total == translated + fuzzy + untranslated
         assert row[4] == f"{100 * translated / total:.1f}%"
@@ -288,7 +315,7 @@ def test_campaign_extractor_gives_plurals_and_a_context_per_role_and_office():
 
 
 def test_the_shipped_pot_has_each_roles_text_as_its_own_plural_message():
-    template = catalog.extract()
+    template = catalog.campaign_catalogs("end-ice-contracts").extract()
     mp = template.get(
         "I ask you to press the government, in the House, in committee and with the "
         "ministers concerned, to take the following step without delay:",
@@ -298,17 +325,17 @@ def test_the_shipped_pot_has_each_roles_text_as_its_own_plural_message():
     assert template.get(mp.id, "campaign text, letter to the Prime Minister") is None
 
 
-def test_a_long_old_english_survives_updates_without_stray_comments(locales_copy):
+def test_a_long_old_english_survives_updates_without_stray_comments(campaign_copy):
     """Babel re-wraps a long `#| msgid` at spaces inside its quotes; read back naively, the pieces
     became translator comments (`# company`, `# "`) that stayed in the catalog for good."""
-    french = catalog.load_po("fr")
+    french = catalog.load_po("fr", campaign_copy)
     message = french.get("Refuse export permits")
     old = " ".join(["A long English text that Babel wraps inside its quoted pieces."] * 4)
     message.flags.add("fuzzy")
     message.previous_id = [old]
     for _ in range(3):
-        catalog.po_path("fr").write_bytes(catalog._po_bytes(french, include_previous=True))
-        french = catalog.load_po("fr")
+        campaign_copy.po_path("fr").write_bytes(catalog._po_bytes(french, include_previous=True))
+        french = catalog.load_po("fr", campaign_copy)
     message = french.get("Refuse export permits")
     assert message.previous_id == [old]
     assert all(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 from babel.messages.pofile import write_po
@@ -18,7 +19,7 @@ TITLE = "Refuse export permits"
 INTRO = CAMPAIGN.demands_intro.one  # a plural message: its forms are checked one by one
 SUBJECT = "Subject: %(subject)s"
 EMAIL = "By email: %(email)s"
-PAGE = 'Page <span class="page"></span> of <span class="pages"></span>'
+PAGE = 'Page <span class="page"></span>'
 STCA = DEMANDS["safe-third-country"].text
 C233 = DEMANDS["bill-c-233"].text
 PERMITS = DEMANDS["export-permits"].text  # *Export and Import Permits Act* in italics
@@ -29,15 +30,28 @@ MP_ADDRESS = ("Ms. %(name)s, M.P.", "address line, woman MP")
 MP_SALUTATION = ("Dear Ms. %(last_name)s:", "salutation, woman MP")
 
 
+SHIPPED = catalog.campaign_catalogs("end-ice-contracts")
+
+
+def together(first, second):
+    """One catalog with the messages of both (the interface's and the campaign's own), so each
+    check sees every kind of message in one place."""
+    for message in second:
+        if message.id:
+            first[message.id] = message
+    first.obsolete.update(second.obsolete)
+    return first
+
+
 @pytest.fixture(scope="session")
 def template():
-    return catalog.extract()
+    return together(catalog.extract(), SHIPPED.extract())
 
 
 @pytest.fixture
 def french():
-    """A fresh copy of the project's reviewed French catalog."""
-    return catalog.load_po("fr")
+    """A fresh copy of the project's reviewed French: the interface's and the campaign's."""
+    return together(catalog.load_po("fr"), catalog.load_po("fr", SHIPPED))
 
 
 def findings_for(french, template, msgid, context=None):
@@ -82,8 +96,8 @@ PLANTED = [
         None,
         lambda fr: replace_in(fr, SUBJECT, None, "%(subject)s", "%(subject)s, %(date)s"),
     ),
-    ("markup", PAGE, None, lambda fr: replace_in(fr, PAGE, None, " de ", " <b>de</b> ")),
-    ("markup", PAGE, None, lambda fr: replace_in(fr, PAGE, None, " de ", "&nbsp;de ")),
+    ("markup", PAGE, None, lambda fr: replace_in(fr, PAGE, None, "Page ", "<b>Page</b> ")),
+    ("markup", PAGE, None, lambda fr: replace_in(fr, PAGE, None, "Page ", "Page&nbsp;")),
     (
         "markup",
         PERMITS,
@@ -168,9 +182,7 @@ def test_obsolete_message_still_used_is_reported(french, template):
 def test_campaign_message_is_located_by_key_path(french, template):
     plant(french, TITLE, None, "")
     (finding,) = findings_for(french, template, TITLE)
-    assert finding.locations == (
-        "campaigns/end-ice-contracts/campaign.toml:demands.export-permits.title",
-    )
+    assert finding.locations == ("campaign.toml:demands.export-permits.title",)
 
 
 def test_salutation_may_drop_placeholders_because_its_comment_allows_it(french, template):
@@ -199,29 +211,33 @@ def test_strict_fails_on_warnings_only_when_asked(french, template):
 
 
 @pytest.fixture
-def planted_locales(tmp_path, monkeypatch, french):
-    """A copy of locales/ whose French has an uncapitalised title; LETTERS_LOCALES points to it."""
+def planted_locales(tmp_path):
+    """A copy of the campaign's folder whose French has an uncapitalised title."""
+    folder = tmp_path / "end-ice-contracts"
+    shutil.copytree(SHIPPED.root, folder)
+    own = catalog.campaign_catalogs(folder)
+    french = catalog.load_po("fr", own)
     replace_in(french, TITLE, None, "Refuser", "refuser")
-    po = tmp_path / "fr" / "LC_MESSAGES" / "messages.po"
-    po.parent.mkdir(parents=True)
-    with po.open("wb") as out:
+    with own.po_path("fr").open("wb") as out:
         write_po(out, french, width=100)
-    monkeypatch.setenv("LETTERS_LOCALES", str(tmp_path))
-    return tmp_path
+    return folder
 
 
 def test_cli_check_exits_1_on_warning_with_strict_and_names_message(planted_locales):
     runner = CliRunner()
-    relaxed = runner.invoke(main, ["i18n", "check", "--locale", "fr"])
+    where = ["--campaign", str(planted_locales)]
+    relaxed = runner.invoke(main, ["i18n", "check", *where, "--locale", "fr"])
     assert relaxed.exit_code == 0, relaxed.output
-    strict = runner.invoke(main, ["i18n", "check", "--locale", "fr", "--strict"])
+    strict = runner.invoke(main, ["i18n", "check", *where, "--locale", "fr", "--strict"])
     assert strict.exit_code == 1
     assert "[capital] 'Refuse export permits'" in strict.output
     assert "campaign.toml:demands.export-permits.title" in strict.output
 
 
 def test_cli_check_json_lists_findings(planted_locales):
-    result = CliRunner().invoke(main, ["i18n", "check", "--format", "json"])
+    result = CliRunner().invoke(
+        main, ["i18n", "check", "--campaign", str(planted_locales), "--format", "json"]
+    )
     (finding,) = json.loads(result.output)
     assert finding["check"] == "capital" and finding["msgid"] == TITLE
-    assert finding["catalog"].endswith("fr/LC_MESSAGES/messages.po")
+    assert finding["catalog"].endswith("fr/LC_MESSAGES/campaign.po")

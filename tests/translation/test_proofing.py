@@ -54,20 +54,30 @@ def project_proof():
 
 @pytest.fixture
 def locales_copy(tmp_path, monkeypatch):
-    """A copy of locales/ that a test may break; LETTERS_LOCALES points the project at it."""
+    """A copy of locales/ and of the shipped campaigns that a test may break; LETTERS_LOCALES
+    and LETTERS_CAMPAIGNS point the project at them."""
     copy = tmp_path / "locales"
     shutil.copytree(ROOT / "locales", copy)
     monkeypatch.setenv("LETTERS_LOCALES", str(copy))
+    shutil.copytree(ROOT / "campaigns", tmp_path / "campaigns")
+    monkeypatch.setenv("LETTERS_CAMPAIGNS", str(tmp_path / "campaigns"))
+    monkeypatch.setattr(catalog, "campaigns_dir", lambda: tmp_path / "campaigns")
     return copy
 
 
 def plant(locales_copy, msgid: str, french: str | tuple, context: str | None = None) -> None:
-    """Replace one French msgstr in the copied catalog, and compile it."""
-    po = catalog.load_po("fr")
-    po.get(msgid, context).string = french
-    with catalog.po_path("fr").open("wb") as out:
-        write_po(out, po, width=catalog.WIDTH)
-    catalog.compile_catalog("fr")
+    """Replace one French msgstr in the copied catalog that holds it (the interface's or the
+    campaign's own), and compile it."""
+    for catalogs in catalog.shipped_catalogs():
+        po = catalog.load_po("fr", catalogs)
+        if po.get(msgid, context) is None:
+            continue
+        po.get(msgid, context).string = french
+        with catalogs.po_path("fr").open("wb") as out:
+            write_po(out, po, width=catalog.WIDTH)
+        catalog.compile_catalog("fr", catalogs=catalogs)
+        return
+    raise AssertionError(f"{msgid!r} is in no catalog")
 
 
 def proof_cli(*args: str):
@@ -98,7 +108,7 @@ def test_composed_letters_cover_every_recipient_kind_demand_count_and_note():
         assert f"{lang}/minister-public-safety/all-demands/with-note" not in kinds  # it has one
     salutations = {t.text for t in texts if t.locations[0].endswith(":salutation")}
     assert {"Madame la Première Ministre,", "Monsieur le Député,"} <= salutations
-    assert any(s.startswith("Bonjour ") and s.endswith(",") for s in salutations)  # gender unknown
+    assert "Bonjour," in salutations  # gender unknown (fr-CA.md)
     # The sender's note is never read: its (deliberately) unknown word is in no text.
     assert not any("Xqzvtr" in t.text for t in texts)
 
@@ -114,8 +124,8 @@ def test_agreement_error_in_a_translation_is_caught(locales_copy):
     found = [f for f in json.loads(result.stdout) if f["msgid"] == INTRO]
     assert any(f["rule"] == "fr-CA:accord-mesures" for f in found)
     finding = found[0]
-    assert finding["catalog"].endswith("locales/fr/LC_MESSAGES/messages.po")
-    assert "campaigns/end-ice-contracts/campaign.toml:demands_intro" in finding["locations"]
+    assert finding["catalog"].endswith("end-ice-contracts/locales/fr/LC_MESSAGES/campaign.po")
+    assert "campaign.toml:demands_intro" in finding["locations"]
     assert finding["severity"] == "error" and finding["suggestions"]
     # …and in every composed French letter that carries one demand.
     letters = [f for f in json.loads(result.stdout) if f["catalog"] == "letter end-ice-contracts"]
@@ -163,18 +173,13 @@ def test_american_spelling_in_campaign_text_is_caught(tmp_path, american, canadi
     campaign = (ROOT / "campaigns/end-ice-contracts/campaign.toml").read_text(encoding="utf-8")
     text = "Cancel every federal government contract with a company"
     planted = f"Cancel every federal {american} contract with a company"
-    root = tmp_path / "project"
-    (root / "campaigns/end-ice-contracts").mkdir(parents=True)
-    (root / "campaigns/end-ice-contracts/campaign.toml").write_text(
-        campaign.replace(text, planted), encoding="utf-8"
-    )
-    (root / "babel.cfg").write_text((ROOT / "babel.cfg").read_text())
-    template = catalog.extract(root)
+    root = tmp_path / "end-ice-contracts"
+    root.mkdir()
+    (root / "campaign.toml").write_text(campaign.replace(text, planted), encoding="utf-8")
+    template = catalog.campaign_catalogs(root).extract()
     findings = proofread(proofing.source_texts(template)).findings
     [finding] = [f for f in findings if american in f.detail]
-    assert finding.locations == (
-        "campaigns/end-ice-contracts/campaign.toml:demands.federal-contracts.text",
-    )
+    assert finding.locations == ("campaign.toml:demands.federal-contracts.text",)
     assert finding.rule == "hunspell:en_CA" and canadian in finding.suggestions
 
 

@@ -53,7 +53,7 @@ def review_texts(review_reader) -> list[str]:
 
 def test_review_pdf_holds_both_languages_of_every_demand(review_texts, setting):
     text = " ".join(review_texts)
-    french = catalog.load_po("fr")
+    french = catalog.load_po("fr", catalog.campaign_catalogs("end-ice-contracts"))
     for demand in setting.campaign.demands:
         for english in (demand.title, demand.text):
             assert words(english) in text
@@ -63,8 +63,8 @@ def test_review_pdf_holds_both_languages_of_every_demand(review_texts, setting):
 def test_review_pdf_starts_with_a_summary(review_texts):
     first = review_texts[0]
     assert "Translation review: End Canada’s contracts with United States Immigration" in first
-    french = catalog.load_po("fr")
-    count = sum(1 for message in french if message.id)
+    own = catalog.load_po("fr", catalog.campaign_catalogs("end-ice-contracts"))
+    count = sum(1 for po in (own, catalog.load_po("fr")) for message in po if message.id)
     assert f"Messages {count} Translated {count}" in first
     assert "None: every check passes." in first
 
@@ -79,8 +79,9 @@ def test_review_pdf_lays_the_letters_side_by_side_page_for_page(review_reader, r
     assert sheets[0].startswith("Prime Minister, woman · page 1")
     assert "Dear Prime Minister:" in sheets[0] and "Madame la Première Ministre," in sheets[0]
     unknown_mp = next(s for s in sheets if s.startswith("Member of Parliament, gender unknown"))
-    assert "Dear Dominique Gagnon:" in unknown_mp and "Bonjour Dominique Gagnon," in unknown_mp
-    assert "Dominique Gagnon, député ou députée" in unknown_mp
+    assert "Dear Dominique Gagnon:" in unknown_mp and "Bonjour, " in unknown_mp
+    assert "Dominique Gagnon Chambre des communes" in unknown_mp  # fr-CA: no title, no office
+    assert "député ou députée" not in unknown_mp
     assert not any("Heather McPherson" in sheet or "Carney" in sheet for sheet in sheets)
 
 
@@ -95,18 +96,27 @@ def test_review_html_is_self_contained_and_shows_both_letters():
 
 @pytest.fixture
 def fuzzy_and_broken(tmp_path, monkeypatch):
-    """A locales copy whose French has one fuzzy message and one broken placeholder."""
+    """Copies of locales/ and of the campaign whose French has one fuzzy message (the
+    campaign's) and one broken placeholder (the interface's)."""
     locales = tmp_path / "locales"
     shutil.copytree(ROOT / "locales", locales)
-    po_path = locales / "fr/LC_MESSAGES/messages.po"
-    with po_path.open("rb") as source:
-        po = read_po(source, locale="fr")
-    po.get("Refuse export permits").flags.add("fuzzy")
-    po.get("Subject: %(subject)s").string = "Objet\u00a0: %(sujet)s"
-    with po_path.open("wb") as out:
-        write_po(out, po, width=100)
+    shutil.copytree(ROOT / "campaigns/end-ice-contracts", tmp_path / "end-ice-contracts")
     monkeypatch.setenv("LETTERS_LOCALES", str(locales))
-    catalog.compile_catalog("fr", force=True)
+    monkeypatch.setenv("LETTERS_CAMPAIGNS", str(tmp_path))
+    for catalogs, change in (
+        (catalog.campaign_catalogs("end-ice-contracts"), "fuzzy"),
+        (catalog.interface_catalogs(), "broken"),
+    ):
+        po_path = catalogs.po_path("fr")
+        with po_path.open("rb") as source:
+            po = read_po(source, locale="fr")
+        if change == "fuzzy":
+            po.get("Refuse export permits").flags.add("fuzzy")
+        else:
+            po.get("Subject: %(subject)s").string = "Objet\u00a0: %(sujet)s"
+        with po_path.open("wb") as out:
+            write_po(out, po, width=100)
+        catalog.compile_catalog("fr", force=True, catalogs=catalogs)
 
 
 def test_review_highlights_findings_and_counts_english_fallbacks(fuzzy_and_broken):
