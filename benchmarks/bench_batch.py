@@ -61,7 +61,17 @@ from letters.render import render_html
 DAY = date(2026, 2, 1)
 FIRST = ["Ann", "Luc", "Mia", "Zoé", "Raj", "Léa", "Tom", "Ève", "Kai", "Inès", "Omar", "Jo"]
 LAST = ["Lee", "Roy", "Chan", "Dubé", "Patel", "Gagnon", "Ng", "Tremblay", "Singh", "Côté"]
-POSTAL = ["K1A 0B1", "H2X 1Y4", "B3H 4R2", "A1A 1A1", "T6E 1Z8", "G1R 4P5", "V5K 0A1", "J8X 1A1"]
+# (postal code, city, province): a postal code of another province than the row's is a row error.
+PLACES = [
+    ("K1A 0B1", "Ottawa", "ON"),
+    ("H2X 1Y4", "Montréal", "QC"),
+    ("B3H 4R2", "Halifax", "NS"),
+    ("A1A 1A1", "St. John's", "NL"),
+    ("T6E 1Z8", "Edmonton", "AB"),
+    ("G1R 4P5", "Québec", "QC"),
+    ("V5K 0A1", "Vancouver", "BC"),
+    ("J8X 1A1", "Gatineau", "QC"),
+]
 NOTE = "I have followed this closely and want my own words on the record. " * 6
 
 
@@ -75,9 +85,9 @@ def write_supporters(path: Path, n: int) -> Path:
                 [
                     name,
                     f"{i} Main St",
-                    "Ottawa",
-                    "ON",
-                    POSTAL[i % 8],
+                    PLACES[i % 8][1],
+                    PLACES[i % 8][2],
+                    PLACES[i % 8][0],
                     "fr" if i % 3 == 0 else "en",
                     NOTE if i % 5 == 0 else "",
                 ]
@@ -365,6 +375,9 @@ def ratios(args) -> None:
                 found[build]["layout_cpu"].append(cpu)
                 out = Path(tmp) / f"out-{builds.index(build)}-{round_}"
                 b_wall, b_cpu, _, _ = run_batch(source, out, args.jobs, Path(build).parent)
+                written = len(list((out / "letters").glob("*.pdf")))
+                if written != size:
+                    raise SystemExit(f"{build}: {written} letters for {size} rows")
                 found[build]["batch"].append(b_wall / size * 1000)
                 found[build]["batch_cpu"].append(b_cpu / size * 1000)
                 print(
