@@ -1,12 +1,13 @@
 """Benchmark `letters batch` against layout alone (and the naive loop), in one run.
 
     .venv/bin/python benchmarks/bench_batch.py                 # issue 27's ratio, 3 rounds
-    .venv/bin/python benchmarks/bench_batch.py --build /work/main/.venv/bin/python  # + main's
+    .venv/bin/python benchmarks/bench_batch.py --tree /tmp/main-src   # + another source tree
     .venv/bin/python benchmarks/bench_batch.py --alternatives  # N = 1,000 and 10,000, all rows
     .venv/bin/python benchmarks/bench_batch.py --alternatives --n 200 --sample 40   # quick
 
-By default (issue 27) each round measures, for each build (this one, and every `--build`
-interpreter with `letters` installed beside it), in a fresh process each: layout alone of the
+By default (issue 27) each round measures, for each source tree of letters (this one, and every
+`--tree`, e.g. `git archive main | tar -x -C /tmp/main-src`, run with this interpreter), in a
+fresh process each: layout alone of the
 first `--sample` letters in one process, then `letters batch --jobs 2` over `--n` rows; rounds
 interleave builds so that other load falls on all alike. It prints the medians and the ratio
 batch wall per letter / layout wall per letter (target <= 0.75), and the same in CPU time.
@@ -260,15 +261,26 @@ def tree_sample(pid: int, cpu: dict[int, float]) -> int:
 
 
 def run_batch(
-    source: Path, out: Path, jobs: int, bin_dir: Path | None = None
+    source: Path, out: Path, jobs: int, tree: Path | None = None
 ) -> tuple[float, float, int, str]:
     """(wall seconds, CPU seconds of the whole process tree, peak RSS kB, output)."""
-    letters = (bin_dir or Path(sys.executable).parent) / "letters"
-    args = [str(letters), "batch", "--input", str(source), "--to", "pm", "--date", "2026-02-01"]
+    env = {**os.environ, "PYTHONPATH": str(tree)} if tree else None
+    args = [
+        sys.executable,
+        "-m",
+        "letters",
+        "batch",
+        "--input",
+        str(source),
+        "--to",
+        "pm",
+        "--date",
+        "2026-02-01",
+    ]
     args += ["--out", str(out), "--jobs", str(jobs), "--campaign", "end-ice-contracts"]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    process = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, text=True, env=env)
     peak, cpu = 0, {}
     while process.poll() is None:
         peak = max(peak, tree_sample(process.pid, cpu))
@@ -356,7 +368,7 @@ def layout_only(sample: int) -> None:
 def ratios(args) -> None:
     """Issue 27's ratio, rounds interleaved over builds, medians."""
     here = str(Path(__file__).resolve())
-    builds = [sys.executable, *args.build]
+    builds = [str(Path(here).parent.parent), *(str(Path(t).resolve()) for t in args.tree)]
     size = (args.n or [600])[0]
     found = {b: {"layout": [], "layout_cpu": [], "batch": [], "batch_cpu": []} for b in builds}
     load = [os.getloadavg()[0]]
@@ -365,16 +377,17 @@ def ratios(args) -> None:
         for round_ in range(args.rounds):
             for build in builds:
                 measured = subprocess.run(
-                    [build, here, "--layout-only", "--sample", str(args.sample)],
+                    [sys.executable, here, "--layout-only", "--sample", str(args.sample)],
                     check=True,
                     capture_output=True,
                     text=True,
+                    env={**os.environ, "PYTHONPATH": build},
                 ).stdout.split()
                 wall, cpu = float(measured[0]), float(measured[1])
                 found[build]["layout"].append(wall)
                 found[build]["layout_cpu"].append(cpu)
                 out = Path(tmp) / f"out-{builds.index(build)}-{round_}"
-                b_wall, b_cpu, _, _ = run_batch(source, out, args.jobs, Path(build).parent)
+                b_wall, b_cpu, _, _ = run_batch(source, out, args.jobs, Path(build))
                 written = len(list((out / "letters").glob("*.pdf")))
                 if written != size:
                     raise SystemExit(f"{build}: {written} letters for {size} rows")
@@ -410,7 +423,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--chunk", type=int, default=20, help="letters per combined document")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--build", action="append", default=[], help="another build's python")
+    parser.add_argument("--tree", action="append", default=[], help="another source tree")
     parser.add_argument("--alternatives", action="store_true")
     parser.add_argument("--layout-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -1,11 +1,12 @@
 """What one `letters write` costs end to end, against a bare WeasyPrint process, in one run.
 
-Run: .venv/bin/python benchmarks/bench_write.py [--runs 15] [--compare other/.venv/bin/letters]
+Run: .venv/bin/python benchmarks/bench_write.py [--runs 15] [--tree /tmp/main-src]
 
 Each round runs, one after the other in a fresh process each: a bare Python that imports
 WeasyPrint and writes one paragraph to PDF (the floor: interpreter, WeasyPrint's import, fonts,
-one layout), then `letters write` (one French letter to the PM), then any `--compare` build of
-`letters` (e.g. main's, to show before and after side by side). Rounds interleave so that the
+one layout), then `letters write` (one French letter to the PM), then the same command from any
+`--tree` (another source tree of letters run with this interpreter, e.g. `git archive main |
+tar -x -C /tmp/main-src`, to show before and after side by side). Rounds interleave so that the
 machine's other load falls on every command alike; the figures are medians over rounds, in wall
 time and in CPU time (user + system of the child, which other processes disturb less). The
 target of issue 27 is `letters write` <= 1.3x the bare process.
@@ -54,11 +55,11 @@ BARE = (
 TARGET = 1.3
 
 
-def timed(command: list[str]) -> tuple[float, float]:
+def timed(command: list[str], env: dict | None = None) -> tuple[float, float]:
     """(wall ms, CPU ms) of one child process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True)
+    subprocess.run(command, check=True, capture_output=True, env=env)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -69,22 +70,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15, help="rounds (default 15)")
     parser.add_argument(
-        "--compare", action="append", default=[], help="another `letters` executable to time"
+        "--tree", action="append", default=[], help="another source tree of letters to time"
     )
     args = parser.parse_args()
-    ours = str(Path(sys.executable).with_name("letters"))
+    trees = {"letters write": Path(__file__).resolve().parent.parent}
+    trees.update({f"tree {k + 1}": Path(tree).resolve() for k, tree in enumerate(args.tree)})
     with tempfile.TemporaryDirectory(prefix="bench-write-") as tmp:
-        commands = {"bare WeasyPrint": [sys.executable, "-c", BARE, f"{tmp}/bare.pdf"]}
-        commands["letters write"] = [ours, *ARGS, "-o", f"{tmp}/ours.pdf"]
-        for k, other in enumerate(args.compare):
-            commands[f"compare {k + 1}"] = [other, *ARGS, "-o", f"{tmp}/other{k}.pdf"]
-        for command in commands.values():
-            timed(command)  # once each, untimed: caches on disk (fonts, template messages)
+        commands = {"bare WeasyPrint": ([sys.executable, "-c", BARE, f"{tmp}/bare.pdf"], None)}
+        for name, tree in trees.items():
+            out = f"{tmp}/{len(commands)}.pdf"
+            command = [sys.executable, "-m", "letters", *ARGS, "-o", out]
+            commands[name] = (command, {**os.environ, "PYTHONPATH": str(tree)})
+        for command, env in commands.values():
+            timed(command, env)  # once each, untimed: caches on disk (fonts, template messages)
         times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
         load = [os.getloadavg()[0]]
         for _ in range(args.runs):
-            for name, command in commands.items():
-                times[name].append(timed(command))
+            for name, (command, env) in commands.items():
+                times[name].append(timed(command, env))
         load.append(os.getloadavg()[0])
     print(
         f"{args.runs} interleaved rounds, {os.cpu_count()} cores, "
@@ -92,13 +95,13 @@ def main() -> None:
     )
     floor_wall = statistics.median(w for w, _ in times["bare WeasyPrint"])
     floor_cpu = statistics.median(c for _, c in times["bare WeasyPrint"])
-    for name, command in commands.items():
+    for name in commands:
         wall = statistics.median(w for w, _ in times[name])
         cpu = statistics.median(c for _, c in times[name])
         print(
             f"  {name:<16} median {wall:6.0f} ms wall ({wall / floor_wall:4.2f}x bare), "
             f"{cpu:6.0f} ms CPU ({cpu / floor_cpu:4.2f}x)"
-            + (f"  [{command[0]}]" if name.startswith("compare") else "")
+            + (f"  [{trees[name]}]" if name in trees else "")
         )
     ratio = statistics.median(w for w, _ in times["letters write"]) / floor_wall
     print(f"letters write / bare WeasyPrint: {ratio:.2f}x wall (target <= {TARGET})")
