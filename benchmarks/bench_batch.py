@@ -280,7 +280,8 @@ def run_batch(
     args += ["--out", str(out), "--jobs", str(jobs), "--campaign", "end-ice-contracts"]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    process = subprocess.Popen(args, stdout=subprocess.PIPE, text=True, env=env)
+    # In the batch's folder: `python -m` puts the current folder first on sys.path.
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, text=True, env=env, cwd=source.parent)
     peak, cpu = 0, {}
     while process.poll() is None:
         peak = max(peak, tree_sample(process.pid, cpu))

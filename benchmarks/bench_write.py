@@ -56,10 +56,12 @@ TARGET = 1.3
 
 
 def timed(command: list[str], env: dict | None = None) -> tuple[float, float]:
-    """(wall ms, CPU ms) of one child process."""
+    """(wall ms, CPU ms) of one child process, run in an empty folder: `python -m` puts the
+    current folder first on sys.path, and a checkout there would shadow PYTHONPATH's tree."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True, env=env)
+    with tempfile.TemporaryDirectory(prefix="bench-write-cwd-") as cwd:
+        subprocess.run(command, check=True, capture_output=True, env=env, cwd=cwd)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
