@@ -9,6 +9,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import tomlsafe
 from .errors import CampaignError
 from .resources import campaign_search_path, campaigns_dir
 
@@ -19,10 +20,8 @@ VARIANT_FIELDS = ("opening_variants",)
 # their portfolio (worded as to the minister) and some not (worded as to an MP): its lead-in
 # and closing request say both (letters.compose.letter_role).
 ROLES = ("pm", "minister", "mp", "minister-mp")
-# The file of a campaign folder, and the gettext domain of its own catalogs
-# (<folder>/locales/<lang>/LC_MESSAGES/campaign.po): the interface's are `messages`, in the package.
+# The file that makes a folder a campaign (its catalogs: `letters.i18n.CAMPAIGN_DOMAIN`).
 CAMPAIGN_FILE = "campaign.toml"
-CAMPAIGN_DOMAIN = "campaign"
 # Every key a campaign file may hold, where it may hold it: anything else is a typo.
 TOP_KEYS = (
     "id",
@@ -177,11 +176,6 @@ class Campaign:
         """The campaign's own catalogs: locales/<lang>/LC_MESSAGES/campaign.po (and .mo)."""
         return self.folder / "locales"
 
-    def optional_file(self, name: str) -> Path | None:
-        """directory.toml (its own ministers) or proofing.toml (its own words), when present."""
-        path = self.folder / name
-        return path if path.is_file() else None
-
 
 def available_campaigns() -> dict[str, Path]:
     """id -> campaign.toml of every campaign on the search path (`campaign_search_path`); the
@@ -252,7 +246,7 @@ def load_campaign(ref: str | Path, known_portfolios: frozenset[str] | None = Non
     """
     path = find_campaign(ref)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomlsafe.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise CampaignError(f"{path}: no such file", field="campaign") from exc
     except tomllib.TOMLDecodeError as exc:
@@ -275,7 +269,7 @@ def _known_keys(table: dict, known: tuple[str, ...], path: Path, where: str = ""
             continue
         close = nearest(key, known)
         raise CampaignError(
-            f"{path.name}: unknown key {where}{key!r}",
+            f"{path.name}: unknown key {where + key!r}",
             field=f"{where}{key}",
             fix=(f"did you mean {close!r}? " if close else "")
             + f"keys here: {', '.join(known)} (see docs/campaigns.md)",

@@ -3,7 +3,30 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
+
+# Characters that move the cursor, hide or reorder text, or end a line on a terminal or in a
+# log: controls (ESC, CR, LF, BEL…), format characters (bidi overrides, zero-width), line and
+# paragraph separators, lone surrogates.
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def visible(text: str, backslashes: bool = True) -> str:
+    """Text from outside (a certificate's name, a PDF's metadata) safe to print on one line:
+    every control or invisible character is shown as an escape (`\\x1b`, `\\u202e`), and a
+    backslash as `\\\\` (unless `backslashes` is False), so what is printed cannot pass for what
+    the tool itself prints."""
+    out = []
+    for char in text:
+        if char == "\\" and backslashes:
+            out.append("\\\\")
+        elif unicodedata.category(char) in _HIDDEN_CATEGORIES:
+            code = ord(char)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 def translatable(message: str) -> str:

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
+from io import BytesIO
 from pathlib import Path
 
 import babel
@@ -16,7 +17,8 @@ from babel.dates import format_date
 from babel.support import NullTranslations, Translations
 from markupsafe import Markup, escape
 
-from .errors import InputError
+from .errors import InputError, TranslationError
+from .plurals import PluralFormsError, plural_rule
 from .resources import cached_text, keep_in_cache, locales_dir, templates_dir
 
 SOURCE_LANGUAGE = "en"
@@ -36,9 +38,29 @@ KEYWORDS = {
 
 
 def languages() -> tuple[str, ...]:
-    """The languages a letter may be written in: English plus every compiled catalog present."""
+    """The languages a letter may be written in: English plus every compiled catalog present
+    that is not refused (see `catalog_refusal`)."""
     found = sorted(p.parent.parent.name for p in locales_dir().glob(f"*/LC_MESSAGES/{DOMAIN}.mo"))
-    return (SOURCE_LANGUAGE, *(lang for lang in found if lang != SOURCE_LANGUAGE))
+    return (
+        SOURCE_LANGUAGE,
+        *(lang for lang in found if lang != SOURCE_LANGUAGE and not catalog_refusal(lang)),
+    )
+
+
+def catalog_refusal(lang: str) -> TranslationError | None:
+    """Why the compiled catalog for `lang` is refused (its Plural-Forms header), or None.
+
+    A refused language is not offered (the web page, `languages()`); asking for it by name
+    gives this error, on one line."""
+    if lang == SOURCE_LANGUAGE:
+        return None
+    try:
+        translations(lang)
+    except PluralFormsError as error:
+        return error
+    except InputError:
+        pass  # no catalog at all: the caller says which languages there are
+    return None
 
 
 def translations(lang: str) -> NullTranslations:
@@ -56,7 +78,10 @@ def translations(lang: str) -> NullTranslations:
             field="lang",
             fix=f"use one of: {', '.join(languages())}",
         )
-    return _load(mo, stamp)
+    loaded = _load(mo, stamp)
+    if isinstance(loaded, PluralFormsError):
+        raise loaded
+    return loaded
 
 
 def campaign_translations(lang: str, locales: Path) -> NullTranslations:
@@ -69,7 +94,10 @@ def campaign_translations(lang: str, locales: Path) -> NullTranslations:
         stamp = mo.stat().st_mtime_ns
     except OSError:
         return NullTranslations()
-    return _load(mo, stamp, CAMPAIGN_DOMAIN)
+    loaded = _load(mo, stamp, CAMPAIGN_DOMAIN)
+    if isinstance(loaded, PluralFormsError):  # a translator's header is refused here too
+        raise loaded
+    return loaded
 
 
 def campaign_languages(locales: Path) -> tuple[str, ...]:
@@ -79,10 +107,46 @@ def campaign_languages(locales: Path) -> tuple[str, ...]:
 
 
 @cache
-def _load(mo: Path, mtime_ns: int, domain: str = DOMAIN) -> NullTranslations:
-    """Read a .mo once; a recompiled catalog (new mtime) or another locales dir is read afresh."""
-    with mo.open("rb") as source:
-        return Translations(source, domain)
+def _load(mo: Path, mtime_ns: int, domain: str = DOMAIN) -> NullTranslations | PluralFormsError:
+    """Read a .mo once; a recompiled catalog (new mtime) or another locales dir is read afresh.
+
+    Its Plural-Forms header is checked first (letters.plurals) and the checked rule replaces
+    the one gettext would run, so a translator's header is never executed. A refused catalog
+    is remembered as its error, until it is compiled again."""
+    data = mo.read_bytes()
+    header = mo_plural_forms(data)
+    try:
+        rule = plural_rule(header, mo.parent.parent.name) if header is not None else None
+        catalog = Translations(BytesIO(data), domain)
+    except PluralFormsError as error:
+        return error
+    except (ValueError, SyntaxError, OverflowError, RecursionError) as error:  # gettext's parse
+        return PluralFormsError(
+            f"{mo} cannot be read ({type(error).__name__})",
+            field=f"{mo.parent.parent.name} catalog",
+            fix="compile the catalog again with `letters i18n compile`",
+        )
+    # No header (or one gettext found elsewhere): gettext's default rule, never the file's.
+    catalog.plural = rule.index if rule is not None else lambda n: int(n != 1)
+    return catalog
+
+
+def mo_plural_forms(data: bytes) -> str | None:
+    """The Plural-Forms value of a compiled catalog's header (the empty msgid's translation)."""
+    magic = int.from_bytes(data[:4], "little")
+    order = "little" if magic == 0x950412DE else "big" if magic == 0xDE120495 else None
+    if order is None or len(data) < 28:
+        return None
+    count, originals, translated = (int.from_bytes(data[i : i + 4], order) for i in (8, 12, 16))
+    # The header is the translation of the empty msgid, which sorts first.
+    if count < 1 or int.from_bytes(data[originals : originals + 4], order) != 0:
+        return None
+    size, start = (int.from_bytes(data[translated + k : translated + k + 4], order) for k in (0, 4))
+    for line in data[start : start + size].decode("utf-8", "replace").splitlines():
+        name, _, value = line.partition(":")
+        if name.strip().lower() == "plural-forms":
+            return value.strip()
+    return None
 
 
 @dataclass(frozen=True)
@@ -116,6 +180,9 @@ class Language:
     # Messages looked up that the catalog lacks (missing or fuzzy), in order: the letter prints
     # their English, so the pipeline refuses it unless the caller allows an incomplete letter.
     untranslated: list[MessageRef] = field(default_factory=list, compare=False, repr=False)
+    # The catalogs, found once (a letter's lookups then cost no file system calls; compose makes
+    # a fresh Language per letter, so a recompiled catalog shows in the next letter).
+    _catalogs: list[NullTranslations] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def locale(self) -> Locale:
@@ -170,13 +237,14 @@ class Language:
 
     def catalog_of(self, context: str | None, message: str) -> NullTranslations | None:
         """The catalog that translates a message: the campaign's, else the interface's."""
-        interface = translations(self.code)  # also refuses a language the interface lacks
+        if not self._catalogs:
+            # translations() also refuses a language the interface lacks.
+            self._catalogs.append(translations(self.code))
+            if self.campaign_locales is not None and self.code != SOURCE_LANGUAGE:
+                self._catalogs.insert(0, campaign_translations(self.code, self.campaign_locales))
         if self.code == SOURCE_LANGUAGE:
-            return interface
-        found = [interface]
-        if self.campaign_locales is not None:
-            found.insert(0, campaign_translations(self.code, self.campaign_locales))
-        return next((c for c in found if is_translated(c, context, message)), None)
+            return self._catalogs[0]
+        return next((c for c in self._catalogs if is_translated(c, context, message)), None)
 
     def fresh(self) -> Language:
         """The same language with an empty record of untranslated messages (one per letter)."""

@@ -40,6 +40,14 @@ def inside(root: Path, relative: Path) -> Path:
     return path
 
 
+def shown(path: Path) -> Path:
+    """A path as the user would type it: relative to the current folder when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
 def write_atomic(path: Path, content: bytes) -> Path:
     """Write to a temporary file beside `path`, then rename: readers never see half a file.
 

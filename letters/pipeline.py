@@ -17,7 +17,9 @@ from .i18n import (
     SOURCE_LANGUAGE,
     Language,
     MessageRef,
+    campaign_languages,
     is_translated,
+    languages,
     template_messages,
     translations,
 )
@@ -48,6 +50,12 @@ class Setting:
     def language(self, code: str) -> Language:
         """The language with this campaign's own catalog before the interface's."""
         return Language(code, self.campaign.locales)
+
+    def letter_languages(self) -> tuple[str, ...]:
+        """The languages this campaign's letters can be written in: English, and each language
+        that both the interface and the campaign have compiled."""
+        own = campaign_languages(self.campaign.locales)
+        return tuple(code for code in languages() if code == SOURCE_LANGUAGE or code in own)
 
 
 def make_letter(

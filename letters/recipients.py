@@ -10,6 +10,7 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
+from . import tomlsafe
 from .districts import (
     District,
     Districts,
@@ -519,7 +520,7 @@ def with_campaign_ministers(directory: Directory, path: Path) -> Directory:
 def _check_campaign_directory(path: Path) -> None:
     """Strict, like campaign.toml: a typo in a key or a missing field names itself."""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomlsafe.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise DirectoryError(
             f"{path.name}: {error}", field="directory", fix="fix the TOML syntax"
@@ -530,7 +531,7 @@ def _check_campaign_directory(path: Path) -> None:
             if key not in known:
                 close = next(iter(difflib.get_close_matches(key, known, n=1, cutoff=0.6)), None)
                 raise DirectoryError(
-                    f"{path.name}: unknown key {where}{key!r}",
+                    f"{path.name}: unknown key {where + key!r}",
                     field=f"{where}{key}",
                     fix=(f"did you mean {close!r}? " if close else "")
                     + f"keys here: {', '.join(known)}",

@@ -43,7 +43,12 @@ PROVINCES = (
 
 
 def fold(text: str) -> str:
-    """Case-, accent-, ligature-, dash-, apostrophe- and space-insensitive key for names."""
+    """Case-, accent-, ligature-, dash-, apostrophe- and space-insensitive key for names.
+
+    Invisible format characters (zero-width space and joiners, a BOM, a soft hyphen) are
+    dropped and compatibility forms folded (NFKD: full-width letters, ligatures): a name that
+    looks the same is the same supporter, riding or column."""
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
     for ligature, letters in {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"}.items():
         text = text.replace(ligature, letters)
     text = unicodedata.normalize("NFKD", text)
@@ -329,7 +334,7 @@ def make_sender(
         riding=district.name_en if district else riding,
         district=district,
         note=note_text or None,
-        demand_ids=tuple(demand_ids),
+        demand_ids=tuple(dict.fromkeys(demand_ids)),  # a demand is chosen once, however often named
         signature_png=signature_png,
         typed_signature=typed_signature,
     )

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import tomllib
 from pathlib import Path
 
+from . import tomlsafe
 from .resources import cached_text, keep_in_cache
 
 _TAG = "\u0000"  # no key of ours starts with NUL
@@ -22,8 +22,9 @@ _remembered: dict[str, str] = {}  # hash of the TOML bytes -> the JSON of its va
 
 
 def read_toml(path: Path) -> dict:
-    """`tomllib.loads(path.read_text("utf-8"))`, with the same errors (OSError,
-    UnicodeDecodeError, TOMLDecodeError), parsed once per version of the file."""
+    """`tomlsafe.loads(path.read_text("utf-8"))`, with the same errors (OSError,
+    UnicodeDecodeError, TOMLDecodeError), parsed once per version of the file: a file whose
+    bytes were parsed before (and so passed tomlsafe's limits) is not scanned again."""
     source = path.read_bytes()
     text = source.decode("utf-8")
     key = hashlib.sha256(source).hexdigest()
@@ -32,11 +33,11 @@ def read_toml(path: Path) -> dict:
         if found is not None:
             try:
                 value = json.loads(found, object_hook=_untagged)
-            except ValueError:
+            except (ValueError, RecursionError):
                 continue  # a damaged cache entry: parse again
             _remembered[key] = found
             return value
-    value = tomllib.loads(text)
+    value = tomlsafe.loads(text)
     _remembered[key] = json.dumps(value, default=_tagged, ensure_ascii=False)
     keep_in_cache(name, _remembered[key])
     return value

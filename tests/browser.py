@@ -167,10 +167,24 @@ def fill(driver, values: dict[str, str], counter: Counter | None = None) -> None
                 counter.keys += len(value)
 
 
+def left(old):
+    """A wait condition: the page that held `old` is gone. Chromium sometimes answers a look at
+    a node of the page being left with "does not belong to the document" instead of "stale"."""
+    from selenium.common.exceptions import WebDriverException
+
+    def gone(driver) -> bool:
+        try:
+            old.is_enabled()
+        except WebDriverException:  # StaleElementReferenceException is one
+            return True
+        return False
+
+    return gone
+
+
 def tap(driver, element_id: str, counter: Counter | None = None, *, navigates: bool = False):
     """Click an element as a finger would (scrolled into view first); wait for a new page."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import WebDriverWait
 
     element = driver.find_element(By.ID, element_id)
@@ -180,7 +194,7 @@ def tap(driver, element_id: str, counter: Counter | None = None, *, navigates: b
     if counter:
         counter.taps += 1
     if navigates:
-        WebDriverWait(driver, 60).until(EC.staleness_of(old))
+        WebDriverWait(driver, 60).until(left(old))
 
 
 def find_mp(driver, postal_code: str, counter: Counter | None = None) -> None:
@@ -247,13 +261,13 @@ def draw_signature(driver, pointer: str = "mouse") -> None:
 
 def submit(driver, action: str) -> None:
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import WebDriverWait
 
     button = driver.find_element(By.CSS_SELECTOR, f"#letter-form button[value='{action}']")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
     old = driver.find_element(By.TAG_NAME, "html")
     button.click()
-    WebDriverWait(driver, 30).until(EC.staleness_of(old))
+    WebDriverWait(driver, 30).until(left(old))
 
 
 DOWNLOAD_SCRIPT = """
@@ -453,11 +467,73 @@ def measure_phone(base: str, lang: str) -> dict[str, float]:
     }
 
 
+def live_updates(driver) -> list[int]:
+    """Bytes each live update of this page took (the fetches the page made, headers included)."""
+    return [
+        int(size)
+        for size in driver.execute_script(
+            "return performance.getEntriesByType('resource')"
+            ".filter(e => e.initiatorType === 'fetch').map(e => e.transferSize)"
+        )
+    ]
+
+
+def measure_journey(base: str, lang: str, tmp: Path) -> dict[str, float]:
+    """The phone journey of the browser tests, measured: taps, keystrokes, how many screens a
+    person scrolls through (the furthest point the screen reached, in 844 px screens) before the
+    PDF is saved, where "Full name" starts, and the bytes of each live update."""
+    from selenium.webdriver.common.by import By
+
+    counter = Counter()
+    furthest = 0.0
+
+    def seen() -> None:
+        nonlocal furthest
+        bottom = driver.execute_script("return window.scrollY + window.innerHeight")
+        furthest = max(furthest, bottom / PHONE[1])
+
+    with chromium(lang=f"{lang}-CA", width=PHONE[0], height=PHONE[1]) as driver:
+        as_phone(driver)
+        allow_downloads(driver, tmp)
+        driver.get(f"{base}/{lang}/")
+        find_mp(driver, POSTAL_CODE[lang], counter)
+        wait_loaded(driver)
+        seen()
+        name_at = driver.find_element(By.ID, "name").location["y"] / PHONE[1]
+        bytes_before = []
+        for key, value in FORM[lang].items():
+            if key != "note":
+                fill(driver, {key: value}, counter)
+                seen()
+        draw_signature(driver, "touch")
+        counter.taps += 1
+        seen()
+        wait_for_mailto(driver)
+        import time as _time
+
+        _time.sleep(1.5)  # let the last live update land
+        bytes_before = live_updates(driver)
+        tap(driver, "download", counter)  # in the bar fixed at the bottom: no scrolling
+        saved_pdf(tmp)
+    return {
+        "taps": counter.taps + counter.field_taps,
+        "keys": counter.keys,
+        "screens_to_pdf": round(furthest, 2),
+        "name_at_screens": round(name_at, 2),
+        "live_updates": len(bytes_before),
+        "bytes_per_update": bytes_before,
+    }
+
+
 if __name__ == "__main__":
     reason = missing_browser()
     if reason:
         sys.exit(f"cannot run Chromium: {reason}")
-    if sys.argv[1:2] == ["measure"]:
+    if sys.argv[1:2] == ["journey"]:
+        with server_with_lookup() as base, tempfile.TemporaryDirectory() as tmp:
+            for lang in ("en", "fr"):
+                print(lang, measure_journey(base, lang, Path(tmp) / lang))
+    elif sys.argv[1:2] == ["measure"]:
         with server_with_lookup() as base:
             for lang in ("en", "fr"):
                 figures = measure_phone(base, lang)

@@ -170,8 +170,14 @@ def test_printed_letter_envelope_cover_and_eml_read_back(setting, members, lang,
     line, appel, title, close = expected(recipient, gender, lang)
     from letters import make_letter
 
+    # The sample sender lives in Edmonton Strathcona: to any other MP, on purpose.
     letter = make_letter(
-        setting, sender(lang, email="heather.lim@example.ca"), to, DAY, envelope=True
+        setting,
+        sender(lang, email="heather.lim@example.ca"),
+        to,
+        DAY,
+        envelope=True,
+        not_my_mp=recipient.riding != "Edmonton Strathcona",
     )
     pages = PdfReader(io.BytesIO(letter_bytes(letter, "pdf"))).pages
     first, envelope = pages[0].extract_text(), pages[-1].extract_text()

@@ -327,3 +327,30 @@ def test_a_new_campaigns_message_is_never_matched_to_anothers_french(tmp_path):
     message = po.get(close)
     assert message is not None and message.string == "" and not message.fuzzy
     assert {catalog.status(m) for m in po if m.id} == {"untranslated"}
+
+
+def test_the_web_page_offers_only_the_languages_the_campaign_is_translated_into(tmp_path):
+    import re
+
+    from letters.web import create_app
+
+    from .conftest import pdf_text
+
+    app = create_app(str(make_campaign(tmp_path / "english-only")), pdfs_per_minute=0, processes=1)
+    try:
+        client = app.test_client()
+        html = client.get("/fr/").get_data(as_text=True)  # the page itself is in French
+        data = {
+            "name": "Jeanne Tremblay", "street1": "123, rue Principale", "city": "Gatineau",
+            "province": "QC", "postal_code": "J8X 1A1", "riding": "Hull—Aylmer", "to": "pm",
+            "signature_mode": "typed", "demands_shown": "1", "demand": ["fund"],
+            "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', html)[1],
+        }  # fmt: skip
+        shown = client.post("/fr/", data={**data, "action": "preview"})
+        select = re.search(r'<select[^>]*name="letter_lang".*?</select>', shown.text, re.S)[0]
+        assert 'value="en"' in select and 'value="fr"' not in select
+        pdf = client.post("/fr/", data={**data, "action": "download"})
+        assert pdf.mimetype == "application/pdf"
+        assert "Dear Prime Minister:" in pdf_text(pdf.data)  # in English, not refused
+    finally:
+        app.extensions["letters"].workers.close()

@@ -130,7 +130,7 @@ def test_preview_holds_every_recipient_kind_in_each_language(translated, tmp_pat
         "Madame la Ministre,",
         "Madame la Députée,",
         "Monsieur le Député,",
-        "Bonjour Dominique Gagnon,",
+        "Bonjour,",  # fr-CA.md, gender unknown: no name, no title
     ):
         assert salutation in text, salutation
     pdf = pikepdf.open(io.BytesIO(content))
@@ -144,3 +144,16 @@ def test_preview_holds_every_recipient_kind_in_each_language(translated, tmp_pat
     assert titles[7].endswith("all 2 demands: fund, motion")
     again = run("campaign", "preview", str(translated), "-o", str(out), "--date", "2026-02-01")
     assert again.exit_code == 0 and out.read_bytes() == content  # deterministic
+
+
+def test_check_as_json_for_tools(translated):
+    import json
+
+    result = run("campaign", "check", str(translated), "--no-proof", "--format", "json")
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)
+    assert found["campaign"] == "libraries" and found["findings"] == []
+    assert [(s["lang"], s["complete"]) for s in found["languages"]] == [("en", True), ("fr", True)]
+    assert {"recipient": "mp (each supporter’s own MP)", "demands": ["fund", "motion"]} in (
+        found["reach"]
+    )

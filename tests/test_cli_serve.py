@@ -63,7 +63,8 @@ def test_a_taken_port_is_one_line_naming_port_and_exit_2():
 def test_plain_http_form_post_with_the_csrf_token_gets_the_pdf(served):
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(f"{served}/fr/").read().decode()
+    page = opener.open(f"{served}/fr/?postal_code=T6E1Z8&riding=Edmonton+Strathcona").read()
+    page = page.decode()
     token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
     fields = {**FORM["fr"], "postal_code": "T6E 1Z8", "province": "AB", "csrf_token": token}
     fields.update(action="download", to="pm")

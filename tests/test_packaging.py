@@ -13,6 +13,7 @@ import pytest
 from babel.messages.pofile import read_po, write_po
 
 from .conftest import ROOT, pdf_text
+from .test_campaign_folders import DIRECTORY
 
 
 @pytest.fixture(scope="module")
@@ -166,17 +167,7 @@ STARTER_FRENCH = {
         "une motion à appuyer."
     ),
 }
-MINISTER = """
-[[recipients]]
-role = "minister"
-portfolio = "health"
-title_en = "Minister of Health"
-title_fr = "ministre de la Santé"
-first_name = "Marjorie"
-last_name = "Michel"
-gender = "f"
-riding = "Papineau"
-"""
+MINISTER = DIRECTORY.partition("\n\n")[2]  # the [[recipients]] table of a campaign's own
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:

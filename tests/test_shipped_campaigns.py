@@ -143,3 +143,11 @@ def test_serve_offers_each_campaign_in_french_and_writes_its_letter(
         assert french_title in pdf_text(response.data)
     finally:
         app.extensions["letters"].workers.close()
+
+
+@pytest.mark.parametrize("campaign", [c for c, *_ in CAMPAIGNS])
+def test_each_shipped_campaign_passes_check_strict_complete_in_both_languages(campaign):
+    result = CliRunner().invoke(main, ["campaign", "check", campaign, "--strict"])
+    assert result.exit_code == 0, result.output
+    assert "fr: complete, ready" in result.output
+    assert "letters can be written in: en, fr" in result.output

@@ -61,3 +61,12 @@ def test_a_damaged_cache_entry_is_parsed_again(tmp_path):
     entry.write_text("{half", encoding="utf-8")
     letters.toml_cache._remembered.clear()
     assert read_toml(source) == {"a": 1}
+
+
+def test_tomlsafes_limits_hold_through_the_cache(tmp_path):
+    from letters.tomlsafe import TomlLimitError
+
+    source = tmp_path / "deep.toml"
+    source.write_text("a = " + "[" * 100 + "]" * 100 + "\n", encoding="utf-8")
+    with pytest.raises(TomlLimitError):
+        read_toml(source)

@@ -46,7 +46,10 @@ def client(app):
 
 
 def token(client, lang: str = "en") -> str:
-    html = client.get(f"/{lang}/").get_data(as_text=True)
+    """The anti-forgery token of the letter form (the letter step: the MP is known)."""
+    html = client.get(f"/{lang}/?postal_code=T6E1Z8&riding=Edmonton+Strathcona").get_data(
+        as_text=True
+    )
     return re.search(r'name="csrf_token" value="([^"]+)"', html)[1]
 
 
@@ -67,7 +70,10 @@ def post(client, lang: str = "en", action: str = "preview", **changes):
     data = {**FIELDS, "letter_lang": lang, "csrf_token": token(client, lang), "action": action}
     data.setdefault("demand", ["export-permits", "field-offices"])
     data.update(changes)
-    return client.post(f"/{lang}/", data=data, content_type="multipart/form-data")
+    # A post without JavaScript is redirected to its step's address (POST-redirect-GET).
+    return client.post(
+        f"/{lang}/", data=data, content_type="multipart/form-data", follow_redirects=True
+    )
 
 
 def png(width: int = 300, height: int = 100) -> bytes:
@@ -107,10 +113,14 @@ def test_french_page_speaks_french_and_links_to_english(client):
     html = client.get("/fr/").get_data(as_text=True)
     assert '<html lang="fr-CA">' in html
     assert "Code postal" in html and "Trouver mon député" in html
-    # The switch posts the form to the English page: what was typed comes along.
+    # Before the letter, the switch is a link to the same step in English.
+    assert '<a href="/en/" lang="en" hreflang="en">English</a>' in html
+    # With the letter form, it posts the form to the English page: what was typed comes along.
+    html = client.get("/fr/?postal_code=T6E1Z8&riding=Edmonton+Strathcona").get_data(as_text=True)
     assert (
         '<button type="submit" form="letter-form" formaction="/en/" name="action" '
-        'value="switch" lang="en">English</button>'
+        'value="switch" lang="en" data-step="postal_code=T6E+1Z8&amp;searched=T6E+1Z8&amp;'
+        'riding=Edmonton+Strathcona">English</button>'
     ) in html
     assert "Rien de ce que vous tapez ici n’est conservé\u00a0:" in html
 
@@ -128,6 +138,10 @@ def test_the_first_screen_is_the_postal_code_and_one_button(client):
 def test_switching_language_keeps_every_field(client):
     data = {**FIELDS, "note": "Mon texte.", "email": "a@example.ca", "demand": "field-offices"}
     response = client.post("/fr/", data={**data, "csrf_token": token(client), "action": "switch"})
+    assert response.status_code == 303  # to the French step's address: Back never re-posts
+    assert response.location.startswith("/fr/?postal_code=t6e1z8&riding=Edmonton+Strathcona")
+    assert "csrf_token" not in response.location
+    response = client.get(response.location)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and '<html lang="fr-CA">' in html
     for value in ("Heather Lim", "10234 82 Avenue NW", "Edmonton", "a@example.ca", "T6E 1Z8"):
@@ -138,14 +152,14 @@ def test_switching_language_keeps_every_field(client):
 def test_every_demand_is_ticked_and_every_campaign_minister_offered(client, setting):
     first_screen = {"csrf_token": token(client), "postal_code": "T6E 1Z8", "action": "find"}
     first_screen["riding"] = "Edmonton Strathcona"
-    html = client.post("/en/", data=first_screen).get_data(as_text=True)
+    html = client.post("/en/", data=first_screen, follow_redirects=True).get_data(as_text=True)
     for demand in setting.campaign.demands:
         assert re.search(
             rf'id="demand-{demand.id}" name="demand" value="{demand.id}" checked', html
         )
     for portfolio in setting.campaign.portfolios():
         assert f'value="minister:{portfolio}"' in html
-    assert 'value="mp" checked' in html and 'value="pm"' in html  # the MP first
+    assert 'value="mp" form="letter-form" checked' in html and 'value="pm"' in html  # MP first
 
 
 def test_every_label_points_at_an_input(client):
@@ -496,10 +510,9 @@ def test_the_postal_code_finds_the_mp_and_shows_the_letter(represent):
     app = create_app(lookup_url=represent, processes=1)
     client = app.test_client()
     asked_before = Represent.hits["T6E1Z8"]
-    first = {"csrf_token": token(client), "postal_code": "t6e 1z8", "action": "find"}
-    html = client.post("/en/", data=first).get_data(as_text=True)
+    html = client.get("/en/?postal_code=t6e+1z8&action=find").get_data(as_text=True)
     assert "Your MP: <strong>Heather McPherson</strong>, Edmonton Strathcona" in html
-    assert 'id="to-mp" name="to" value="mp" checked' in html
+    assert 'id="to-mp" name="to" value="mp" form="letter-form" checked' in html
     assert "Dear Ms. McPherson:" in html  # the letter is in view at once, a draft
     assert "Your street address" in html and 'id="mailto"' not in html
     html = post(client, riding="", to="mp", searched="T6E 1Z8").get_data(as_text=True)
@@ -530,14 +543,16 @@ def test_a_postal_code_in_two_ridings_asks_which_naming_each_mp(represent, two_r
     app = create_app(lookup_url=represent, processes=1)
     try:
         client = app.test_client()
-        data = {"csrf_token": token(client, lang), "postal_code": "T6E 2A1", "action": "find"}
-        html = client.post(f"/{lang}/", data=data).get_data(as_text=True)
+        html = client.get(f"/{lang}/?postal_code=T6E+2A1&action=find").get_data(as_text=True)
         assert "Dear Ms. McPherson:" not in html and "Madame la Députée," not in html
         question = html.split('id="riding-pick"')[1].split("</fieldset>")[0]
         assert ("covers 2 ridings" if lang == "en" else "touche 2 circonscriptions") in question
         assert "Edmonton Strathcona: Heather McPherson" in question.replace("\u00a0:", ":")
         centre = "Edmonton Centre" if lang == "en" else "Edmonton-Centre"  # official names
         assert centre in question and "Eleanor Olszewski" in question
+        assert 'id="letter-form"' not in html  # the question is a step of its own
+        # Its answer is an address too (a GET form): Back returns to the question.
+        assert re.search(r'<form id="find-form" class="find-form" method="get"', html)
         # Downloading before choosing asks the question again, as an error by the choices.
         response = post(
             client, lang, "download", to="mp", riding="", postal_code="T6E 2A1", searched="T6E 2A1"
@@ -561,17 +576,56 @@ def test_a_postal_code_in_two_ridings_asks_which_naming_each_mp(represent, two_r
         app.extensions["letters"].workers.close()
 
 
-def test_a_failed_postal_code_lookup_falls_back_to_the_list(represent):
+@pytest.mark.parametrize(
+    ("postal_code", "sentence"),
+    [
+        (
+            "H0H 0H0",  # Represent: 404
+            "Postal code H0H 0H0 was not found. Check it, or find your riding from your "
+            "address at Elections Canada, then choose it from the list.",
+        ),
+        (
+            "M5V 2T6",  # Represent: 429
+            "Too many people are looking up postal codes right now: try again in a minute, "
+            "or choose your riding from the list.",
+        ),
+        (
+            "V6B 1A1",  # a garbled answer
+            "The postal code lookup is not answering right now: choose your riding from the "
+            "list, or try again later.",
+        ),
+        (
+            "R3C 4T3",  # a server error
+            "The postal code lookup is not answering right now: choose your riding from the "
+            "list, or try again later.",
+        ),
+    ],
+)
+def test_each_failed_lookup_says_why_and_falls_back_to_the_list(represent, postal_code, sentence):
     app = create_app(lookup_url=represent, processes=1)
-    data = {"csrf_token": "", "postal_code": "H0H 0H0", "action": "find"}
-    client = app.test_client()
-    data["csrf_token"] = token(client)
-    response = client.post("/en/", data=data)
-    html = response.get_data(as_text=True)
-    assert dict(summary(html)) == {
-        "riding": "Choose your riding from the list, or write to the Prime Minister or a minister."
-    }
-    assert 'id="riding-list"' in html and "Dear Ms. McPherson:" not in html
+    try:
+        response = app.test_client().get("/en/", query_string={"postal_code": postal_code})
+        html = response.get_data(as_text=True)
+        assert dict(summary(html)) == {"riding": sentence}
+        assert 'id="riding-list"' in html and "Dear Ms. McPherson:" not in html
+        beside = html.split('id="riding-error"')[1].split("</p>")[0]
+        if postal_code == "H0H 0H0":  # Elections Canada finds a riding from an address
+            assert 'href="https://www.elections.ca/Scripts/vis/FindED?L=e&amp;PAGEID=20"' in beside
+        else:
+            assert "elections.ca" not in html
+    finally:
+        app.extensions["letters"].workers.close()
+
+
+def test_a_riding_typed_in_part_offers_every_riding_that_starts_so(client):
+    html = post(client, "en", "find", to="mp", riding="Edmonton").get_data(as_text=True)
+    assert dict(summary(html)) == {"riding": "Choose your riding: which of these is it?"}
+    offered = re.findall(
+        r'<button type="submit" class="button" name="riding_pick" value="([^"]+)"', html
+    )
+    assert len(offered) == 9 and "Edmonton West" in offered and "Edmonton Strathcona" in offered
+    html = post(client, "fr", "find", to="mp", riding="edmonton").get_data(as_text=True)
+    assert "Edmonton-Ouest" in re.findall(r'name="riding_pick" value="([^"]+)"', html)
 
 
 def test_the_mailto_link_carries_the_letter_or_points_to_the_pdf(client):
@@ -602,7 +656,7 @@ def test_the_mailto_link_carries_the_letter_or_points_to_the_pdf(client):
 
 def test_what_next_gives_the_address_to_copy_postage_free(client):
     html = post(client, to="pm").get_data(as_text=True)
-    panel = html.split('id="what-next"')[1].split("</section>")[0]
+    panel = html.split('id="next-step"')[1].split("</section>")[0]
     assert "postage-free" in panel
     block = re.search(r'<pre class="address-block"[^>]*>([^<]+)</pre>', panel)[1]
     assert block.splitlines()[-1] == "Ottawa ON  K1A 0A2"
@@ -661,8 +715,7 @@ def test_a_riding_without_a_known_mp_says_so_and_offers_the_others(represent, tw
     app = create_app(lookup_url=represent, processes=1)
     try:
         client = app.test_client()
-        data = {"csrf_token": token(client), "postal_code": "K1A 0A6", "action": "find"}
-        response = client.post("/en/", data=data)
+        response = client.get("/en/?postal_code=K1A+0A6")
         html = response.get_data(as_text=True)
         assert response.status_code == 422
         assert "Your MP, for Ottawa Centre: the seat is vacant or not known to this page" in html
@@ -752,3 +805,124 @@ def test_an_unreachable_lookup_is_said_on_the_page_and_why_in_the_log(caplog, la
         "Represent cannot be reached: its name does not resolve (no network?)"
     )
     assert "T6E" not in record.getMessage()  # nothing personal in the log
+
+
+def live(client, lang: str = "en", **changes):
+    """A live update as the page's script asks for it: the form, and what the page shows."""
+    data = {**FIELDS, "letter_lang": lang, "csrf_token": token(client, lang), "action": "preview"}
+    data.setdefault("demand", ["export-permits", "field-offices"])
+    data.update(changes)
+    return client.post(
+        f"/{lang}/",
+        data=data,
+        content_type="multipart/form-data",
+        headers={"X-Letters-Live": "1"},
+    )
+
+
+def test_a_live_update_sends_only_the_parts_that_changed(client):
+    html = client.get("/en/?postal_code=T6E1Z8&riding=Edmonton+Strathcona").get_data(as_text=True)
+    shown = re.search(r'data-digests="([^"]+)"', html)[1]
+    first = live(client, to="mp", parts_shown=shown)
+    assert first.mimetype == "application/json"
+    answer = first.get_json()
+    assert set(answer["parts"]) == {"preview", "send"}  # no error list: it was empty and is
+    assert "Heather Lim" in answer["parts"]["preview"]["html"]
+    assert 'id="mailto"' in answer["parts"]["send"]["html"]
+    assert answer["ready"] and answer["errors"] == [] and not answer["title"].startswith("Error")
+    digests = ",".join(f"{name}:{part['digest']}" for name, part in answer["parts"].items())
+    again = live(
+        client, to="mp", parts_shown=digests + ",summary:" + shown.split("summary:")[1][:16]
+    )
+    assert again.get_json()["parts"] == {}  # nothing changed: nothing sent
+    assert len(again.get_data()) < 400
+
+
+def test_a_live_update_heals_errors_and_names_the_province(client):
+    answer = live(client, province="QC", to="mp").get_json()
+    assert answer["errors"] == [
+        [
+            "province",
+            "Check the province: postal code T6E 1Z8 is in Alberta, not Quebec. Choose Alberta, "
+            "or correct the postal code.",
+        ]
+    ]
+    assert answer["title"].startswith("Error: ") and not answer["ready"]
+    assert 'href="#province"' in answer["parts"]["summary"]["html"]
+    healed = live(client, province="AB", to="mp").get_json()
+    assert (
+        healed["errors"] == []
+        and healed["ready"]
+        and healed["parts"]["summary"]["html"].strip() == ""
+    )
+    # After a refused download ("checked"), what is missing is named until it is there.
+    strict = live(client, name="", checked="1").get_json()
+    assert strict["errors"] == [["name", "Enter your name as you sign letters."]]
+
+
+def test_a_live_update_sends_the_signatures_pixels_once(client):
+    drawn = "data:image/png;base64," + base64.b64encode(png()).decode()
+    first = live(client, signature_mode="draw", signature_drawn=drawn).get_json()
+    preview = first["parts"]["preview"]["html"]
+    digest = re.search(r'data-signature="([0-9a-f]+)" src="data:image/png', preview)[1]
+    again = live(
+        client, signature_mode="draw", signature_drawn=drawn, signature_shown=digest, note="Hi."
+    ).get_json()
+    preview = again["parts"]["preview"]["html"]
+    assert f'data-signature="{digest}" alt=' in preview and "data:image/png" not in preview
+
+
+def test_a_live_update_is_gzipped_when_the_browser_takes_it(client):
+    response = client.post(
+        "/fr/",
+        data={
+            **FIELDS,
+            "csrf_token": token(client, "fr"),
+            "action": "preview",
+            "demand": "field-offices",
+            "to": "mp",
+            "letter_lang": "fr",
+        },
+        headers={"X-Letters-Live": "1", "Accept-Encoding": "gzip, deflate"},
+    )
+    assert response.headers["Content-Encoding"] == "gzip"
+    import gzip
+    import json
+
+    answer = json.loads(gzip.decompress(response.get_data()))
+    assert "Madame la Députée," in answer["parts"]["preview"]["html"]  # UTF-8, not \u escapes
+    assert "Accept-Encoding" in response.headers["Vary"]
+
+
+def test_a_post_without_javascript_becomes_an_address_without_the_token(client):
+    response = client.post(
+        "/en/",
+        data={**FIELDS, "csrf_token": token(client), "action": "preview", "note": "Mine."},
+    )
+    assert response.status_code == 303
+    assert "csrf_token" not in response.location and "note=Mine." in response.location
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Mine.</textarea>" in page and '<p class="note">Mine.</p>' in page
+    # A picture cannot ride in an address: that post is answered at once.
+    drawn = "data:image/png;base64," + base64.b64encode(png()).decode()
+    kept = client.post(
+        "/en/",
+        data={
+            **FIELDS,
+            "csrf_token": token(client),
+            "action": "preview",
+            "signature_mode": "draw",
+            "signature_drawn": drawn,
+            "demand": "field-offices",
+        },
+    )
+    assert kept.status_code == 200, summary(kept.get_data(as_text=True))
+    assert 'class="signature"' in kept.get_data(as_text=True)
+
+
+def test_the_eml_button_asks_for_the_email_address_before_it_is_pressed(client):
+    html = post(client, to="mp").get_data(as_text=True)
+    assert 'id="eml"' not in html and 'id="eml-needs-email"' in html
+    assert "needs your email address" in html
+    html = post(client, to="mp", email="h.lim@example.ca").get_data(as_text=True)
+    assert 'id="eml"' in html and 'id="eml-needs-email"' not in html

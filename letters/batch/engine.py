@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
@@ -553,6 +554,7 @@ def run_batch(
     signatures: Path | str | None = None,
     envelopes: bool = False,
     lang: str = SOURCE_LANGUAGE,
+    similarity_report: bool = True,
 ) -> Summary:
     """Write every supporter's letters; see the module docstring. File-level problems raise.
 
@@ -561,8 +563,10 @@ def run_batch(
     missing or fuzzy translation is reported (field `lang`) unless `allow_incomplete`. A row's
     `signature` cell names an image inside `signatures`; `envelopes` adds an envelope page after
     each letter. `lang` is the language of rows whose language cell is empty. Batch never signs
-    digitally: that is each constituent's own act.
+    digitally: that is each constituent's own act. The run ends with report.json and report.html
+    (`report`); `similarity_report` measures how alike the letters to each office read.
     """
+    started = time.time()
     if lang not in languages():
         raise InputError(
             f"unknown language {lang!r}", field="lang", fix=f"use one of: {', '.join(languages())}"
@@ -611,6 +615,20 @@ def run_batch(
         packs = _write_packs(setting, store, plan, day, executor, owned)
     store.write(MANIFEST, report_bytes(ManifestEntry, _manifest(plan, finished, dry_run)))
     store.write(ERRORS, report_bytes(RowError, plan.errors))
+    from .report import record_run  # here: numpy and datasketch stay out of the workers
+
+    record_run(
+        store,
+        setting,
+        plan,
+        day=day,
+        started=started,
+        written=0 if dry_run else len(todo),
+        kept=len(kept),
+        dry_run=dry_run,
+        similarity=similarity_report,
+        claim=owned.claim,
+    )
     return Summary(
         out=store.location(),
         rows_read=plan.rows_read,

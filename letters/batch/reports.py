@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
+from typing import BinaryIO
 
 from ..output import write_atomic
 
@@ -90,6 +91,30 @@ class Done:
     sha256: str
 
 
+# A journal line is a file name, two digests and a page count: a few hundred characters. A
+# longer line (131,072 characters made the csv module raise) or one it cannot parse was not
+# written by a batch: it is skipped, and the letters it would name are rendered again.
+MAX_JOURNAL_LINE = 4096
+
+
+def read_journal(source: BinaryIO) -> dict[str, Done]:
+    """The finished letters a journal lists (later lines win), read line by line under a
+    length limit: whatever else the file holds, the resume goes on."""
+    done: dict[str, Done] = {}
+    while line := source.readline(MAX_JOURNAL_LINE + 1):
+        if len(line) > MAX_JOURNAL_LINE:
+            while line and not line.endswith(b"\n"):  # skip the rest of the long line
+                line = source.readline(MAX_JOURNAL_LINE + 1)
+            continue
+        try:
+            cells = next(csv.reader([line.decode("utf-8", "replace").rstrip("\r\n")]), [])
+        except csv.Error:  # a NUL, a stray quote
+            continue
+        if len(cells) == 4 and cells[2].isdigit() and len(cells[3]) == 64:
+            done[cells[0]] = Done(cells[0], cells[1], int(cells[2]), cells[3])
+    return done
+
+
 class Journal:
     """An append-only record of finished letters, so a killed run resumes where it stopped.
 
@@ -105,12 +130,8 @@ class Journal:
     def read(self) -> dict[str, Done]:
         if not self.path.is_file():
             return {}
-        done: dict[str, Done] = {}
-        with self.path.open(encoding="utf-8", newline="") as source:
-            for cells in csv.reader(source):
-                if len(cells) == 4 and cells[2].isdigit() and len(cells[3]) == 64:
-                    done[cells[0]] = Done(cells[0], cells[1], int(cells[2]), cells[3])
-        return done
+        with self.path.open("rb") as source:
+            return read_journal(source)
 
     def start(self, kept: Iterable[Done]) -> None:
         """Begin a run with the letters still valid (rewritten compactly, atomically)."""

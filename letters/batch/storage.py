@@ -30,7 +30,7 @@ from pathlib import Path, PurePosixPath
 
 from ..errors import InputError
 from ..output import inside, part_prefix, write_atomic
-from .reports import Done, Journal
+from .reports import Done, Journal, read_journal
 
 OBJECT_STORES = frozenset({"s3", "s3a", "gs", "gcs", "az", "abfs", "abfss", "oss"})
 PART_SUFFIX = ".part"
@@ -309,10 +309,7 @@ class SegmentJournal:
         self._old = [n for n in self.store.names(self.folder) if n.endswith(".csv")]
         # Names sort by run, then by flush: later entries win.
         for content in self.store.read_many(self._old):
-            text = content.decode("utf-8")
-            for cells in csv.reader(io.StringIO(text)):
-                if len(cells) == self.FIELDS and cells[2].isdigit() and len(cells[3]) == 64:
-                    done[cells[0]] = Done(cells[0], cells[1], int(cells[2]), cells[3])
+            done.update(read_journal(io.BytesIO(content)))
         return done
 
     def start(self, kept: Iterable[Done]) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
-from ..i18n import languages
+from ..i18n import catalog_refusal, languages
 from ..senders import fold, header_key
 
 CANONICAL_FIELDS = (
@@ -505,6 +505,14 @@ def parse_language(value: str, row: int | None = None) -> str | None:
     if not text:
         return None
     code = _LANGUAGE_KEYS.get(text) or _LANGUAGE_KEYS.get(text.split("-")[0])
+    refusal = catalog_refusal(code) if code else None
+    if refusal is not None:  # the catalog's Plural-Forms is unsafe: that row's error, saying why
+        raise InputError(
+            f"language {code!r} is refused: {refusal.message}",
+            field="language",
+            row=row,
+            fix=refusal.fix,
+        )
     if code is None or code not in languages():
         raise InputError(
             f"unknown language {value!r}",

@@ -11,7 +11,7 @@ from importlib import import_module
 
 import click
 
-from ..errors import LettersError
+from ..errors import LettersError, visible
 from ..version import __version__
 
 
@@ -22,7 +22,8 @@ class UserError(click.ClickException):
 
     def format_message(self) -> str:
         # An argument's bytes that are not UTF-8 come in as lone surrogates: print them as �.
-        return self.message.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        text = self.message.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        return visible(text, backslashes=False)  # one line, whatever a value quoted in it holds
 
 
 # Every command `main` has, and the module here that defines it. A new command module adds its
@@ -36,6 +37,7 @@ COMMANDS = {
     "i18n": "i18n",
     "identity": "signing",
     "recipients": "write",
+    "report": "batch",
     "send": "send",
     "serve": "serve",
     "sign": "signing",

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 
-from ..output import inside, safe_name, write_atomic
+from ..output import inside, safe_name, shown, write_atomic
 from . import main
-from .options import parse_date, shown_path
+from .i18n import skip_unavailable_option
+from .options import parse_date
 
 CAMPAIGN_HELP = "The campaign: its folder, or an id (LETTERS_CAMPAIGNS, this folder, shipped)."
 
@@ -32,7 +33,14 @@ def campaign_group() -> None:
     """
 
 
-@campaign_group.command("new")
+@campaign_group.command(
+    "new",
+    epilog="""\b
+Examples:
+  letters campaign new pharmacare-now                # ./pharmacare-now/
+  letters campaign new pharmacare-now --dir ~/campaigns
+""",
+)
 @click.argument("campaign_id")
 @click.option(
     "--dir",
@@ -53,22 +61,31 @@ def new(campaign_id, parent) -> None:
 
     folder = Path(parent) / campaign_id
     for path in new_campaign(folder, campaign_id):
-        click.echo(str(shown_path(path)))
+        click.echo(str(shown(path)))
     click.echo(
-        f"Next: edit {shown_path(folder / 'campaign.toml')}, then "
-        f"`letters campaign check {shown_path(folder)}` (docs/campaigns.md)",
+        f"Next: edit {shown(folder / 'campaign.toml')}, then "
+        f"`letters campaign check {shown(folder)}` (docs/campaigns.md)",
         err=True,
     )
 
 
-@campaign_group.command("check")
+@campaign_group.command(
+    "check",
+    epilog="""\b
+Examples:
+  letters campaign check campaigns/pharmacare
+  letters campaign check pharmacare-now --strict      # before a batch
+  letters campaign check pharmacare-now --format json
+""",
+)
 @click.argument("campaign")
 @click.option("--strict", is_flag=True, help="Fail on warnings and on incomplete languages too.")
 @click.option(
     "--no-proof", is_flag=True, help="Skip proofreading (spelling, French grammar) of its words."
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def check(campaign, strict, no_proof, fmt) -> None:
+@skip_unavailable_option
+def check(campaign, strict, no_proof, fmt, skip_unavailable) -> None:
     """Check a campaign and say what is ready; exit 1 if anything fails.
 
     \b
@@ -79,7 +96,7 @@ def check(campaign, strict, no_proof, fmt) -> None:
     """
     from ..organiser import check_campaign
 
-    result = check_campaign(campaign, proof=not no_proof)
+    result = check_campaign(campaign, proof=not no_proof, skip_unavailable=skip_unavailable)
     problems = result.problems(strict)
     if fmt == "json":
         click.echo(
@@ -105,7 +122,7 @@ def check(campaign, strict, no_proof, fmt) -> None:
             click.echo(finding.line())
         for note in result.unchecked:
             click.echo(f"not checked: {note}", err=True)
-        where = shown_path(result.campaign.folder)
+        where = shown(result.campaign.folder)
         click.echo(f"Campaign {result.campaign.id}, in {where}: campaign.toml is valid")
         click.echo("Languages:")
         for state in result.languages:
@@ -124,7 +141,14 @@ def check(campaign, strict, no_proof, fmt) -> None:
         raise SystemExit(1)
 
 
-@campaign_group.command("preview")
+@campaign_group.command(
+    "preview",
+    epilog="""\b
+Examples:
+  letters campaign preview campaigns/pharmacare -o output/pharmacare-preview.pdf
+  letters campaign preview pharmacare-now --date 2026-02-01
+""",
+)
 @click.argument("campaign")
 @click.option(
     "-o",

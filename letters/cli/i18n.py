@@ -11,10 +11,10 @@ import click
 
 from ..campaign import campaign_ids
 from ..errors import InputError
-from ..output import write_atomic
+from ..output import safe_name, shown, write_atomic
 from ..translation import catalog, check_catalog, failing, proofing, summary
 from . import main
-from .options import parse_date, shown_path
+from .options import parse_date
 
 LOCALE_HELP = "Only this language (default: every catalog's languages)."
 CAMPAIGN_HELP = (
@@ -99,7 +99,7 @@ Examples:
 def extract(campaigns, interface) -> None:
     """Write each .pot: locales/messages.pot (templates, code), <campaign>/locales/campaign.pot."""
     for catalogs in _sets(campaigns, interface):
-        click.echo(str(shown_path(catalog.write_pot(catalogs.extract(), catalogs=catalogs))))
+        click.echo(str(shown(catalog.write_pot(catalogs.extract(), catalogs=catalogs))))
 
 
 @i18n_group.command(
@@ -118,7 +118,7 @@ def update(campaigns, interface, locales) -> None:
         for lang in _locales(locales, catalogs):
             result = catalog.update(lang, template, catalogs)
             state = "updated" if result.changed else "unchanged"
-            click.echo(f"{shown_path(result.path)}: {state}")
+            click.echo(f"{shown(result.path)}: {state}")
             for ref in result.fuzzy:
                 click.echo(f"  now fuzzy (the English changed): {ref}")
             for ref in result.obsolete:
@@ -136,7 +136,7 @@ Example:
 def init(campaigns, interface, lang) -> None:
     """Start the catalogs of a new language (<locales>/<lang>/LC_MESSAGES/<domain>.po)."""
     for catalogs in _sets(campaigns, interface):
-        click.echo(str(shown_path(catalog.init(lang, catalogs.extract(), catalogs))))
+        click.echo(str(shown(catalog.init(lang, catalogs.extract(), catalogs))))
 
 
 @i18n_group.command(
@@ -163,7 +163,7 @@ def compile_(campaigns, interface, locales, force) -> None:
         template = catalogs.extract()
         for lang in _locales(locales, catalogs):
             mo, left_out = catalog.compile_catalog(lang, force=force, catalogs=catalogs)
-            click.echo(str(shown_path(mo)))
+            click.echo(str(shown(mo)))
             for finding in left_out:
                 click.echo(f"left out: {finding.line()}", err=True)
             count = next(c for c in catalog.stats(lang, template, catalogs) if c.source == "all")
@@ -207,7 +207,7 @@ def check(campaigns, interface, locales, strict, fmt, proof, skip_unavailable) -
         template = catalogs.extract()
         for lang in _locales(locales, catalogs):
             po = catalog.load_po(lang, catalogs)
-            findings += check_catalog(po, template, shown_path(catalogs.po_path(lang)), lang)
+            findings += check_catalog(po, template, shown(catalogs.po_path(lang)), lang)
     unchecked: list[str] = []
     if proof:
         result = proofing.proofread(
@@ -310,7 +310,7 @@ def stats(campaigns, interface, locales, fmt) -> None:
 
 
 @i18n_group.command()
-@click.option("--campaign", "campaign_id", required=True, help="Campaign id.")
+@click.option("--campaign", "campaign_id", required=True, help="Campaign id or folder.")
 @click.option("--locale", "lang", required=True, help="The translation to review, e.g. fr.")
 @click.option(
     "-o",
@@ -329,7 +329,8 @@ def review(campaign_id, lang, output, day, skip_unavailable) -> None:
     """
     from ..translation import review_html, review_pdf  # WeasyPrint only when asked for
 
-    path = Path(output or f"output/review/{campaign_id}-{lang}.pdf")
+    name = safe_name(Path(campaign_id).resolve().name)  # an id, or a campaign's folder
+    path = Path(output or f"output/review/{name}-{lang}.pdf")
     if path.suffix not in (".pdf", ".html"):
         raise InputError(
             f"cannot write {path.name}", field="output", fix="end the name in .pdf or .html"

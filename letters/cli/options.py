@@ -27,14 +27,6 @@ def read_input(path: str, field: str, limit: int) -> bytes:
     return file.read_bytes()
 
 
-def shown_path(path: Path) -> Path:
-    """A path as the user would type it: relative to the current folder when inside it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve())
-    except ValueError:
-        return path
-
-
 def parse_date(value: str | None) -> date:
     """`--date YYYY-MM-DD`; today when not given."""
     if not value:

@@ -119,10 +119,8 @@ def serve(
     the page says so and offers the list of ridings, and the log says why. A public page with
     more visitors needs its own mirror (--lookup-url) or --no-lookup: see docs/serve.md.
     """
-    import waitress
-
     from ..web import create_app
-    from ..web.app import MAX_REQUEST_BYTES
+    from ..web.server import make_server
 
     sending = _sending(smtp_url, from_address, token_keys)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -139,14 +137,7 @@ def serve(
     warn_if_stale(app.extensions["letters"].setting.directory)
     campaign = app.extensions["letters"].setting.campaign.id
     try:
-        server = waitress.create_server(
-            app,
-            host=host,
-            port=port,
-            threads=threads,
-            max_request_body_size=MAX_REQUEST_BYTES + 64 * 1024,
-            ident="letters",
-        )
+        server = make_server(app, host, port, threads)  # limits for a public page
     except OSError as error:
         app.extensions["letters"].workers.close()
         raise _bind_error(error, host, port) from error

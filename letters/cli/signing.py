@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..compose import salutation
-from ..errors import InputError
+from ..errors import InputError, visible
 from ..i18n import Language, languages
 from ..output import safe_name, write_atomic
 from ..recipients import load_directory
@@ -20,6 +20,7 @@ from ..sending import (
     MAX_P12_BYTES,
     Draft,
     Identity,
+    check_passphrase,
     create_identity,
     email_message,
     load_identity,
@@ -45,7 +46,7 @@ def passphrase(file: str | None, env: str | None, *, confirm: bool = False) -> b
             fix="drop one of them",
         )
     if file:
-        return read_passphrase_file(file)
+        return check_passphrase(read_passphrase_file(file))
     if env:
         if env not in os.environ:
             raise InputError(
@@ -227,9 +228,11 @@ def sign(pdf, identity_path, passphrase_file, passphrase_env, timestamp_url, out
 
 def describe(report: SignatureReport, trust_given: bool) -> list[str]:
     when = report.signing_time.strftime("%Y-%m-%d %H:%M:%S %Z") if report.signing_time else "?"
+    # The field's name, the signer and what changed come from the file: printed with their
+    # controls made visible, so a name cannot move the cursor or start a line of its own.
     lines = [
-        f"{report.field}: {'VALID' if report.valid else 'INVALID'}",
-        f"  signer: {report.signer}",
+        f'signature "{visible(report.field)}": {"VALID" if report.valid else "INVALID"}',
+        f"  signer: {visible(report.signer)}",
         f"  certificate fingerprint (SHA-256): {report.fingerprint}",
         f"  signed at: {when} (the signer's own clock)",
     ]
@@ -241,7 +244,7 @@ def describe(report: SignatureReport, trust_given: bool) -> list[str]:
     changed = report.changed_after or (
         "no" if report.intact else "yes, inside the signed part (see intact)"
     )
-    lines.append(f"  changed after signing: {changed}")
+    lines.append(f"  changed after signing: {visible(changed)}")
     if report.trusted:
         trusted = "yes, the certificate chains to a --trust certificate"
     elif report.self_signed:

@@ -11,20 +11,13 @@ from ..campaign import available_campaigns, campaign_ids
 from ..directory import REPRESENT
 from ..districts import fold
 from ..errors import InputError, LettersError
-from ..i18n import SOURCE_LANGUAGE, campaign_languages, languages, plain
-from ..output import default_path, write_atomic
+from ..i18n import SOURCE_LANGUAGE, campaign_languages, catalog_refusal, languages, plain
+from ..output import default_path, shown, write_atomic
 from ..pipeline import Setting, letter_bytes, make_letter, untranslated_summary
 from ..recipients import ROLES, directory_dates, load_directory, no_gender_on_record
 from ..senders import make_sender
 from . import main
-from .options import (
-    campaign_option,
-    parse_date,
-    passphrase_options,
-    read_input,
-    shown_path,
-    warn_if_stale,
-)
+from .options import campaign_option, parse_date, passphrase_options, read_input, warn_if_stale
 
 REQUIRED = {
     "to": "Recipient (pm, minister:<portfolio>, mp for your own MP, mp:<riding>)",
@@ -172,6 +165,8 @@ def write(
             fix=f"pass --campaign, one of: {', '.join(campaign_ids())}",
         )
     _fill_missing(fields)
+    if refusal := catalog_refusal(fields["lang"]):
+        raise refusal  # its catalog's Plural-Forms is unsafe: say why, on one line
     if fields["lang"] not in languages():
         raise InputError(
             f"unknown language {fields['lang']!r}",
@@ -273,7 +268,7 @@ def write(
         )
     )
     write_atomic(path, content)
-    click.echo(str(path if output else shown_path(path)))
+    click.echo(str(path if output else shown(path)))
 
 
 def _riding_of(url: str):
@@ -322,7 +317,7 @@ def campaigns() -> None:
         campaign = setting.campaign
         langs = ", ".join((SOURCE_LANGUAGE, *campaign_languages(campaign.locales)))
         click.echo(f"{campaign.id}: {campaign.title}")
-        click.echo(f"  in {shown_path(campaign.folder)}; languages: {langs}")
+        click.echo(f"  in {shown(campaign.folder)}; languages: {langs}")
         for demand in campaign.demands:
             reached = [*demand.recipients, *(f"minister:{m}" for m in demand.ministers)]
             click.echo(f"  {demand.id:<20} {plain(demand.title)}  [{', '.join(reached)}]")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+from .. import tomlsafe
 from ..districts import (
     RENAMED_2026_FR,
     District,
@@ -548,7 +549,7 @@ def known_genders(*paths: Path) -> dict[str, str]:
         if not path.is_file():
             continue
         try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+            raw = tomlsafe.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
             continue
         for entry in raw.get("recipients", []):
@@ -638,7 +639,7 @@ def read_house(path: Path) -> House:
     if not path.is_file():
         return House(as_of=date.min)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomlsafe.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise DirectoryError(
             f"{path} cannot be read: {error}",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import errno
 import json
+import re
 import socket
 import sqlite3
 import threading
@@ -32,6 +33,16 @@ from . import REPRESENT
 TIMEOUT = 10.0
 PER_MINUTE = 60
 MAX_ANSWER = 1024 * 1024
+# What a Represent answer can hold, checked before and while it is read: a real answer is about
+# 5 deep, lists a few dozen representatives, and touches at most 7 ridings (K0A 1K0) whose
+# longest name has 80 characters. More is not Represent: that row's or request's error.
+MAX_DEPTH = 20
+MAX_REPRESENTATIVES = 500
+MAX_RIDINGS = 30
+MAX_NAME = 200
+# The cache of answers is bounded in entries and in bytes; the oldest answers go first.
+MAX_CACHED = 20_000
+MAX_CACHED_BYTES = 8 * 1024 * 1024
 GIVE_UP_AFTER = 3  # consecutive transport failures: the service is down, stop waiting on it
 # The fix names what would work after *this* failure: rerunning with the lookup that just
 # failed helps nobody.
@@ -118,10 +129,25 @@ class BudgetSpent(InputError):
     """The lookups allowed this minute are spent, and this lookup may not wait (the web page)."""
 
 
+def json_depth(body: bytes, stop_after: int | None = None) -> int:
+    """How deeply arrays and objects nest in a JSON text (strings skipped), measured before
+    parsing: Python's `json` recurses, and 200,000 `[` ended in a RecursionError. With
+    `stop_after`, the count stops as soon as it is passed."""
+    depth = deepest = 0
+    for bracket in re.finditer(rb"[\[\]{}]", re.sub(rb'"(?:[^"\\]|\\.)*"', b"", body)):
+        depth += 1 if bracket[0] in (b"[", b"{") else -1
+        deepest = max(deepest, depth)
+        if stop_after is not None and deepest > stop_after:
+            break
+    return deepest
+
+
 def _house_districts(entries: object, key: str) -> list[str]:
     if not isinstance(entries, list):
         raise ValueError(f"{key} is not a list")
-    return [
+    if len(entries) > MAX_REPRESENTATIVES:
+        raise ValueError(f"{key} lists {len(entries):,} representatives")
+    found = [
         e["district_name"]
         for e in entries
         if isinstance(e, dict)
@@ -131,6 +157,9 @@ def _house_districts(entries: object, key: str) -> list[str]:
             or e.get("representative_set_name") == "House of Commons"
         )
     ]
+    if any(len(name) > MAX_NAME for name in found):
+        raise ValueError(f"{key} has a district name over {MAX_NAME} characters")
+    return found
 
 
 def districts_from_answer(answer: object) -> tuple[str, ...]:
@@ -150,9 +179,13 @@ def districts_from_answer(answer: object) -> tuple[str, ...]:
         answer.get("representatives_concordance", []), "representatives_concordance"
     )
     if not concordance:
-        return tuple(dict.fromkeys(centroid))
-    hint = [d for d in centroid if d in concordance]
-    return tuple(dict.fromkeys([*hint, *sorted(concordance, key=str.casefold)]))
+        found = tuple(dict.fromkeys(centroid))
+    else:
+        hint = [d for d in centroid if d in concordance]
+        found = tuple(dict.fromkeys([*hint, *sorted(concordance, key=str.casefold)]))
+    if len(found) > MAX_RIDINGS:
+        raise ValueError(f"the answer touches {len(found):,} districts")
+    return found
 
 
 class RidingLookup:
@@ -174,6 +207,8 @@ class RidingLookup:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         wait: bool = True,
+        max_cached: int = MAX_CACHED,
+        max_cached_bytes: int = MAX_CACHED_BYTES,
     ) -> None:
         if not base_url.startswith(("https://", "http://")):
             raise InputError(
@@ -185,6 +220,7 @@ class RidingLookup:
         self.timeout = timeout
         self.per_minute = per_minute
         self.clock, self.sleep, self.wait = clock, sleep, wait
+        self.max_cached, self.max_cached_bytes = max_cached, max_cached_bytes
         self._lock = threading.Lock()
         self.requests = 0  # made over the network by this instance
         self._sent: deque[float] = deque()
@@ -261,11 +297,35 @@ class RidingLookup:
                     "INSERT OR REPLACE INTO postcode_ridings VALUES (?, ?, ?, ?)",
                     (code, *cached, time.time()),
                 )
+                self._bound()
                 self._db.commit()
         ridings, problem = cached
         if ridings is None:
             raise riding_unknown(postal_code, row, problem)
         return tuple(json.loads(ridings))
+
+    def _bound(self) -> None:
+        """Keep the cache within `max_cached` answers and `max_cached_bytes` (oldest go first)."""
+        count, size = self._db.execute(
+            "SELECT COUNT(*), COALESCE(SUM(LENGTH(code) + COALESCE(LENGTH(ridings), 0) "
+            "+ COALESCE(LENGTH(problem), 0)), 0) FROM postcode_ridings"
+        ).fetchone()
+        if count <= self.max_cached and size <= self.max_cached_bytes:
+            return
+        keep = max(1, min(self.max_cached, count * self.max_cached_bytes // max(size, 1)) * 9 // 10)
+        self._db.execute(
+            "DELETE FROM postcode_ridings WHERE code NOT IN "
+            "(SELECT code FROM postcode_ridings ORDER BY asked_at DESC LIMIT ?)",
+            (keep,),
+        )
+
+    def cache_size(self) -> tuple[int, int]:
+        """(answers, bytes) held in the cache."""
+        with self._lock:
+            return self._db.execute(
+                "SELECT COUNT(*), COALESCE(SUM(LENGTH(code) + COALESCE(LENGTH(ridings), 0) "
+                "+ COALESCE(LENGTH(problem), 0)), 0) FROM postcode_ridings"
+            ).fetchone()
 
     def _pace(self, postal_code: str, row: int | None) -> None:
         """Keep every 60-second window to `per_minute` requests: book a slot under the lock,
@@ -321,9 +381,13 @@ class RidingLookup:
             raise riding_unknown(written, row, why, transient=True) from error
         self._failures = 0
         try:
+            if len(body) > MAX_ANSWER:
+                raise ValueError(f"the answer is over {MAX_ANSWER // 1048576} MB")
+            if json_depth(body, stop_after=MAX_DEPTH) > MAX_DEPTH:
+                raise ValueError(f"nested more than {MAX_DEPTH} deep")
             districts = districts_from_answer(json.loads(body))
-        except (UnicodeDecodeError, ValueError) as error:  # JSONDecodeError is a ValueError
-            why = "unexpected answer from Represent"
+        except (UnicodeDecodeError, ValueError, RecursionError) as error:  # JSONDecodeError too
+            why = f"unexpected answer from Represent: {str(error)[:80] or type(error).__name__}"
             raise riding_unknown(written, row, why, transient=True) from error
         if not districts:
             return None, "Represent lists no MP for this code"
@@ -335,12 +399,12 @@ class RidingLookup:
         deadline = self.clock() + self.timeout
         with _OPENER.open(request, timeout=self.timeout) as response:
             chunks, size = [], 0
-            while size < MAX_ANSWER:
+            while size <= MAX_ANSWER:  # one byte more than allowed says it is too long
                 left = deadline - self.clock()
                 if left <= 0:
                     raise TimeoutError(f"no full answer within {self.timeout:g} s")
                 _read_timeout(response, left)
-                chunk = response.read1(min(65536, MAX_ANSWER - size))
+                chunk = response.read1(min(65536, MAX_ANSWER + 1 - size))
                 if not chunk:
                     break
                 chunks.append(chunk)

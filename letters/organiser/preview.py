@@ -44,6 +44,7 @@ p { margin: .3em 0; }
 table { border-collapse: collapse; width: 100%; margin-top: 1em; }
 th, td { text-align: left; padding: .15em .4em; border-bottom: .5pt solid #999; vertical-align: top; }
 td.n { text-align: right; white-space: nowrap; }
+tr { break-inside: avoid; }
 </style></head><body>
 <h1>Preview: {{ title }}</h1>
 <p>Campaign <strong>{{ campaign_id }}</strong>, letters dated {{ day }}, from a sample constituent.
@@ -52,7 +53,8 @@ minister the demands name, and to an MP of each form of address; each with one d
 all the recipient receives.</p>
 {% if untranslated %}<p><strong>Not translated yet:</strong> {{ untranslated }} letter(s) print
 some messages in English (see the last column); “letters campaign check” lists them.</p>{% endif %}
-<table><tr><th>Page</th><th>Language</th><th>To</th><th>Demands</th><th>In English</th></tr>
+<table><thead><tr><th>Page</th><th>Language</th><th>To</th><th>Demands</th><th>In English</th>
+</tr></thead>
 {% for entry in entries %}<tr><td class="n">{{ entry.page }}</td><td>{{ entry.language }}</td>
 <td>{{ entry.recipient }}</td><td>{{ entry.demands }}</td>
 <td class="n">{{ entry.untranslated or "" }}</td></tr>

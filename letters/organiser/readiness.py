@@ -19,6 +19,7 @@ from ..i18n import (
     is_translated,
     languages,
 )
+from ..output import shown
 from ..pipeline import Setting
 from ..translation import catalog, proofing
 from ..translation.checks import Finding, check_catalog
@@ -86,19 +87,22 @@ class Readiness:
         return complete and not self.problems(strict)
 
 
-def check_campaign(ref: str | Path, *, proof: bool = True) -> Readiness:
-    """Load (strictly), check the translations, proofread; say what is ready."""
+def check_campaign(
+    ref: str | Path, *, proof: bool = True, skip_unavailable: bool = False
+) -> Readiness:
+    """Load (strictly), check the translations, proofread; say what is ready. A missing
+    proofreading tool stops it (proofing.ToolMissing) unless `skip_unavailable`."""
     setting = Setting.load(ref)
     campaign = setting.campaign
     catalogs = catalog.campaign_catalogs(campaign.folder)
     template = catalogs.extract()
     states = [LanguageState(SOURCE_LANGUAGE, len(template), len(template), len(template), 0, True)]
     findings: list[Finding] = []
-    texts = proofing.source_texts(template, str(_shown(catalogs.pot_path())))
+    texts = proofing.source_texts(template, str(shown(catalogs.pot_path())))
     for lang in catalogs.languages():
         po = catalog.load_po(lang, catalogs)
         path = catalogs.po_path(lang)
-        found = check_catalog(po, template, _shown(path), lang)
+        found = check_catalog(po, template, shown(path), lang)
         findings += [f for f in found if f.check not in PROGRESS]
         compiled = campaign_translations(lang, campaign.locales)
         ids = [(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in template if m.id]
@@ -116,12 +120,16 @@ def check_campaign(ref: str | Path, *, proof: bool = True) -> Readiness:
                 interface=lang in languages(),
             )
         )
-        texts += proofing.translation_texts(po, template, str(_shown(path)), lang)
+        texts += proofing.translation_texts(po, template, str(shown(path)), lang)
     unchecked: list[str] = []
     if proof:
         written = [s.lang for s in states if s.complete]
         texts += proofing.letter_texts(str(campaign.folder), written)
-        result = proofing.proofread(texts, proofing.with_campaign_words([campaign.folder]))
+        result = proofing.proofread(
+            texts,
+            proofing.with_campaign_words([campaign.folder]),
+            skip_unavailable=skip_unavailable,
+        )
         findings += result.findings
         unchecked = list(result.unchecked)
     return Readiness(campaign, tuple(states), reach(setting), tuple(findings), tuple(unchecked))
@@ -146,10 +154,3 @@ def reach(setting: Setting) -> tuple[Reach, ...]:
 
 def _ids(campaign: Campaign, role: str, portfolio: str | None = None) -> tuple[str, ...]:
     return tuple(d.id for d in campaign.demands if d.reaches(role, portfolio))
-
-
-def _shown(path: Path) -> Path:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve())
-    except ValueError:
-        return path

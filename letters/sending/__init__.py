@@ -20,6 +20,7 @@ _EXPORTS = {
     "KEY_TYPES": "identity",
     "MAX_P12_BYTES": "identity",
     "Identity": "identity",
+    "check_passphrase": "identity",
     "create_identity": "identity",
     "load_identity": "identity",
     "read_passphrase_file": "identity",

@@ -22,6 +22,7 @@ from ..compose import Letter
 from ..errors import InputError, translatable
 from ..i18n import Language
 from ..output import safe_name
+from ..senders import refuse_controls
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,14 @@ class Draft:
     subject: str
     lang: str
     greeting: str  # first line of the body, e.g. the letter's salutation
+
+    def __post_init__(self) -> None:
+        # The sender-field rules hold on every path into an email (a letter, --name, a PDF's
+        # /Author and /Title): no control or bidi override in a header or the body. Line breaks
+        # are let through here because `_one_line` folds them into spaces.
+        for value, field_name in ((self.from_name, "name"), (self.to_name, "to")):
+            refuse_controls(value, field_name, None, allowed="\t\r\n")
+        refuse_controls(self.subject, "subject", None, allowed="\t\r\n")
 
     @classmethod
     def from_letter(cls, letter: Letter) -> Draft:

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 
 from ..errors import InputError
-from ..senders import EMAIL
+from ..senders import EMAIL, refuse_controls
 
 KEY_TYPES = ("rsa", "ec")
 VALIDITY = timedelta(days=730)
@@ -45,6 +45,21 @@ class Identity:
         return str(names[0].value) if names else self.certificate.subject.rfc4514_string()
 
 
+def check_passphrase(passphrase: bytes) -> bytes:
+    """Refuse a passphrase the PKCS#12 code cannot take, saying nothing of what it holds.
+
+    OpenSSL reads a passphrase as a C string: a NUL byte in it made `cryptography` panic with the
+    passphrase's bytes in the message, in the terminal and in CI logs.
+    """
+    if b"\0" in passphrase:
+        raise InputError(
+            "contains a NUL (zero) byte, which a .p12 passphrase cannot hold",
+            field="passphrase",
+            fix="write the passphrase as one line of plain text (a text editor, not a binary file)",
+        )
+    return passphrase
+
+
 def create_identity(
     name: str,
     email: str,
@@ -57,6 +72,10 @@ def create_identity(
 
     ECDSA P-256 by default (small, fast); RSA 3072 for software that wants RSA.
     """
+    # The sender-field rules: a name or address in a certificate is shown by every PDF reader
+    # and by `letters verify`, so no control or bidi override may hide or reorder it.
+    refuse_controls(name, "name", None)
+    refuse_controls(email, "email", None)
     name = " ".join(name.split())
     if not name or len(name) > 120:
         raise InputError("is required (at most 120 characters)", field="name", fix="give your name")
@@ -64,6 +83,7 @@ def create_identity(
         raise InputError(
             f"invalid email {email!r}", field="email", fix="write it as name@example.ca"
         )
+    check_passphrase(passphrase)
     if len(passphrase) < MIN_PASSPHRASE:
         raise InputError(
             f"is shorter than {MIN_PASSPHRASE} characters",
@@ -133,6 +153,7 @@ def load_identity(
     )
     if len(data) > MAX_P12_BYTES:
         raise InputError("file is too large to be an identity", field="sign_with", fix=fix_file)
+    check_passphrase(passphrase or b"")
     try:
         key, certificate, extra = pkcs12.load_key_and_certificates(data, passphrase or None)
     except (ValueError, TypeError) as exc:
@@ -168,7 +189,17 @@ def load_identity(
             field="sign_with",
             fix="check your computer's clock",
         )
-    return Identity(key=key, certificate=certificate, chain=tuple(extra or ()))
+    identity = Identity(key=key, certificate=certificate, chain=tuple(extra or ()))
+    try:  # the name is printed in the letter's stamp: the sender-field rules hold for it too
+        refuse_controls(identity.name, "sign_with", None)
+    except InputError as error:
+        raise InputError(
+            f"the certificate's name {error.message}",
+            field="sign_with",
+            fix="use a certificate whose name is plain text, e.g. one from "
+            "`letters identity create`",
+        ) from error
+    return identity
 
 
 def fingerprint(certificate_der: bytes) -> str:

@@ -13,6 +13,7 @@ import io
 import logging
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -309,6 +310,11 @@ def sign_pdf(
 
     Call it last: anything written into the PDF afterwards shows up as a change after signing.
     """
+    with _not_too_deep():
+        return _sign(pdf, identity, lang, timestamp_url)
+
+
+def _sign(pdf: bytes, identity: Identity, lang: str, timestamp_url: str | None) -> bytes:
     reader = _reader(pdf)
     if reader.encrypted:
         raise InputError("PDF is encrypted", field="pdf", fix="give an unencrypted letter")
@@ -369,6 +375,11 @@ class PdfInfo:
 
 def pdf_info(pdf: bytes) -> PdfInfo:
     """Title, author and language of a PDF (English when it does not say)."""
+    with _not_too_deep():
+        return _info(pdf)
+
+
+def _info(pdf: bytes) -> PdfInfo:
     reader = _reader(pdf)
     info = reader.trailer_view.get("/Info", generic.DictionaryObject())
     info = info.get_object() if isinstance(info, generic.IndirectObject) else info
@@ -516,6 +527,25 @@ def _content_refs(page) -> set:
 
 def verify_pdf(pdf: bytes, trust: tuple[bytes, ...] = ()) -> list[SignatureReport]:
     """Check every signature of a PDF (offline: nothing is fetched from the network)."""
+    with _not_too_deep():
+        return _verify(pdf, trust)
+
+
+@contextmanager
+def _not_too_deep():
+    """pyHanko parses nested arrays and dictionaries by recursion: 20,000 `[` appended to a
+    signed file ended `verify` in a RecursionError. Such a file is unreadable, on one line."""
+    try:
+        yield
+    except RecursionError as exc:
+        raise UnreadablePdf(
+            "PDF holds objects nested too deeply to read",
+            field="pdf",
+            fix="ask for the file again: no letter is built like this",
+        ) from exc
+
+
+def _verify(pdf: bytes, trust: tuple[bytes, ...]) -> list[SignatureReport]:
     reader = _reader(pdf)
     try:
         signatures = reader.embedded_signatures

@@ -28,9 +28,11 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import denormalize, normalize, read_po, write_po
 
+from .. import tomlsafe
 from ..campaign import CAMPAIGN_FILE, HOLDER_CONTEXT, OFFICE, ROLE_CONTEXTS, find_campaign
 from ..errors import CampaignError, InputError, TranslationError
 from ..i18n import CAMPAIGN_DOMAIN, DOMAIN, KEYWORDS, SOURCE_LANGUAGE, MessageRef
+from ..plurals import plural_rule
 from ..resources import PACKAGE_DIR, campaigns_dir, data_root, locales_dir
 from .checks import allowed_checks, blocking_findings
 
@@ -87,7 +89,7 @@ def extract_campaign(fileobj, keywords, comment_tags, options) -> Iterator[tuple
     name = Path(getattr(fileobj, "name", "campaign.toml"))
     try:
         text = fileobj.read().decode("utf-8")
-        raw = tomllib.loads(text)
+        raw = tomlsafe.loads(text)
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise CampaignError(
             f"{name.parent.name}/{name.name}: {error}",
@@ -345,11 +347,25 @@ def load_po(lang: str, catalogs: Catalogs | None = None) -> Catalog:
             fix=f"use one of: {', '.join(catalogs.languages()) or '(none)'}, or `letters i18n "
             f"init{where} --locale {lang}`",
         )
-    with path.open("rb") as source:
-        catalog = read_po(source, locale=lang, domain=catalogs.domain)
+    data = path.read_bytes()
+    header = po_plural_forms(data)
+    if header is not None:
+        plural_rule(header, lang)  # the strict grammar first: Babel would run int() and eval
+    try:
+        catalog = read_po(BytesIO(data), locale=lang, domain=catalogs.domain)
+    except ValueError as error:
+        raise TranslationError(
+            f"{path}: the PO file cannot be read ({error})", field="locale", fix="fix the file"
+        ) from error
     for message in catalog:
         _restore_previous_id(message)
     return catalog
+
+
+def po_plural_forms(data: bytes) -> str | None:
+    """The raw Plural-Forms value of a PO file's header, before Babel interprets it."""
+    found = re.search(rb'^"Plural-Forms:((?:[^"\\\n]|\\[^n])*)(?:\\n)?"\s*$', data, re.MULTILINE)
+    return denormalize(f'"{found[1].decode("utf-8", "replace")}"').strip() if found else None
 
 
 def _restore_previous_id(message: Message) -> None:
@@ -576,6 +592,13 @@ def compile_catalog(
     catalogs.require_writable()
     catalog = load_po(lang, catalogs)
     errors = blocking_findings(catalog, catalogs.po_path(lang))
+    header = [f for f in errors if f.check == "plural-forms"]
+    if header:  # a whole catalog's forms: --force cannot leave it out
+        raise TranslationError(
+            f"{catalogs.po_path(lang)}: Plural-Forms {header[0].detail}",
+            field="locale",
+            fix=f"run `letters i18n check --locale {lang}` and fix the header",
+        )
     if errors and not force:
         names = "; ".join(f"{f.check}: {f.message_label}" for f in errors[:5])
         more = f" and {len(errors) - 5} more" if len(errors) > 5 else ""

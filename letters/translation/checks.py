@@ -13,7 +13,6 @@ French salutations, for instance, leave out the English name placeholders on pur
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -23,7 +22,9 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 
+from .. import tomlsafe
 from ..i18n import MessageRef
+from ..plurals import PluralFormsError, babel_difference, plural_rule
 from ..resources import package_data
 
 ERROR, WARNING = "error", "warning"
@@ -35,6 +36,7 @@ SEVERITY = {
     "markup": ERROR,
     "characters": ERROR,
     "format": ERROR,
+    "plural-forms": ERROR,
     "numbers": WARNING,
     "unchanged": WARNING,
     "whitespace": WARNING,
@@ -47,7 +49,7 @@ SEVERITY = {
 # The errors that stop `letters i18n compile`: a message with one would break or corrupt a
 # letter. Untranslated, fuzzy and obsolete messages are work in progress: compile leaves them out
 # and a letter that needs one refuses to print (the translation gate).
-STOPS_COMPILE = frozenset({"placeholders", "markup", "characters", "format"})
+STOPS_COMPILE = frozenset({"placeholders", "markup", "characters", "format", "plural-forms"})
 UNFINISHED = frozenset({"untranslated", "fuzzy", "obsolete"})
 # Checks an `allow:` comment can relax. Markup never: a translation is text, and only markup the
 # English has is kept as markup when a letter is rendered (letters.render.text_gettext).
@@ -58,6 +60,7 @@ RELAXABLE = frozenset(SEVERITY) - {
     "markup",
     "characters",
     "format",
+    "plural-forms",  # only a reviewed exception in letters/data/plural_forms.toml
 }
 # What starts a tag, an entity or an attribute value: a translation has no more of each than
 # its English. Typographic quotes (« » “ ” ’) are what a translation uses instead.
@@ -272,7 +275,7 @@ def typography(english: str, translation: str, lang: str) -> list[str]:
 def terms(path: Path | None = None) -> tuple[dict, ...]:
     """The agreed protocol terms (letters/data/terms.toml)."""
     path = path or package_data("terms.toml")
-    return tuple(tomllib.loads(path.read_text(encoding="utf-8"))["term"])
+    return tuple(tomlsafe.loads(path.read_text(encoding="utf-8"))["term"])
 
 
 def _fold(text: str) -> str:
@@ -370,7 +373,7 @@ def check_catalog(
 ) -> list[Finding]:
     """Every finding for a PO catalog against the English template (a fresh extract)."""
     lang = lang or str(catalog.locale)
-    findings: list[Finding] = []
+    findings: list[Finding] = plural_forms(catalog, path, lang)
 
     def add(message: Message, template_message: Message | None, check: str, detail: str):
         findings.append(
@@ -415,10 +418,24 @@ def check_catalog(
     return findings
 
 
+def plural_forms(catalog: Catalog, path: Path | str, lang: str) -> list[Finding]:
+    """The header's Plural-Forms: strict grammar, forms in range for n in 0…1000, at most 6
+    forms, and Babel's rule for the language unless a reviewed exception allows it."""
+    try:
+        detail = babel_difference(plural_rule(catalog.plural_forms, lang), lang)
+    except PluralFormsError as error:
+        detail = error.message
+    if not detail:
+        return []
+    where = ("(header) Plural-Forms",)
+    return [Finding(str(path), "", None, where, "plural-forms", ERROR, detail)]
+
+
 def blocking_findings(catalog: Catalog, path: Path | str) -> list[Finding]:
-    """Errors that would break a letter if compiled: placeholders, markup, Babel's format check."""
-    findings = []
+    """Errors that would break a letter if compiled: placeholders, markup, Babel's format check,
+    the Plural-Forms header."""
     lang = str(catalog.locale)
+    findings = plural_forms(catalog, path, lang)
     for message in catalog:
         if not message.id or not _singular(message.string) or message.fuzzy:
             continue
@@ -452,7 +469,8 @@ def summary(findings: list[Finding], strict: bool = False) -> str:
     return (
         f"{len(findings)} problem(s): {errors} error(s), {len(findings) - errors} "
         f"warning(s){' (strict)' if strict else ''}; {stopping} of the errors stop "
-        f"`letters i18n compile` (placeholders, markup, characters, format), {unfinished} are "
+        f"`letters i18n compile` (placeholders, markup, characters, format, plural-forms), "
+        f"{unfinished} are "
         "messages not translated yet or fuzzy, which compile leaves out"
     )
 

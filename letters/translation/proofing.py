@@ -39,6 +39,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from .. import tomlsafe
 from ..campaign import campaign_ids, find_campaign
 from ..errors import TranslationError
 from ..i18n import SOURCE_LANGUAGE, campaign_languages, languages
@@ -101,7 +102,7 @@ def load_settings(path: Path | None = None) -> Settings:
     """The proofreading settings (default: letters/data/proofing.toml)."""
     path = path or package_data("proofing.toml")
     try:
-        return _settings(tomllib.loads(path.read_text(encoding="utf-8")))
+        return _settings(tomlsafe.loads(path.read_text(encoding="utf-8")))
     except (tomllib.TOMLDecodeError, re.error, KeyError, TypeError, AttributeError) as error:
         raise TranslationError(
             f"cannot read {path.name}: {error}",
@@ -120,7 +121,7 @@ def with_campaign_words(campaigns: Iterable[str | Path], base: Settings | None =
         if not path.is_file():
             continue
         try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+            raw = tomlsafe.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
             raise TranslationError(
                 f"cannot read {path}: {error}", field="proofing", fix="fix the TOML syntax"

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import hmac
 import io
+import json
 import logging
 import secrets
 import threading
@@ -12,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from pathlib import Path
+from urllib.parse import urlencode
 
 from babel import Locale
 from babel.numbers import format_decimal
@@ -32,16 +36,26 @@ from werkzeug.exceptions import HTTPException
 
 from ..campaign import campaign_ids, default_campaign_id
 from ..compose import Letter, context_paragraphs
-from ..errors import LettersError
-from ..i18n import Language, emphasis, languages, long_date, translations, typography
+from ..errors import LettersError, visible
+from ..i18n import (
+    DOMAIN,
+    Language,
+    catalog_refusal,
+    emphasis,
+    languages,
+    long_date,
+    translations,
+    typography,
+)
 from ..pipeline import Setting
 from ..recipients import load_directory
 from ..render import superscript_ordinals, text_gettext
-from ..resources import templates_dir
+from ..resources import locales_dir, templates_dir
 from ..senders import NOTE_LIMIT, PROVINCES
 from ..sending import Draft, attachment_name, email_message
 from .form import (
     LABELS,
+    MAX_FORM_VALUES,
     Problem,
     Reading,
     email_problems,
@@ -129,6 +143,7 @@ def create_app(
     "Send it for me" and `/status` (letters/web/send.py); without it the page only downloads.
     """
     campaign = campaign or _only_campaign()
+    _log_refused_catalogs()
     lookup = riding_lookup(lookup_url)
     directory = load_directory()
     setting = Setting.load(campaign, directory)
@@ -150,6 +165,7 @@ def create_app(
         SECRET_KEY=secrets.token_bytes(32),  # per process: a restart only expires open forms
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
         MAX_FORM_MEMORY_SIZE=MAX_REQUEST_BYTES,
+        MAX_FORM_PARTS=MAX_FORM_VALUES,
         SESSION_COOKIE_NAME="letters_csrf",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
@@ -163,6 +179,16 @@ def create_app(
         app.extensions["letters.send"] = sending
         register_sending(app, sending)
     return app
+
+
+def _log_refused_catalogs() -> None:
+    """A catalog refused for its Plural-Forms is not offered: say so once, on one line."""
+    for mo in sorted(locales_dir().glob(f"*/LC_MESSAGES/{DOMAIN}.mo")):
+        refusal = catalog_refusal(mo.parent.parent.name)
+        if refusal is not None:
+            log.error(
+                "language %s is not offered: %s", mo.parent.parent.name, visible(str(refusal))
+            )
 
 
 def _only_campaign() -> str:
@@ -219,6 +245,8 @@ def _register(app: Flask, site: Site) -> None:
         asked = (request.view_args or {}).get("lang")
         g.lang = asked if asked in languages() else _best_language()
         g.started = time.perf_counter()
+        if request.method == "POST" and _form_values() > MAX_FORM_VALUES:
+            abort(413)  # more values than the form has fields: not a person's post
 
     @app.after_request
     def secure(response: Response) -> Response:
@@ -253,14 +281,34 @@ def _register(app: Flask, site: Site) -> None:
     def page(lang: str):
         if lang not in languages():
             abort(404)
+        live = request.method == "POST" and request.headers.get("X-Letters-Live") == "1"
         if request.method == "GET":
             site.count("page")
-            return _page(site, start_reading(request.args, lang))
+            if not (request.args.get("postal_code") or request.args.get("riding")):
+                return _page(
+                    site, start_reading(request.args, lang, site.setting.letter_languages())
+                )
+            # A step (the MP found, the riding chosen, a letter updated without JavaScript) is
+            # an address, so Back returns to it: nothing is kept on the server.
+            action = "preview" if request.args.get("action") == "preview" else "find"
+            reading = read_form(
+                site.setting,
+                site.ridings,
+                request.args,
+                None,
+                lang,
+                date.today(),
+                _rate_limited(site),
+                action=action,
+            )
+            return _page(site, reading), 422 if reading.problems else 200
         if not _csrf_ok():
-            reading = start_reading(request.form, lang)
+            reading = start_reading(request.form, lang, site.setting.letter_languages())
             reading.problems.append(_expired(lang))
-            return _page(site, reading), 400
+            return (_parts(site, reading) if live else _page(site, reading)), 400
         action = request.form.get("action", "preview")
+        if action in ("preview", "switch", "find") and not live and _url_can_carry(request):
+            return redirect(_step_url(lang, request.form), 303)  # post, redirect, get
         sending = app.extensions.get("letters.send")
         send = sending is not None and action in SEND_ACTIONS
         reading = read_form(
@@ -278,6 +326,9 @@ def _register(app: Flask, site: Site) -> None:
         if action == "email" and reading.letter is not None and not reading.problems:
             # no known address (a minister's): print and mail it instead
             reading.problems.extend(email_problems(reading.letter, lang))
+        if live:
+            site.count("live")
+            return _parts(site, reading)
         if reading.problems:
             site.count("problem")
             return _page(site, reading), 422
@@ -303,6 +354,11 @@ def _register(app: Flask, site: Site) -> None:
         # The type only: a message could carry what someone typed.
         log.error("unexpected %s", type(error).__name__)
         return render_template("error.html.j2", code=500), 500
+
+
+def _form_values() -> int:
+    """How many values the post carries (every repeat of a name counts)."""
+    return sum(len(values) for values in request.form.listvalues()) + len(request.files)
 
 
 def _csrf_token() -> str:
@@ -372,11 +428,34 @@ def _download(site: Site, letter: Letter, draft: Draft | None = None) -> Respons
     return response
 
 
+# What a step's address carries: the form's words, never the signature's pixels or the token.
+STEP_FIELDS = (
+    "postal_code", "riding", "riding_pick", "searched", "to", "demand", "demands_shown",
+    "letter_lang", "envelope", "signature_mode", "name", "street1", "street2", "city",
+    "province", "email", "note", "signature_typed", "checked",
+)  # fmt: skip
+
+
+def _url_can_carry(posted: Request) -> bool:
+    """A post without JavaScript becomes an address (POST-redirect-GET) unless it carries a
+    picture: a drawing or an upload stays a post, as an address cannot hold it."""
+    upload = posted.files.get("signature_file")
+    return not posted.form.get("signature_drawn") and not (upload and upload.filename)
+
+
+def _step_url(lang: str, form) -> str:
+    query = [(name, value) for name in STEP_FIELDS for value in form.getlist(name) if value]
+    if form.get("action") != "find":
+        query.append(("action", "preview"))
+    return url_for("page", lang=lang) + "?" + urlencode(query)
+
+
 def _number(value: float) -> str:
     return format_decimal(value, locale=Language(g.get("lang", "en")).locale)
 
 
-def _page(site: Site, reading: Reading) -> str:
+def _context(site: Site, reading: Reading, signature_shown: str = "") -> dict:
+    """What the page and its live parts are rendered from."""
     campaign = site.setting.campaign
     language = site.setting.language(reading.lang)
     preview = reading.letter
@@ -386,22 +465,31 @@ def _page(site: Site, reading: Reading) -> str:
         else ""
     )
     chosen = set(reading.demands) if reading.found else {d.id for d in campaign.demands}
-    ready = preview is not None and not reading.draft
-    return render_template(
-        "page.html.j2",
+    ready = reading.ready
+    signature = to_data_url(preview.signature_png) if preview and preview.signature_png else ""
+    signature_hash = _digest(signature) if signature else ""
+    title = language.gettext(campaign.title)
+    step = [("postal_code", reading.values["postal_code"])] if reading.searched else []
+    step += [("searched", reading.values["postal_code"])] if reading.searched else []
+    step += [("riding", reading.values["riding"])] if reading.riding else []
+    return dict(
         reading=reading,
+        # the letter and the sender's part: once one riding (or another recipient) is known
+        letter_step=reading.found and not (reading.candidates and reading.riding is None),
+        step_query=urlencode(step),
         values=reading.values,
         problems=reading.problems,
         errors={p.input_id: p for p in reversed(reading.problems)},
         demand_input=f"demand-{campaign.demands[0].id}",
         labels={key: tr(reading.lang, text) for key, text in LABELS.items()},
-        title=language.gettext(campaign.title),
+        title=title,
+        page_title=(tr(reading.lang, "Error:") + " " + title) if reading.problems else title,
         context=context_paragraphs(campaign, None, language, site.setting.directory),
         demands=[(d.id, language.gettext(d.title), d.id in chosen) for d in campaign.demands],
         recipients=_recipient_choices(site, reading.lang),
         provinces=[(p.code, p.name_fr if reading.lang == "fr" else p.name_en) for p in PROVINCES],
         ridings=[r.name(reading.lang) for r in site.ridings],
-        letter_languages=[(code, _language_name(code)) for code in languages()],
+        letter_languages=[(c, _language_name(c)) for c in site.setting.letter_languages()],
         note_limit=NOTE_LIMIT,
         note_limit_text=_number(NOTE_LIMIT),
         lookup=site.lookup is not None,
@@ -409,11 +497,67 @@ def _page(site: Site, reading: Reading) -> str:
         preview=preview,
         ready=ready,
         mailto=mailto_links(preview) if ready else None,
-        preview_signature=to_data_url(preview.signature_png)
-        if preview and preview.signature_png
-        else "",
+        # The browser already shows this signature: the live part leaves its pixels out.
+        preview_signature="" if signature_hash == signature_shown else signature,
+        signature_hash=signature_hash,
         preview_words=_preview_words(preview) if preview else None,
     )
+
+
+LIVE_PARTS = ("summary", "preview", "send")
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _plain_parts(context: dict) -> dict[str, str]:
+    """Each live part as rendered without the signature's pixels (they have their own digest):
+    what the part digests are taken of."""
+    plain = {**context, "preview_signature": ""}
+    return {name: render_template(f"{name}.html.j2", **plain) for name in LIVE_PARTS}
+
+
+def _page(site: Site, reading: Reading) -> str:
+    context = _context(site, reading)
+    digests = {name: _digest(html) for name, html in _plain_parts(context).items()}
+    return render_template("page.html.j2", digests=digests, **context)
+
+
+def _parts(site: Site, reading: Reading) -> Response:
+    """A live update: the title, the errors by field, whether the letter is ready, and only the
+    parts (error list, letter, send bar) that differ from the digests the browser sent."""
+    form = request.form
+    context = _context(site, reading, form.get("signature_shown", ""))
+    shown = dict(
+        pair.split(":", 1) for pair in form.get("parts_shown", "").split(",") if ":" in pair
+    )
+    parts = {}
+    for name, html in _plain_parts(context).items():
+        if name == "preview" and reading.letter is None:
+            continue  # nothing to compose yet (an error says why): the last letter stays
+        digest = _digest(html)
+        if shown.get(name) != digest:
+            if name == "preview" and context["preview_signature"]:
+                html = render_template("preview.html.j2", **context)  # with the pixels
+            parts[name] = {"digest": digest, "html": html}
+    errors = [[p.input_id, p.sentence, *(p.link or ())] for p in context["errors"].values()]
+    answer = dict(
+        title=context["page_title"],
+        ready=reading.ready,
+        nudge=reading.nudge,
+        errors=errors,
+        parts=parts,
+    )
+    # Accents as UTF-8, not \u escapes, and gzip: the letter and its mailto: links repeat
+    # themselves. (No secret rides in an update, so compressing it leaks nothing: BREACH.)
+    body = json.dumps(answer, ensure_ascii=False).encode()
+    response = Response(body, mimetype="application/json")
+    if "gzip" in request.accept_encodings:
+        response.set_data(gzip.compress(body, mtime=0))
+        response.headers["Content-Encoding"] = "gzip"
+    response.vary.add("Accept-Encoding")
+    return response
 
 
 def _preview_words(letter: Letter) -> dict[str, str]:

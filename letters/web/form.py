@@ -15,20 +15,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from babel.lists import format_list
 from babel.numbers import format_decimal
 from werkzeug.datastructures import FileStorage, ImmutableMultiDict
 
 from ..compose import Letter
 from ..errors import DirectoryError, InputError, LettersError, fill, translatable
-from ..i18n import Language, languages, translations, typography
+from ..i18n import SOURCE_LANGUAGE, Language, languages, translations, typography
 from ..pipeline import Setting, make_letter
 from ..recipients import Recipient, VacantSeat
-from ..senders import POSTAL_PROVINCES, Sender, make_sender
+from ..senders import POSTAL_PROVINCES, PROVINCES, Sender, make_sender
 from ..sending import MAX_BYTES, UPLOAD, address, prepare_signature
 from . import signing
-from .lookup import Lookup, LookupUnavailable, LookupUnreachable
+from .lookup import Lookup, LookupBusy, LookupNotFound, LookupUnavailable, LookupUnreachable
 from .postal import PostalReading, read_postal_code
-from .ridings import Riding, find_riding, suggest_ridings
+from .ridings import Riding, find_riding, ridings_starting, suggest_ridings
 
 TEXT_FIELDS = (
     "name",
@@ -43,6 +44,10 @@ TEXT_FIELDS = (
     "signature_typed",
 )
 FINAL_ACTIONS = ("download", "email")
+# What the form can hold: about 30 fields and one checkbox a demand. A post with more values
+# (`demand=x` 120,000 times) is refused whole; repeated demand ids count once.
+MAX_FORM_VALUES = 200
+MAX_DEMAND_IDS = 50
 
 LABELS = {
     "name": translatable("Full name"),
@@ -80,6 +85,12 @@ PLACEHOLDERS = {
 # The library names fields as the CLI does; the page's inputs are named a little differently.
 FIELD_INPUTS = {"street": "street1", "lang": "letter_lang", "form": "letter-form"}
 
+# Elections Canada's own search: a riding from a street address, when the postal code is not known.
+ELECTIONS_CANADA = {
+    "en": "https://www.elections.ca/Scripts/vis/FindED?L=e&PAGEID=20",
+    "fr": "https://www.elections.ca/Scripts/vis/FindED?L=f&PAGEID=20",
+}
+
 # Valid stand-ins let make_sender report every bad field, not only the first (see read_sender).
 STAND_INS = {
     "name": "A",
@@ -107,6 +118,7 @@ class Problem:
 
     input_id: str
     sentence: str
+    link: tuple[str, str] | None = None  # (address, words): shown beside the field only
 
 
 def _capital(text: str) -> str:
@@ -155,12 +167,13 @@ class Reading:
     problems: list[Problem] = field(default_factory=list)
     letter: Letter | None = None
     draft: bool = True  # the letter shows placeholders, or is not ready to send yet
+    strict: bool = False  # what is missing is an error (a download, or after a refused one)
     postal_corrected: bool = False
     searched: bool = False  # the postal code was looked up (or the list was searched)
     searched_code: str = ""  # the postal code the shown answer is for
     riding: RidingChoice | None = None  # the riding in use
     candidates: tuple[RidingChoice, ...] = ()  # the postal code's area touches these
-    suggestions: tuple[str, ...] = ()  # close riding names for a typo
+    suggestions: tuple[str, ...] = ()  # ridings starting with what was typed, or close to it
 
     def add(self, input_id: str, sentence: str) -> None:
         """Note a problem, once per field: the first sentence about a field is the one shown."""
@@ -168,24 +181,40 @@ class Reading:
             self.problems.append(Problem(input_id, sentence))
 
     @property
+    def ready(self) -> bool:
+        """The letter can be sent as it is: composed, with nothing missing or wrong."""
+        return self.letter is not None and not self.draft
+
+    @property
+    def nudge(self) -> bool:
+        """Ready, but without a sentence of the sender's own (issue 26: offices weigh it)."""
+        return self.ready and not self.values["note"].strip()
+
+    @property
     def found(self) -> bool:
         """Whether the page has moved past the postal code (a recipient can be shown)."""
         return self.searched or bool(self.values["riding"]) or self.letter is not None
 
 
-def start_reading(form: ImmutableMultiDict, lang: str) -> Reading:
-    """The form's values as typed (cut to a sane length), for re-filling the page."""
-    letter_lang = form.get("letter_lang", lang)
+def start_reading(
+    form: ImmutableMultiDict, lang: str, offered: tuple[str, ...] | None = None
+) -> Reading:
+    """The form's values as typed (cut to a sane length), for re-filling the page. The letter's
+    language is one of `offered` (the campaign's: `Setting.letter_languages`), by default the
+    page's, else English."""
+    offered = offered or languages()
+    default = lang if lang in offered else SOURCE_LANGUAGE
+    letter_lang = form.get("letter_lang", default)
     riding = next((r for r in form.getlist("riding") if r.strip()), "")
     values = {name: form.get(name, "")[:10_000] for name in TEXT_FIELDS}
     values["riding"] = (form.get("riding_pick") or riding)[:10_000]
     return Reading(
         lang=lang,
         values=values,
-        demands=tuple(form.getlist("demand")),
+        demands=tuple(dict.fromkeys(form.getlist("demand")))[:MAX_DEMAND_IDS],
         to=form.get("to", "mp"),
         mode=form.get("signature_mode", "typed"),
-        letter_lang=letter_lang if letter_lang in languages() else lang,
+        letter_lang=letter_lang if letter_lang in offered else default,
         envelope=form.get("envelope") == "1",
         searched=bool(form.get("searched")),
         searched_code=form.get("searched", "")[:10],
@@ -203,10 +232,19 @@ def read_form(
     *,
     action: str = "preview",
 ) -> Reading:
-    reading = start_reading(form, lang)
+    reading = start_reading(form, lang, setting.letter_languages())
     final = action in FINAL_ACTIONS
+    # After a refused download the page keeps asking for what is missing until it is there.
+    strict = reading.strict = final or form.get("checked") == "1"
     reading.draft = not final
     postal = _postal_code(reading)
+    if (
+        lookup is not None
+        and postal.code
+        and reading.searched_code
+        and postal.code != reading.searched_code.upper()
+    ):
+        action = "find"  # a new postal code is looked up, whichever button sent it
     if action == "find" and postal.code:
         new_code = lookup is not None and postal.code != reading.searched_code
         if new_code and not form.get("riding_pick"):
@@ -216,11 +254,11 @@ def read_form(
     if "demands_shown" not in form and "demand" not in form:  # the first screen: all of them
         reading.demands = tuple(d.id for d in setting.campaign.demands)
     _find_riding(setting, reading, ridings, lookup, postal, searching=action == "find")
-    missing = _missing(reading, final)
+    missing = _missing(reading, strict)
     sender = read_sender(reading, missing, postal)
     _check_demands(setting, reading)
-    recipient = _recipient(setting, reading, final)
-    reading.signature_png = _signature(reading, form.get("signature_drawn", ""), upload, final)
+    recipient = _recipient(setting, reading, strict)
+    reading.signature_png = _signature(reading, form.get("signature_drawn", ""), upload, strict)
     if sender is None or recipient is None or (final and reading.problems):
         return reading
     typed = reading.typed_signature is not None
@@ -311,10 +349,13 @@ def read_sender(reading: Reading, missing: set[str], postal: PostalReading) -> S
         "province": postal.province or POSTAL_PROVINCES.get((postal.code or "K")[:1], ("ON",))[0],
     }
     broken = {"postal_code"} if postal.code is None else set()
+    if postal.code and v["province"] and _wrong_province(reading, postal.code):
+        fields["province"] = placeholders["province"]
+        broken.add("province")
     for name in missing:
         key = "street" if name == "street1" else name
         fields[key] = placeholders[key]
-    if broken:
+    if "postal_code" in broken:
         fields["postal_code"] = STAND_INS["postal_code"]
     for _ in range(len(STAND_INS) + 1):
         try:
@@ -331,6 +372,34 @@ def read_sender(reading: Reading, missing: set[str], postal: PostalReading) -> S
             continue
         return None if broken else sender
     return None
+
+
+def _province_names(codes: tuple[str, ...] | list[str], lang: str) -> str:
+    names = [p.name_fr if lang == "fr" else p.name_en for p in PROVINCES if p.code in codes]
+    return format_list(names, style="or", locale=Language(lang).locale)
+
+
+def _wrong_province(reading: Reading, postal_code: str) -> bool:
+    """A province the postal code is not in: marked on the province (the code found the MP),
+    both named, and how they disagree said; the library's own check then never fires."""
+    expected = POSTAL_PROVINCES.get(postal_code[:1], ())
+    chosen = reading.values["province"]
+    if not expected or chosen in expected or chosen not in {p.code for p in PROVINCES}:
+        return False
+    reading.add(
+        "province",
+        tr(
+            reading.lang,
+            "Check the province: postal code %(code)s is in %(expected)s, not %(chosen)s. "
+            "Choose %(expected)s, or correct the postal code.",
+        )
+        % {
+            "code": postal_code,
+            "expected": _province_names(expected, reading.lang),
+            "chosen": _province_names([chosen], reading.lang),
+        },
+    )
+    return True
 
 
 def _find_riding(
@@ -352,8 +421,11 @@ def _find_riding(
         reading.searched = True
         riding = find_riding(ridings, text)
         if riding is None:
-            reading.suggestions = suggest_ridings(ridings, text, reading.lang)
-            if reading.suggestions:
+            starting = ridings_starting(ridings, text, reading.lang)
+            reading.suggestions = starting or suggest_ridings(ridings, text, reading.lang)
+            if len(starting) > 1:
+                sentence = tr(reading.lang, "Choose your riding: which of these is it?")
+            elif reading.suggestions:
                 sentence = tr(reading.lang, "Check the riding: did you mean %(riding)s?") % {
                     "riding": reading.suggestions[0]
                 }
@@ -369,6 +441,23 @@ def _find_riding(
     reading.searched = True
     try:
         found = lookup(postal.code)
+    except LookupNotFound:
+        reading.problems.append(
+            Problem(
+                "riding",
+                tr(
+                    reading.lang,
+                    "Postal code %(code)s was not found. Check it, or find your riding from your "
+                    "address at Elections Canada, then choose it from the list.",
+                )
+                % {"code": postal.code},
+                (
+                    ELECTIONS_CANADA.get(reading.lang, ELECTIONS_CANADA["en"]),
+                    tr(reading.lang, "Find your riding at Elections Canada"),
+                ),
+            )
+        )
+        return
     except LookupUnreachable:  # the log says why; the person can go on with the list
         reading.add(
             "riding",
@@ -379,13 +468,23 @@ def _find_riding(
             ),
         )
         return
-    except LookupUnavailable:  # the minute's lookups are spent: say so now, offer the list
+    except LookupBusy:  # this minute's lookups are spent: say so now, offer the list
         reading.add(
             "riding",
             tr(
                 reading.lang,
-                "Your riding cannot be found from the postal code right now: "
-                "choose it from the list.",
+                "Too many people are looking up postal codes right now: try again in a "
+                "minute, or choose your riding from the list.",
+            ),
+        )
+        return
+    except LookupUnavailable:
+        reading.add(
+            "riding",
+            tr(
+                reading.lang,
+                "The postal code lookup is not answering right now: choose your riding from "
+                "the list, or try again later.",
             ),
         )
         return

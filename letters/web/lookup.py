@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import urllib.error
 from collections.abc import Callable
 
 from ..directory import BudgetSpent, RidingLookup, RidingNotFound
@@ -16,11 +17,25 @@ Lookup = Callable[..., tuple[str, ...]]
 
 
 class LookupUnavailable(LettersError):
-    """No lookup now (the server's budget for this minute is spent, or this client's previews
-    are over their rate): the page says so at once and offers the riding list."""
+    """The lookup service failed (unreachable, a server error, an answer it cannot read): the
+    page says so and offers the riding list."""
 
 
-class LookupUnreachable(LettersError):
+class LookupBusy(LookupUnavailable):
+    """No lookup now (the server's budget for this minute is spent, this client's previews are
+    over their rate, or Represent's own rate limit): try again in a minute, or use the list."""
+
+
+class LookupNotFound(LettersError):
+    """The service answered that it knows no riding for this postal code."""
+
+
+def _busy(error: RidingNotFound) -> bool:
+    cause = error.__cause__
+    return isinstance(cause, urllib.error.HTTPError) and cause.code == 429
+
+
+class LookupUnreachable(LookupUnavailable):
     """The lookup service cannot be reached (no network, a name that does not resolve, no
     answer in time): the page says so and offers the riding list; the log says why."""
 
@@ -53,15 +68,17 @@ def riding_lookup(url: str | None) -> Lookup | None:
             return finder.ridings(postal_code, before_asking=gate)
         except (BudgetSpent, LookupUnavailable) as exc:
             log.warning("riding lookup refused: %s", type(exc).__name__)
-            raise LookupUnavailable(str(exc)) from exc
-        except RidingNotFound as exc:
+            raise LookupBusy(str(exc)) from exc
+        except RidingNotFound as exc:  # each cause has its own sentence on the page
             if exc.why.startswith(UNREACHABLE):  # the why names no postal code: safe to log
                 log.warning("postal-code lookup at %s failed: %s", url, exc.why)
                 raise LookupUnreachable(exc.why) from exc
+            log.warning("riding lookup failed: %s", "transient" if exc.transient else "unknown")
+            if not exc.transient:
+                raise LookupNotFound(str(exc)) from exc
+            raise (LookupBusy if _busy(exc) else LookupUnavailable)(str(exc)) from exc
+        except LettersError as exc:  # anything else the lookup refuses: the list
             log.warning("riding lookup failed: %s", exc.field or type(exc).__name__)
-            return ()
-        except LettersError as exc:  # an unknown code falls back to the list
-            log.warning("riding lookup failed: %s", exc.field or type(exc).__name__)
-            return ()
+            raise LookupUnavailable(str(exc)) from exc
 
     return lookup

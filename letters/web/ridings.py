@@ -70,10 +70,28 @@ def find_riding(ridings: tuple[Riding, ...], text: str) -> Riding | None:
     if not wanted:
         return None
     for riding in ridings:
-        names = riding.district.names if riding.district else (riding.name_en, riding.name_fr)
-        if any(wanted == fold(name) for name in names):
+        if any(wanted == fold(name) for name in _names(riding)):
             return riding
     return None
+
+
+def _names(riding: Riding) -> tuple[str, ...]:
+    return riding.district.names if riding.district else (riding.name_en, riding.name_fr)
+
+
+def ridings_starting(ridings: tuple[Riding, ...], text: str, lang: str) -> tuple[str, ...]:
+    """Every riding whose name (English, French or former) starts with what was typed
+    ("Edmonton" gives all nine), named in the page's language."""
+    typed = fold(text)
+    if not typed:
+        return ()
+    return tuple(
+        dict.fromkeys(
+            riding.name(lang)
+            for riding in ridings
+            if any(fold(name).startswith(typed) for name in _names(riding))
+        )
+    )
 
 
 def suggest_ridings(ridings: tuple[Riding, ...], text: str, lang: str) -> tuple[str, ...]:

@@ -431,6 +431,8 @@ def test_summary_names_the_top_causes_and_counts_the_rest():
         "  2 rows: lang: c",
         "  2 more rows with 2 other causes (see errors.csv)",
     ]
+
+
 # A supporter of Doly Begum's riding: she has no gender on record.
 BEGUM_ROW = {
     "name": "Ann Lee",

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from letters.batch import run_batch
+from letters.batch.report import RUN_REPORT
 from letters.batch.reports import Journal
 
 from ..conftest import province_of
@@ -68,11 +69,12 @@ def command(source: Path, out: Path, *more: str) -> list[str]:
 
 
 def outputs(out: Path) -> dict[str, bytes]:
-    """Everything an organiser gets (the hidden journal is the run's own bookkeeping)."""
+    """Everything an organiser gets (the hidden journal is the run's own bookkeeping), but the
+    report, which tells this run's own time and what it kept."""
     return {
         str(p.relative_to(out)): p.read_bytes()
         for p in sorted(out.rglob("*"))
-        if p.is_file() and not p.name.startswith(".")
+        if p.is_file() and not p.name.startswith(".") and p.name not in RUN_REPORT
     }
 
 

@@ -77,9 +77,9 @@ def test_with_complete_catalogs_the_french_letter_is_written(tmp_path):
 def test_a_fuzzy_message_of_the_mps_letter_stops_that_letter_only(tmp_path):
     """The MP's own lead-in is fuzzy: the French supporter's letter to the PM is written, the one
     to the MP is reported with its recipient; the English supporter gets both."""
-    locales = tmp_path / "locales"
-    shutil.copytree(ROOT / "locales", locales)
-    po = locales / "fr/LC_MESSAGES/messages.po"
+    campaigns = tmp_path / "campaigns"  # a copy of the campaign, with its own catalog
+    shutil.copytree(ROOT / "campaigns" / "end-ice-contracts", campaigns / "end-ice-contracts")
+    po = campaigns / "end-ice-contracts/locales/fr/LC_MESSAGES/campaign.po"
     with po.open("rb") as source:
         catalog = read_po(source, locale="fr")
     intro = next(
@@ -90,8 +90,9 @@ def test_a_fuzzy_message_of_the_mps_letter_stops_that_letter_only(tmp_path):
     intro.flags.add("fuzzy")
     with po.open("wb") as out:
         write_po(out, catalog, width=100)
-    env = {"LETTERS_LOCALES": str(locales)}
-    assert CliRunner().invoke(main, ["i18n", "compile", "--locale", "fr"], env=env).exit_code == 0
+    env = {"LETTERS_CAMPAIGNS": str(campaigns)}
+    compiled = ["i18n", "compile", "--campaign", str(campaigns / "end-ice-contracts")]
+    assert CliRunner().invoke(main, [*compiled, "--locale", "fr"], env=env).exit_code == 0
     source = tmp_path / "supporters.csv"
     source.write_text(
         "name,street,city,province,postal code,language,riding\n"
@@ -101,6 +102,7 @@ def test_a_fuzzy_message_of_the_mps_letter_stops_that_letter_only(tmp_path):
     )
     out = tmp_path / "out"
     args = ["batch", "--input", str(source), "--to", "pm", "--to", "mp", "--out", str(out)]
+    args += ["--campaign", str(campaigns / "end-ice-contracts")]
     result = CliRunner().invoke(main, [*args, "--date", "2026-02-01", "--dry-run"], env=env)
     assert result.exit_code == 0, result.output
     assert "Rows read: 2 = 2 with letters + 0 with errors + 0 duplicates" in result.output

@@ -25,6 +25,7 @@ pytest.importorskip("s3fs")
 
 from letters.batch import run_batch  # noqa: E402
 from letters.batch.cluster import DaskExecutor, connect  # noqa: E402
+from letters.batch.report import RUN_REPORT  # noqa: E402
 from letters.batch.storage import open_store  # noqa: E402
 from letters.cli import main  # noqa: E402
 from letters.errors import LettersError  # noqa: E402
@@ -71,18 +72,23 @@ def write_supporters(path: Path) -> Path:
 
 
 def local_outputs(out: Path) -> dict[str, bytes]:
-    """Everything an organiser gets (the hidden journal is the run's own bookkeeping)."""
+    """Everything an organiser gets (the hidden journal is the run's own bookkeeping), but the
+    report, which tells this run's own time and what it kept."""
     return {
         str(p.relative_to(out)): p.read_bytes()
         for p in sorted(out.rglob("*"))
-        if p.is_file() and not p.name.startswith(".")
+        if p.is_file() and not p.name.startswith(".") and p.name not in RUN_REPORT
     }
 
 
 def s3_outputs(fs, prefix: str) -> dict[str, bytes]:
     fs.invalidate_cache()
     names = [key[len(prefix) + 1 :] for key in fs.find(prefix)]
-    return {name: fs.cat_file(f"{prefix}/{name}") for name in names if not name.startswith(".")}
+    return {
+        name: fs.cat_file(f"{prefix}/{name}")
+        for name in names
+        if not name.startswith(".") and name not in RUN_REPORT
+    }
 
 
 def manifest_files(content: bytes) -> list[str]:

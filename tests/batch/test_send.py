@@ -121,7 +121,7 @@ def test_each_letter_goes_once_to_its_office_with_the_supporter_as_reply_to(batc
     assert jeanne["Subject"].startswith(
         "Fin des contrats et de la coopération"
     )  # the letter's language
-    assert "Vous trouverez ci-joint ma lettre" in jeanne.get_body(("plain",)).get_content()
+    assert "J’ai joint ma lettre" in jeanne.get_body(("plain",)).get_content()
     assert marc["Reply-To"] is None  # no email in the file: the letter carries the address
     again = send(out, batch[0], "--smtp-url", url)
     assert "Sent: 0 now, 3 before (in sent.csv)" in again.output

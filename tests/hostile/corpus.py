@@ -46,3 +46,26 @@ MARKUP = {
 
 # Addresses Python's parser would rewrite, or send as raw 8-bit: refused for .eml drafts.
 ADDRESSES = ["a@[127.0.0.1].x", "a@b.c)", "jé@example.ca", "a@b", "a..b@example.ca"]
+
+# Invisible format characters and compatibility forms inside a name: the same supporter as the
+# plain name (tests/hostile/test_invisible_duplicates.py).
+INVISIBLE = [
+    "Heather Li\u200bm",  # zero-width space
+    "He\ufeffather Lim",  # BOM
+    "Heat\u00adher Lim",  # soft hyphen
+    "Heather\u2060 Lim",  # word joiner
+    "Ｈｅａｔｈｅｒ Ｌｉｍ",  # full-width
+]
+
+# A translator's Plural-Forms header: refused by check and compile, and at run time
+# (tests/hostile/test_plural_forms.py). Each with the words that name the problem.
+PLURAL_FORMS = {
+    "a form that does not exist": ("nplurals=2; plural=(n>1)?7:0;", "gives form 7 for n = 2"),
+    "division by zero": ("nplurals=2; plural=n%0;", "divides by zero for n = 0"),
+    "code": ('nplurals=2; plural=__import__("os").getpid();', "is not allowed in a rule"),
+    "not a number": ("nplurals=abc; plural=n;", "nplurals 'abc' is not a number"),
+    "a million forms": ("nplurals=1000000; plural=0;", "nplurals is 1000000; it must be 1 to 6"),
+    "nested": ("nplurals=2; plural=" + "(" * 40 + "n" + ")" * 40 + ";", "nested more than"),
+}
+# Safe, but not the rule Babel's locale data gives for French: refused unless reviewed.
+NOT_BABELS = ("nplurals=2; plural=(n != 1);", "differs from Babel's locale data for 'fr'")

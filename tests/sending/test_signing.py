@@ -259,7 +259,7 @@ def test_two_signings_differ_only_after_the_letter(pki, unsigned):
 def test_verify_valid_and_trusted_with_the_ca(files):
     result = run("verify", files / "signed.pdf", "--trust", files / "ca.pem")
     assert result.exit_code == 0, result.output
-    assert "Signature1: VALID" in result.output
+    assert 'signature "Signature1": VALID' in result.output
     assert "signer: Jeanne Tremblay" in result.output
     assert "intact: yes" in result.output
     assert "changed after signing: no" in result.output

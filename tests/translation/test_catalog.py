@@ -37,24 +37,6 @@ POT_DATE = re.compile(rb'^"POT-Creation-Date: .*\\n"\n', re.MULTILINE)
 
 
 @pytest.fixture
-def locales_copy(tmp_path, monkeypatch) -> Path:
-    """A copy of locales/ that the commands work on (LETTERS_LOCALES), and of the shipped
-    campaigns (with their own catalogs), so the repo stays clean."""
-    locales = tmp_path / "locales"
-    shutil.copytree(ROOT / "locales", locales)
-    monkeypatch.setenv("LETTERS_LOCALES", str(locales))
-    shutil.copytree(ROOT / "campaigns", tmp_path / "campaigns")
-    monkeypatch.setattr(catalog, "campaigns_dir", lambda: tmp_path / "campaigns")
-    return locales
-
-
-@pytest.fixture
-def campaign_copy(tmp_path, locales_copy) -> catalog.Catalogs:
-    """The copy of the shipped campaign's folder, as a set of catalogs."""
-    return catalog.campaign_catalogs(tmp_path / "campaigns" / "end-ice-contracts")
-
-
-@pytest.fixture
 def source_copy(tmp_path, locales_copy) -> Path:
     """A copy of everything extraction reads, for tests that edit the English."""
     for name in ("templates", "letters"):
@@ -345,14 +327,14 @@ def test_a_long_old_english_survives_updates_without_stray_comments(campaign_cop
     )
 
 
-def test_update_names_a_fuzzy_one_several_message_by_its_msgid_not_a_tuple(locales_copy):
-    path = catalog.po_path("fr")
+def test_update_names_a_fuzzy_one_several_message_by_its_msgid_not_a_tuple(campaign_copy):
+    path = campaign_copy.po_path("fr")
     text = path.read_text(encoding="utf-8")
     new = "I ask you to take the following step without delay:"
     old = "I ask you to take the next step without delay:"
     assert f'msgid "{new}"' in text
     path.write_text(text.replace(f'msgid "{new}"', f'msgid "{old}"', 1), encoding="utf-8")
-    result = run("i18n", "update", "--locale", "fr")
+    result = run("i18n", "update", "--campaign", str(campaign_copy.root), "--locale", "fr")
     assert result.exit_code == 0, result.output
     assert f"  now fuzzy (the English changed): '{new}'" in result.output
     assert "('" not in result.output

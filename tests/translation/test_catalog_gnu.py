@@ -14,13 +14,12 @@ import pytest
 from letters.translation import catalog
 
 from ..conftest import ROOT
-from .test_catalog import locales_copy  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.skipif(
     shutil.which("msgfmt") is None or shutil.which("msgcat") is None,
     reason="GNU gettext missing: make proof-deps (Debian gettext)",
 )
-# The tests that change a catalog work on a copy (LETTERS_LOCALES): the fixture of test_catalog.
+# The tests that change a catalog work on a copy (LETTERS_LOCALES): tests/translation/conftest.py.
 changes_a_copy = pytest.mark.usefixtures("locales_copy")
 # Where shipped catalogs may be: the interface's, and each campaign's own (campaigns/<id>/locales/).
 NOT_SHIPPED = {"output", "build", "dist", "node_modules", "directory"}
@@ -86,16 +85,16 @@ def test_msgfmt_still_refuses_a_placeholder_left_out_elsewhere():
     assert done.returncode == 1 and "argument 'name' doesn't exist in 'msgstr'" in done.stderr
 
 
-@changes_a_copy
-def test_a_fuzzy_message_keeps_its_old_english_in_lines_gnu_gettext_reads():
-    """The `#|` lines are whole PO strings, as msgmerge writes them (Babel's own break inside
+def test_a_fuzzy_message_keeps_its_old_english_in_lines_gnu_gettext_reads(campaign_copy):
+    """(A campaign's own catalog.) The `#|` lines are whole PO strings, as msgmerge writes them (Babel's own break inside
     the quotes, and msgcat, msgfmt and Poedit stop there: "end-of-line within string")."""
-    path = catalog.po_path("fr")
+    path = campaign_copy.po_path("fr")
     text = path.read_text(encoding="utf-8")
     assert f'"{NEW_OPENING}' in text
     path.write_text(text.replace(f'"{NEW_OPENING}', f'"{OLD_OPENING}', 1), encoding="utf-8")
-    updated = catalog.update("fr", catalog.extract())
-    [changed] = updated.fuzzy
+    updated = catalog.update("fr", campaign_copy.extract(), campaign_copy)
+    [ref] = updated.fuzzy
+    changed = ref.msgid
     assert changed.startswith(NEW_OPENING)
     old = changed.replace(NEW_OPENING, OLD_OPENING)
     written = path.read_bytes()
@@ -106,25 +105,27 @@ def test_a_fuzzy_message_keeps_its_old_english_in_lines_gnu_gettext_reads():
     assert done.returncode == 0, done.stderr
     assert f'#| msgid "{old}"\n' in done.stdout  # read whole, as one string
     assert msgfmt_check(path).returncode == 0
-    assert catalog.load_po("fr").get(changed).previous_id == [old]
-    assert not catalog.update("fr", catalog.extract()).changed  # stable once written
+    assert catalog.load_po("fr", campaign_copy).get(changed).previous_id == [old]
+    again = catalog.update("fr", campaign_copy.extract(), campaign_copy)
+    assert not again.changed  # stable once written
     assert path.read_bytes() == written
 
 
-@changes_a_copy
-def test_a_plural_message_keeps_both_old_forms():
-    french = catalog.load_po("fr")
+def test_a_plural_message_keeps_both_old_forms(campaign_copy):
+    french = catalog.load_po("fr", campaign_copy)
     message = next(m for m in french if m.id and not isinstance(m.id, str))
     old = ("An older English form for one demand, " * 3, "And one for several demands, " * 3)
     message.flags.add("fuzzy")
     message.previous_id = list(old)
-    catalog.po_path("fr").write_bytes(catalog._po_bytes(french, include_previous=True))
+    campaign_copy.po_path("fr").write_bytes(catalog._po_bytes(french, include_previous=True))
     done = subprocess.run(
-        ["msgcat", "--no-wrap", str(catalog.po_path("fr"))],
+        ["msgcat", "--no-wrap", str(campaign_copy.po_path("fr"))],
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
     assert f'#| msgid "{old[0]}"\n#| msgid_plural "{old[1]}"\n' in done.stdout
-    assert catalog.load_po("fr").get(message.id, message.context).previous_id == list(old)
+    assert catalog.load_po("fr", campaign_copy).get(
+        message.id, message.context
+    ).previous_id == list(old)
