@@ -1,22 +1,28 @@
-"""What one `letters write` costs end to end, and how much of it is WeasyPrint.
+"""What one `letters write` costs end to end, against a bare WeasyPrint process, in one run.
 
-Run: .venv/bin/python benchmarks/bench_write.py [--runs 5]
-Prints the median of N runs of the real command (a new process each time: imports, fonts, layout,
-PDF) and, in one warm process, of compose + render + PDF alone, with their ratio.
+Run: .venv/bin/python benchmarks/bench_write.py [--runs 15] [--tree /tmp/main-src]
+
+Each round runs, one after the other in a fresh process each: a bare Python that imports
+WeasyPrint and writes one paragraph to PDF (the floor: interpreter, WeasyPrint's import, fonts,
+one layout), then `letters write` (one French letter to the PM), then the same command from any
+`--tree` (another source tree of letters run with this interpreter, e.g. `git archive main |
+tar -x -C /tmp/main-src`, to show before and after side by side). Rounds interleave so that the
+machine's other load falls on every command alike; the figures are medians over rounds, in wall
+time and in CPU time (user + system of the child, which other processes disturb less). The
+target of issue 27 is `letters write` <= 1.3x the bare process.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
-
-from letters import Setting, letter_bytes, make_letter, make_sender
 
 ARGS = [
     "write",
@@ -40,45 +46,67 @@ ARGS = [
     "2026-02-01",
 ]
 
+BARE = (
+    "import sys; from weasyprint import HTML; "
+    "HTML(string='<p>One paragraph, to see what WeasyPrint costs on its own.</p>')"
+    ".write_pdf(sys.argv[1])"
+)
 
-def median_ms(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+TARGET = 1.3
+
+
+def timed(command: list[str], env: dict | None = None) -> tuple[float, float]:
+    """(wall ms, CPU ms) of one child process, run in an empty folder: `python -m` puts the
+    current folder first on sys.path, and a checkout there would shadow PYTHONPATH's tree."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="bench-write-cwd-") as cwd:
+        subprocess.run(command, check=True, capture_output=True, env=env, cwd=cwd)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall * 1000, cpu * 1000
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=5)
-    runs = parser.parse_args().runs
-    letters = str(Path(sys.executable).with_name("letters"))
-    with tempfile.TemporaryDirectory() as tmp:
-
-        def command() -> None:
-            subprocess.run([letters, *ARGS, "-o", f"{tmp}/x.pdf"], check=True, capture_output=True)
-
-        cold = median_ms(command, runs)
-    setting = Setting.load("end-ice-contracts")
-    sender = make_sender(
-        name="Heather Lim",
-        street=["10234 82 Avenue NW"],
-        city="Edmonton",
-        province="AB",
-        postal_code="T6E 1Z8",
-        lang="fr",
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15, help="rounds (default 15)")
+    parser.add_argument(
+        "--tree", action="append", default=[], help="another source tree of letters to time"
     )
-
-    def in_process() -> None:
-        letter_bytes(make_letter(setting, sender, "pm", date(2026, 2, 1)))
-
-    in_process()  # warm: fonts and stylesheet parsed once per process
-    warm = median_ms(in_process, runs)
-    print(f"letters write (new process, end to end): median of {runs}: {cold:.0f} ms")
-    print(f"one letter in a warm process (compose+render+PDF): median of {runs}: {warm:.0f} ms")
-    print(f"start-up and first-use share: {(cold - warm) / cold:.0%}")
+    args = parser.parse_args()
+    trees = {"letters write": Path(__file__).resolve().parent.parent}
+    trees.update({f"tree {k + 1}": Path(tree).resolve() for k, tree in enumerate(args.tree)})
+    with tempfile.TemporaryDirectory(prefix="bench-write-") as tmp:
+        commands = {"bare WeasyPrint": ([sys.executable, "-c", BARE, f"{tmp}/bare.pdf"], None)}
+        for name, tree in trees.items():
+            out = f"{tmp}/{len(commands)}.pdf"
+            command = [sys.executable, "-m", "letters", *ARGS, "-o", out]
+            commands[name] = (command, {**os.environ, "PYTHONPATH": str(tree)})
+        for command, env in commands.values():
+            timed(command, env)  # once each, untimed: caches on disk (fonts, template messages)
+        times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+        load = [os.getloadavg()[0]]
+        for _ in range(args.runs):
+            for name, (command, env) in commands.items():
+                times[name].append(timed(command, env))
+        load.append(os.getloadavg()[0])
+    print(
+        f"{args.runs} interleaved rounds, {os.cpu_count()} cores, "
+        f"load average {load[0]:.1f} at the start, {load[1]:.1f} at the end"
+    )
+    floor_wall = statistics.median(w for w, _ in times["bare WeasyPrint"])
+    floor_cpu = statistics.median(c for _, c in times["bare WeasyPrint"])
+    for name in commands:
+        wall = statistics.median(w for w, _ in times[name])
+        cpu = statistics.median(c for _, c in times[name])
+        print(
+            f"  {name:<16} median {wall:6.0f} ms wall ({wall / floor_wall:4.2f}x bare), "
+            f"{cpu:6.0f} ms CPU ({cpu / floor_cpu:4.2f}x)"
+            + (f"  [{trees[name]}]" if name in trees else "")
+        )
+    ratio = statistics.median(w for w, _ in times["letters write"]) / floor_wall
+    print(f"letters write / bare WeasyPrint: {ratio:.2f}x wall (target <= {TARGET})")
 
 
 if __name__ == "__main__":

@@ -25,9 +25,9 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from . import tomlsafe
 from .errors import DirectoryError, InputError, translatable
 from .resources import imported_directory_path, package_data
+from .toml_cache import read_toml
 
 # SGC province codes (the first two digits of a district's code) -> postal symbols.
 SGC_PROVINCES = {
@@ -351,7 +351,7 @@ def _house_districts(path: Path) -> Districts | None:
     if not path.is_file():
         return None
     try:
-        raw = tomlsafe.loads(path.read_text(encoding="utf-8"))
+        raw = read_toml(path)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None  # read_directory reports it
     entries = raw.get("districts")

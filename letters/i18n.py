@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -9,15 +11,15 @@ from functools import cache
 from io import BytesIO
 from pathlib import Path
 
+import babel
 from babel import Locale
 from babel.dates import format_date
-from babel.messages.extract import extract_from_dir
 from babel.support import NullTranslations, Translations
 from markupsafe import Markup, escape
 
 from .errors import InputError, TranslationError
 from .plurals import PluralFormsError, plural_rule
-from .resources import locales_dir, templates_dir
+from .resources import cached_text, keep_in_cache, locales_dir, templates_dir
 
 SOURCE_LANGUAGE = "en"
 DOMAIN = "messages"  # the interface's catalogs, in the package's locales/
@@ -341,10 +343,61 @@ LETTER_TEMPLATES = ("letter.html.j2", "letter.txt.j2", "partials/*.j2")
 ENVELOPE_TEMPLATES = ("envelope.html.j2",)
 
 
-@cache
-def _template_messages(
-    root: Path, patterns: tuple[str, ...], stamp: tuple
+def template_messages(
+    patterns: tuple[str, ...] = LETTER_TEMPLATES,
 ) -> tuple[tuple[str | None, str], ...]:
+    """(context, msgid) of every message the templates matching `patterns` print (by default,
+    the letter's).
+
+    Babel's extractor takes ~150 ms over the templates, which every `letters write` would pay:
+    the answer is kept in memory and in the user's cache (`cache_dir()`), keyed by a hash of
+    the templates' contents, so an edited template is read afresh and the package's own folder
+    (read-only in an installed wheel) is never written to."""
+    root = templates_dir()
+    files = sorted({path for pattern in patterns for path in root.glob(pattern)})
+    # In this process, a template unchanged since last time (same mtime and size) is not read
+    # again: the batch asks once a letter.
+    stamp = (
+        patterns,
+        tuple((path, path.stat().st_mtime_ns, path.stat().st_size) for path in files),
+    )
+    found = _remembered.get(stamp)
+    if found is None:
+        found = _remembered[stamp] = _cached_messages(
+            root, patterns, _templates_key(root, files, patterns)
+        )
+    return found
+
+
+_remembered: dict[tuple, tuple[tuple[str | None, str], ...]] = {}
+
+
+def _templates_key(root: Path, files: list[Path], patterns: tuple[str, ...]) -> str:
+    """A digest of what the extraction depends on: the name and bytes of every template the
+    patterns match, the patterns, the keywords and Babel's version."""
+    digest = hashlib.sha256(repr((patterns, KEYWORDS, babel.__version__)).encode())
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _cached_messages(
+    root: Path, patterns: tuple[str, ...], key: str
+) -> tuple[tuple[str | None, str], ...]:
+    name = f"template-messages/{key}.json"
+    try:
+        return tuple((context, message) for context, message in json.loads(cached_text(name)))
+    except (TypeError, ValueError):
+        pass  # not cached yet (None), or damaged: extract again
+    found = _extract_messages(root, patterns)
+    keep_in_cache(name, json.dumps(found))
+    return found
+
+
+def _extract_messages(root: Path, patterns: tuple[str, ...]) -> tuple[tuple[str | None, str], ...]:
+    from babel.messages.extract import extract_from_dir  # 50 ms of imports, rarely needed
+
     options = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
     found = extract_from_dir(
         str(root),
@@ -353,13 +406,3 @@ def _template_messages(
         KEYWORDS,
     )
     return tuple(dict.fromkeys((context, message) for _, _, message, _, context in found))
-
-
-def template_messages(
-    patterns: tuple[str, ...] = LETTER_TEMPLATES,
-) -> tuple[tuple[str | None, str], ...]:
-    """(context, msgid) of every message the templates matching `patterns` print (by default,
-    the letter's), read once per edit."""
-    root = templates_dir()
-    stamp = tuple(p.stat().st_mtime_ns for p in sorted(root.rglob("*.j2")))
-    return _template_messages(root, patterns, stamp)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 from functools import cache
@@ -148,6 +149,40 @@ def document_pdf(laid_out, html: str) -> bytes:
 
     `html` is what was laid out (the letter's HTML, then its envelope's): it fixes the /ID.
     """
-    return laid_out.write_pdf(
-        pdf_variant="pdf/ua-1", pdf_identifier=pdf_identifier(html), attachments=[]
-    )
+    identifier = pdf_identifier(html)
+    content = laid_out.write_pdf(pdf_variant="pdf/ua-1", attachments=[])
+    with_id = with_identifier(content, identifier)
+    if with_id is None:  # not the file layout pydyf 0.13 writes: let it add the /ID itself
+        return laid_out.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier, attachments=[])
+    return with_id
+
+
+# The dictionary of the cross-reference stream, the last object of a compressed PDF: its offset
+# is the one after `startxref`.
+XREF_STREAM = re.compile(rb"\d+ 0 obj\n<</Type /XRef")
+STARTXREF = re.compile(rb"startxref\n(\d+)\n%%EOF\n?\Z")
+
+
+def with_identifier(content: bytes, identifier: bytes) -> bytes | None:
+    """The PDF with `/ID [(identifier) (identifier)]` in its trailer, or None if its end is not
+    the cross-reference stream this expects.
+
+    Given `pdf_identifier`, pydyf (0.13) serialises and compresses every object a second time,
+    to hash them for the /ID's second string: a quarter of writing a letter (7.8 of 34 ms, see
+    docs/performance.md). Both strings are the content's identifier here, as in a file that was
+    never modified. Inserting into the last object's dictionary moves no offset the
+    cross-reference stream or `startxref` records: they point at or before its start.
+    """
+    end = STARTXREF.search(content)
+    if not end or b"/ID [" in content[int(end[1]) :]:
+        return None
+    start = int(end[1])
+    found = XREF_STREAM.match(content, start)
+    if not found:
+        return None
+    literal = b"(" + identifier + b")"  # hex digits: nothing to escape
+    return (
+        content[: found.end()]
+        + b"/ID [" + literal + b" " + literal + b"]"
+        + content[found.end() :]
+    )  # fmt: skip

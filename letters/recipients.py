@@ -20,6 +20,7 @@ from .districts import (
 from .errors import DirectoryError, translatable
 from .resources import imported_directory_path, package_data
 from .senders import PROVINCES, Province, find_province, fold, normalise_postal_code
+from .toml_cache import read_toml
 
 
 @dataclass(frozen=True)
@@ -360,7 +361,7 @@ def load_directory(path: Path | None = None) -> Directory:
 def read_directory(path: Path) -> Directory:
     """Read one directory TOML file."""
     try:
-        raw = tomlsafe.loads(path.read_text(encoding="utf-8"))
+        raw = read_toml(path)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise DirectoryError(
             f"{path} cannot be read: {error}",

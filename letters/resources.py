@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from functools import cache
 from pathlib import Path
 
@@ -57,3 +58,37 @@ def imported_directory_path() -> Path:
     """Where `letters directory import` keeps the whole House: `$LETTERS_DIRECTORY`, or
     `directory/house.toml` in the current folder (the organiser's project, beside `output/`)."""
     return Path(os.environ.get("LETTERS_DIRECTORY") or Path("directory") / "house.toml")
+
+
+def cache_dir() -> Path:
+    """Where `letters` keeps what it can compute again (the templates' messages):
+    `$LETTERS_CACHE`, else `$XDG_CACHE_HOME/letters`, else `~/.cache/letters`. Never inside the
+    package, which an installed wheel keeps read-only."""
+    override = os.environ.get("LETTERS_CACHE")
+    if override:
+        return Path(override)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "letters"
+
+
+def cached_text(name: str) -> str | None:
+    """A file of the user's cache (`cache_dir()/name`), or None when absent or unreadable."""
+    try:
+        return (cache_dir() / name).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def keep_in_cache(name: str, text: str) -> None:
+    """Write `cache_dir()/name` atomically (a reader never sees half of it); a read-only or
+    missing home only means computing it again next time."""
+    file = cache_dir() / name
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=file.parent, delete=False
+        ) as out:
+            out.write(text)
+        os.replace(out.name, file)
+    except OSError:
+        pass

@@ -92,6 +92,8 @@ def no_imported_directory(tmp_path_factory, monkeypatch):
     """Tests see the shipped directory only, unless they import one (`letters directory import`
     writes to $LETTERS_DIRECTORY, else ./directory/house.toml, which a developer may have)."""
     monkeypatch.setenv("LETTERS_DIRECTORY", str(tmp_path_factory.getbasetemp() / "no-house.toml"))
+    # Nor does the suite fill the developer's own cache (`letters.resources.cache_dir`).
+    monkeypatch.setenv("LETTERS_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))
 
 
 @pytest.fixture(scope="session")

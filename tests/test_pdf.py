@@ -212,3 +212,28 @@ def test_identical_bytes_when_fonttools_subsets_the_fonts(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout == "identical"
+
+
+def test_the_file_identifier_is_the_contents_and_the_file_is_well_formed(setting):
+    """letters adds the /ID itself (pydyf would serialise the whole file twice for it): the
+    trailer carries it, qpdf finds nothing to repair, and the file reads strictly."""
+    import pikepdf
+
+    from letters.pdf import pdf_identifier
+    from letters.render import render_html
+
+    letter = make_letter(setting, sender("fr"), "pm", DAY)
+    content = letter_bytes(letter)
+    expected = pdf_identifier(render_html(letter)).decode()
+    with pikepdf.open(io.BytesIO(content)) as pdf:
+        assert [str(part) for part in pdf.trailer.ID] == [expected, expected]
+        assert pdf.check_pdf_syntax() == []
+    assert len(PdfReader(io.BytesIO(content), strict=True).pages) == pdf_pages(content)
+
+
+def test_an_unexpected_file_end_is_left_to_weasyprint():
+    from letters.pdf import with_identifier
+
+    assert with_identifier(b"%PDF-1.7\n...trailer\n<<>>\nstartxref\n9\n%%EOF\n", b"ab") is None
+    already = b"%PDF-1.7\n1 0 obj\n<</Type /XRef/ID [(x) (x)]>>\nstartxref\n9\n%%EOF\n"
+    assert with_identifier(already, b"ab") is None

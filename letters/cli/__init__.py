@@ -1,9 +1,13 @@
 """The `letters` command: a thin click layer that parses, calls the library and prints.
 
-Each command family lives in its own module here and registers itself on `main`.
+Each command family lives in its own module here and registers itself on `main`. `main`
+imports a module only when one of its commands runs (or `--help` lists them all): a letter
+should not wait for what signing, the batch or the web page need (x509, openpyxl, urllib…).
 """
 
 from __future__ import annotations
+
+from importlib import import_module
 
 import click
 
@@ -22,8 +26,38 @@ class UserError(click.ClickException):
         return visible(text, backslashes=False)  # one line, whatever a value quoted in it holds
 
 
+# Every command `main` has, and the module here that defines it. A new command module adds its
+# commands here (tests/test_cli_imports.py checks that this list and the modules agree).
+COMMANDS = {
+    "batch": "batch",
+    "campaign": "campaign",
+    "campaigns": "write",
+    "directory": "directory",
+    "email-draft": "signing",
+    "i18n": "i18n",
+    "identity": "signing",
+    "recipients": "write",
+    "report": "batch",
+    "send": "send",
+    "serve": "serve",
+    "sign": "signing",
+    "signature": "signing",
+    "verify": "signing",
+    "write": "write",
+}
+
+
 class LettersGroup(click.Group):
-    """Turns every LettersError raised below into a one-line message and exit status 2."""
+    """Loads a command's module when the command is asked for; turns every LettersError raised
+    below into a one-line message and exit status 2."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(COMMANDS) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in COMMANDS:
+            import_module(f".{COMMANDS[name]}", __name__)  # registers its commands on `main`
+        return self.commands.get(name)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -47,17 +81,4 @@ def main() -> None:
     """
 
 
-from . import batch, campaign, directory, i18n, send, serve, signing, write  # noqa: E402  (commands register on `main`)
-
-__all__ = [
-    "main",
-    "batch",
-    "campaign",
-    "directory",
-    "i18n",
-    "send",
-    "serve",
-    "signing",
-    "write",
-    "UserError",
-]
+__all__ = ["COMMANDS", "UserError", "main"]

@@ -49,6 +49,21 @@ campaign_option = click.option(
 )
 
 
+# `--passphrase-file` / `--passphrase-env`, for the commands that open or create an identity.
+def passphrase_options(command):
+    command = click.option(
+        "--passphrase-env",
+        metavar="VAR",
+        help="Read the identity's passphrase from this environment variable (for scripts).",
+    )(command)
+    return click.option(
+        "--passphrase-file",
+        type=click.Path(dir_okay=False),
+        help="Read the identity's passphrase from the first line of this file (for scripts); "
+        "otherwise you are asked, twice for a new identity.",
+    )(command)
+
+
 _warned: set[str] = set()
 
 

@@ -28,7 +28,7 @@ from ..sending import (
     read_passphrase_file,
 )
 from . import main
-from .options import read_input
+from .options import passphrase_options, read_input
 
 if TYPE_CHECKING:
     from ..sending import SignatureReport
@@ -72,20 +72,6 @@ def passphrase(file: str | None, env: str | None, *, confirm: bool = False) -> b
 def open_identity(path: str, passphrase_file: str | None, passphrase_env: str | None) -> Identity:
     data = read_input(path, "sign_with", MAX_P12_BYTES)
     return load_identity(data, passphrase(passphrase_file, passphrase_env))
-
-
-def passphrase_options(command):
-    command = click.option(
-        "--passphrase-env",
-        metavar="VAR",
-        help="Read the identity's passphrase from this environment variable (for scripts).",
-    )(command)
-    return click.option(
-        "--passphrase-file",
-        type=click.Path(dir_okay=False),
-        help="Read the identity's passphrase from the first line of this file (for scripts); "
-        "otherwise you are asked, twice for a new identity.",
-    )(command)
 
 
 def refuse_existing(path: Path, field: str) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..campaign import available_campaigns, campaign_ids
-from ..directory.lookup import REPRESENT
+from ..directory import REPRESENT
 from ..districts import fold
 from ..errors import InputError, LettersError
 from ..i18n import SOURCE_LANGUAGE, campaign_languages, catalog_refusal, languages, plain
@@ -16,10 +16,8 @@ from ..output import default_path, shown, write_atomic
 from ..pipeline import Setting, letter_bytes, make_letter, untranslated_summary
 from ..recipients import ROLES, directory_dates, load_directory, no_gender_on_record
 from ..senders import make_sender
-from ..sending import Draft, attachment_name, email_message, read_signature
 from . import main
-from .options import campaign_option, parse_date, read_input, warn_if_stale
-from .signing import open_identity, passphrase_options
+from .options import campaign_option, parse_date, passphrase_options, read_input, warn_if_stale
 
 REQUIRED = {
     "to": "Recipient (pm, minister:<portfolio>, mp for your own MP, mp:<riding>)",
@@ -199,9 +197,19 @@ def write(
         raise InputError(
             "--timestamp-url needs --sign-with", field="timestamp_url", fix="add --sign-with"
         )
-    signature_png = read_signature(signature) if signature else None
-    # Open the identity first: a wrong passphrase must fail before anything is written.
-    identity = open_identity(sign_with, passphrase_file, passphrase_env) if sign_with else None
+    # Each option's machinery is imported when the option is given (Pillow, x509, pyHanko,
+    # email_validator): a plain letter does not wait for them (tests/test_cli_imports.py).
+    signature_png = None
+    if signature:
+        from ..sending import read_signature
+
+        signature_png = read_signature(signature)
+    identity = None
+    if sign_with:
+        from .signing import open_identity
+
+        # Open the identity first: a wrong passphrase must fail before anything is written.
+        identity = open_identity(sign_with, passphrase_file, passphrase_env)
     when = parse_date(day)
     to = fields.pop("to")
     sender = make_sender(
@@ -228,7 +236,11 @@ def write(
             f"(`letters i18n stats --locale {letter.lang}` counts what is left to translate)",
             err=True,
         )
-    draft = Draft.from_letter(letter) if fmt == "eml" else None
+    draft = None
+    if fmt == "eml":
+        from ..sending import Draft
+
+        draft = Draft.from_letter(letter)
     content = letter_bytes(letter, "pdf" if fmt == "eml" else fmt)
     if identity:
         from ..sending import sign_pdf  # pyHanko: imported only when signing
@@ -236,6 +248,8 @@ def write(
         # Last of all: any change to the PDF after this would show as a change after signing.
         content = sign_pdf(content, identity, lang=letter.lang, timestamp_url=timestamp_url)
     if draft:
+        from ..sending import attachment_name, email_message
+
         content = email_message(draft, content, attachment_name(letter))
     if fmt == "text" and not output:
         click.echo(content.decode("utf-8"), nl=False)

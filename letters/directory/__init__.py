@@ -12,7 +12,6 @@ from ..exports import lazy_exports
 _EXPORTS = {
     "import_house": "house",
     "read_house": "house",
-    "REPRESENT": "lookup",
     "BudgetSpent": "lookup",
     "RidingLookup": "lookup",
     "RidingNotFound": "lookup",
@@ -20,7 +19,10 @@ _EXPORTS = {
     "represent_lookup": "lookup",
     "riding_unknown": "lookup",
 }
-__all__ = sorted(_EXPORTS)
+# Represent's public server, Open North's postal-code lookup: here, so that a command can name
+# it as an option's default without importing the lookup (urllib, sqlite3).
+REPRESENT = "https://represent.opennorth.ca"
+__all__ = sorted([*_EXPORTS, "REPRESENT"])
 
 
 # Exports load their module on first use, so importing the package costs nothing: the lookup opens sockets and SQLite only when asked.

@@ -28,8 +28,8 @@ from ..errors import InputError
 from ..resources import imported_directory_path
 from ..senders import normalise_postal_code
 from ..version import __version__
+from . import REPRESENT
 
-REPRESENT = "https://represent.opennorth.ca"
 TIMEOUT = 10.0
 PER_MINUTE = 60
 MAX_ANSWER = 1024 * 1024
