@@ -339,14 +339,17 @@ def test_the_web_page_offers_only_the_languages_the_campaign_is_translated_into(
     app = create_app(str(make_campaign(tmp_path / "english-only")), pdfs_per_minute=0, processes=1)
     try:
         client = app.test_client()
-        html = client.get("/fr/").get_data(as_text=True)  # the page itself is in French
+        # The page itself is in French; the letter form is on the letter step (the MP found).
+        step = "/fr/?postal_code=J8X+1A1&riding=Hull%E2%80%94Aylmer"
+        html = client.get(step).get_data(as_text=True)
         data = {
             "name": "Jeanne Tremblay", "street1": "123, rue Principale", "city": "Gatineau",
             "province": "QC", "postal_code": "J8X 1A1", "riding": "Hull—Aylmer", "to": "pm",
             "signature_mode": "typed", "demands_shown": "1", "demand": ["fund"],
             "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', html)[1],
         }  # fmt: skip
-        shown = client.post("/fr/", data={**data, "action": "preview"})
+        shown = client.post("/fr/", data={**data, "action": "preview"}, follow_redirects=True)
+        assert shown.status_code == 200 and "Dear Prime Minister:" in shown.text
         select = re.search(r'<select[^>]*name="letter_lang".*?</select>', shown.text, re.S)[0]
         assert 'value="en"' in select and 'value="fr"' not in select
         pdf = client.post("/fr/", data={**data, "action": "download"})

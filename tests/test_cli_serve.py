@@ -98,17 +98,29 @@ def test_plain_serve_finds_the_mp_by_postal_code_and_says_when_it_cannot():
     with running_server("--workers", "1", "--lookup-url", "http://represent.invalid") as url:
         jar = http.cookiejar.CookieJar()
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-        page = opener.open(f"{url}/en/").read().decode()
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+
+        def opened(address: str, data: bytes | None = None) -> tuple[str, str]:
+            """The address answered (after any redirect) and the page; a 422 is a page too."""
+            try:
+                answer = opener.open(address, data=data)
+            except urllib.error.HTTPError as refused:  # 422: the page, with the problem listed
+                answer = refused
+            return answer.geturl(), answer.read().decode()
+
+        # "Find my MP" is a GET form: the step is the address /en/?postal_code=...
+        assert re.search(r'<form id="find-form"[^>]*method="get"', opened(f"{url}/en/")[1])
+        _, page = opened(f"{url}/en/?postal_code=T6E+1Z8")
+        # A post without JavaScript (the token is on the letter step) is redirected there.
+        _, letter = opened(f"{url}/en/?postal_code=T6E1Z8&riding=Edmonton+Strathcona")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', letter)[1]
         body = urllib.parse.urlencode(
             {"csrf_token": token, "postal_code": "T6E 1Z8", "action": "find"}
         ).encode()
-        try:
-            page = opener.open(f"{url}/en/", data=body).read().decode()
-        except urllib.error.HTTPError as answer:  # 422: the page, with the problem listed
-            page = answer.read().decode()
-    assert (
-        "We could not reach the postal-code service just now: choose your riding from the list."
-        in page
-    )
-    assert 'id="riding"' in page
+        address, posted = opened(f"{url}/en/", body)
+        assert address == f"{url}/en/?postal_code=T6E+1Z8"  # the 303, followed
+    for shown in (page, posted):
+        assert (
+            "We could not reach the postal-code service just now: "
+            "choose your riding from the list." in shown
+        )
+        assert 'id="riding"' in shown

@@ -472,7 +472,11 @@ def test_web_page_lists_every_district_and_names_the_vacancy(tmp_path):
         assert "siège vacant" in dict(summary(html))["riding"].lower()
         html = post(client, "en", province="QC").get_data(as_text=True)
         problems = dict(summary(html))
-        assert "T6E 1Z8 is not in province QC" in problems["postal_code"]
+        # Issue 24: the province the postal code is not in is marked on the province.
+        assert problems == {
+            "province": "Check the province: postal code T6E 1Z8 is in Alberta, not Quebec. "
+            "Choose Alberta, or correct the postal code."
+        }
         html = post(client, "en", to="mp", riding="York Centre").get_data(as_text=True)
         assert "Roman Baber" in html
     finally:

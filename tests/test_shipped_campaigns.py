@@ -122,7 +122,11 @@ def test_serve_offers_each_campaign_in_french_and_writes_its_letter(
         setting = app.extensions["letters"].setting
         title = setting.language("fr").gettext(setting.campaign.title)
         assert title != setting.campaign.title and f"<h1>{title}</h1>" in html
-        token = re.search(r'name="csrf_token" value="([^"]+)"', html)[1]
+        # The letter form (and its token) is on the letter step: the MP found.
+        step = client.get("/fr/?postal_code=J8X+1A1&riding=Hull%E2%80%94Aylmer")
+        step = step.get_data(as_text=True)
+        assert f'name="to" value="minister:{portfolio}"' in step  # the minister is offered
+        token = re.search(r'name="csrf_token" value="([^"]+)"', step)[1]
         data = {
             "name": "Jeanne Tremblay",
             "street1": "123, rue Principale",

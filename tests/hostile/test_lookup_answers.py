@@ -20,7 +20,7 @@ from letters.errors import InputError
 from letters.web import create_app
 
 from ..directory.test_lookup import mp, postcode
-from ..test_web import FIELDS, token
+from ..test_web import FIELDS, summary, token
 from .servers import serve
 
 HOSTILE = {
@@ -136,9 +136,13 @@ def test_the_page_falls_back_to_the_list_on_a_hostile_answer(hostile):
         for code in ("T6E 1Z8", "T6E 1Z9", "T6E 1Z6", "T6E 2A1", "T6E 2A2"):
             data = {**FIELDS, "csrf_token": token(client), "postal_code": code, "action": "find"}
             data["riding"] = ""
-            response = client.post("/en/", data=data)
+            # "Find my MP" without JavaScript is redirected to the step's address (a GET).
+            response = client.post("/en/", data=data, follow_redirects=True)
             assert response.status_code in (200, 422), code
             html = response.get_data(as_text=True)
             assert len(html) < 400_000 and "D8999" not in html
+            # The page says so and offers the list to choose from, never a riding.
+            assert "choose your riding from the list" in dict(summary(html))["riding"], code
+            assert "Your MP:" not in html, code
     finally:
         app.extensions["letters"].workers.close()
