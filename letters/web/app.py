@@ -245,8 +245,8 @@ def _register(app: Flask, site: Site) -> None:
         asked = (request.view_args or {}).get("lang")
         g.lang = asked if asked in languages() else _best_language()
         g.started = time.perf_counter()
-        if request.method == "POST" and _form_values() > MAX_FORM_VALUES:
-            abort(413)  # more values than the form has fields: not a person's post
+        if _form_values() > MAX_FORM_VALUES:
+            abort(413)  # more values than the form has fields: not a person's post or step
 
     @app.after_request
     def secure(response: Response) -> Response:
@@ -357,8 +357,12 @@ def _register(app: Flask, site: Site) -> None:
 
 
 def _form_values() -> int:
-    """How many values the post carries (every repeat of a name counts)."""
-    return sum(len(values) for values in request.form.listvalues()) + len(request.files)
+    """How many values the request carries, in its address (a step) and its post (every repeat
+    of a name counts)."""
+    posted = 0
+    if request.method == "POST":
+        posted = sum(len(values) for values in request.form.listvalues()) + len(request.files)
+    return posted + sum(len(values) for values in request.args.listvalues())
 
 
 def _csrf_token() -> str:

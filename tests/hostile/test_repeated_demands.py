@@ -138,3 +138,15 @@ def test_a_render_over_its_time_limit_costs_only_its_own_request(setting):
     finally:
         stop.set()
         workers.close()
+
+
+def test_a_step_address_with_more_values_than_the_form_holds_gets_the_413_page(web):
+    """A step is an address (GET): the cap holds there too, not only on posts."""
+    query = "postal_code=T6E1Z8&riding=Edmonton+Strathcona&" + "&".join(
+        ["demand=export-permits"] * MAX_FORM_VALUES
+    )
+    response = web.get(f"/en/?{query}")
+    assert response.status_code == 413
+    assert "What you sent is too large" in response.get_data(as_text=True)
+    ordinary = web.get("/en/?postal_code=T6E1Z8&riding=Edmonton+Strathcona&demand=export-permits")
+    assert ordinary.status_code == 200
