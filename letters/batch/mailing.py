@@ -27,7 +27,7 @@ from pathlib import Path
 import pikepdf
 
 from ..compose import recipient_lines, salutation
-from ..errors import InputError
+from ..errors import InputError, LettersError
 from ..i18n import Language
 from ..recipients import Directory, load_directory
 from ..senders import header_key
@@ -226,12 +226,16 @@ def run_mailing(
     resend_interrupted: bool = False,
     progress: Callable[[Outgoing, Answer], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    give_up_after: int = 3,
 ) -> Mailing:
-    """Send what `plan_mailing` found, at most `per_minute` messages a minute."""
+    """Send what `plan_mailing` found, at most `per_minute` messages a minute. After
+    `give_up_after` letters in a row that the server failed (not refused: down, timing out),
+    the run stops with MailServerFailing; the ledger keeps what was sent, and a rerun goes on."""
     ledger = Ledger(mailing.ledger)
     interrupted = dict(mailing.interrupted)
     interval = 60 / per_minute if per_minute > 0 else 0
     last = None
+    failing = 0
     for outgoing in mailing.outgoing:
         message_id = interrupted.get(outgoing.file)
         if message_id and not resend_interrupted:
@@ -258,4 +262,20 @@ def run_mailing(
             mailing.refused.append((outgoing.file, answer.reply))
         if progress:
             progress(outgoing, answer)
+        failing = 0 if answer.sent or answer.permanent else failing + 1
+        if failing >= give_up_after:
+            raise MailServerFailing(failing, answer.reply, len(mailing.sent))
     return mailing
+
+
+class MailServerFailing(LettersError):
+    """The server failed several letters in a row: stop, rather than retry every letter."""
+
+    def __init__(self, letters: int, reply: str, sent: int) -> None:
+        super().__init__(
+            f"the mail server failed {letters} letters in a row (last answer: {reply}); "
+            f"stopped after sending {sent}",
+            field="--smtp-url",
+            fix="check the mail server, then run the same command again: sent.csv keeps what "
+            "was sent, and nothing goes twice",
+        )

@@ -100,6 +100,8 @@ def send(
             word = "sent" if answer.sent else "NOT sent"
             click.echo(f"{outgoing.file} -> {outgoing.posting.to_email}: {word} ({answer.reply})")
 
+        if mailing.outgoing:
+            server.check()
         run_mailing(
             mailing,
             server,

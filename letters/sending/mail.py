@@ -73,6 +73,20 @@ class MailServer:
             )
         return cls(parts.hostname, port, parts.scheme == "smtps", user, password, timeout)
 
+    def check(self) -> None:
+        """Connect, greet and log in once, before a run: a server that cannot be reached (a
+        wrong address, no network, nothing listening) is one line at once, not a retry per
+        letter."""
+        try:
+            self.connect().quit()
+        except (OSError, smtplib.SMTPException) as error:
+            raise InputError(
+                f"cannot reach the mail server {self.host}:{self.port} ({type(error).__name__})",
+                field="--smtp-url",
+                fix="check the server's address and port, and that it is running; then run the "
+                "same command again",
+            ) from error
+
     def connect(self) -> smtplib.SMTP:
         context = ssl.create_default_context()
         if self.tls:

@@ -246,3 +246,43 @@ def test_the_consent_column_is_required_and_must_exist(batch, out):
     result = send(out, batch[0], "--dry-run", "--consent-column", "Agreed")
     assert result.exit_code == 2
     assert "--consent-column: supporters.csv has no column 'Agreed'" in result.output
+
+
+def test_a_mail_server_that_cannot_be_reached_is_one_line_before_anything(batch, out):
+    """Nothing listens on the port: one line at once, exit 2, and no letter marked as sending."""
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    started = time.monotonic()
+    result = send(out, batch[0], "--smtp-url", f"smtp://127.0.0.1:{port}")
+    assert time.monotonic() - started < 10
+    assert result.exit_code == 2, result.output
+    assert f"cannot reach the mail server 127.0.0.1:{port} (ConnectionRefusedError)" in (
+        result.output
+    )
+    assert result.output.count("\n") == 1
+    assert not (out / "sent.csv").exists() or ledger(out) == []
+
+
+def test_a_server_failing_letter_after_letter_stops_the_run_and_a_rerun_goes_on(batch, out, server):
+    """Greylisted for ever: the run stops after three letters in a row, not one try per letter;
+    the rerun, once the server answers again, sends every letter once."""
+    from letters.batch.mailing import MailServerFailing
+
+    mailbox, url = server
+    mailbox.greylist = 10_000
+    mailing = plan_mailing(out, batch[0], "Send it for me")
+    assert len(mailing.outgoing) >= 3
+    with pytest.raises(MailServerFailing) as stopped:
+        run_mailing(
+            mailing, MailServer.from_url(url, timeout=1), operator_address(OPERATOR),
+            per_minute=6000, tries=1, sleep=lambda _: None,
+        )  # fmt: skip
+    assert "failed 3 letters in a row" in str(stopped.value)
+    mailbox.greylist = 0
+    result = send(out, batch[0], "--smtp-url", url)
+    assert result.exit_code == 0, result.output
+    sent = [row for row in ledger(out) if row["status"] == "sent"]
+    assert len(sent) == len({row["file"] for row in sent}) == len(mailing.outgoing)
