@@ -11,12 +11,14 @@ from functools import cache
 from multiprocessing.util import Finalize
 from pathlib import Path
 
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
-
 from .compose import Letter
+from .native import remembered_library_lookups
 from .resources import templates_dir
+
+with remembered_library_lookups():  # WeasyPrint's import looks up its native libraries
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 SCHEME = "letters:"
 
