@@ -45,6 +45,16 @@ def _key() -> str:
     return hashlib.sha256(json.dumps(facts).encode()).hexdigest()[:32]
 
 
+def _plausible(answer: object) -> bool:
+    """None or a bare library name (`libpango-1.0.so.0`), which the loader looks for in the
+    system's own folders: a cache entry naming a file (`/tmp/x.so`) is looked up afresh, so
+    the cache cannot point WeasyPrint at a library elsewhere (macOS answers with paths: there
+    nothing is saved)."""
+    return answer is None or (
+        isinstance(answer, str) and "/" not in answer and os.sep not in answer
+    )
+
+
 @contextlib.contextmanager
 def remembered_library_lookups() -> Iterator[None]:
     """Within the block, `ctypes.util.find_library` answers from the user's cache when it can;
@@ -61,7 +71,7 @@ def remembered_library_lookups() -> Iterator[None]:
 
     def find_library(library: str) -> str | None:
         nonlocal learned
-        if library in known and (known[library] is None or isinstance(known[library], str)):
+        if library in known and _plausible(known[library]):
             return known[library]
         known[library] = original(library)
         learned = True

@@ -48,7 +48,7 @@ def test_a_second_process_finds_weasyprints_libraries_without_looking_them_up(tm
     assert probe(tmp_path / "cache", LD_LIBRARY_PATH=str(tmp_path))["calls"] == first["calls"]
 
 
-@pytest.mark.parametrize("damage", ["{not json", "[1, 2]", '{"m": 3}'])
+@pytest.mark.parametrize("damage", ["{not json", "[1, 2]", '{"m": 3}', '{"m": "/tmp/evil.so"}'])
 def test_a_damaged_cache_only_costs_the_look_ups(tmp_path, monkeypatch, damage):
     monkeypatch.setenv("LETTERS_CACHE", str(tmp_path))
     entry = tmp_path / f"native-libraries-{letters.native._key()}.json"
