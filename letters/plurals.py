@@ -20,8 +20,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from babel.messages.plurals import get_plural
-
 from . import tomlsafe
 from .errors import TranslationError
 from .resources import package_data
@@ -98,6 +96,8 @@ def plural_rule(header: str, lang: str = "") -> PluralRule:
 
 
 def _babel_header(lang: str) -> str:
+    from babel.messages.plurals import get_plural  # babel.messages: only to explain a refusal
+
     try:
         return f"`{get_plural(lang or 'en')}`".replace("; `", "`")
     except (ValueError, LookupError):  # a language Babel does not know
@@ -106,6 +106,8 @@ def _babel_header(lang: str) -> str:
 
 def babel_rule(lang: str) -> PluralRule:
     """The rule Babel's locale data gives for a language."""
+    from babel.messages.plurals import get_plural
+
     return plural_rule(str(get_plural(lang)), lang)
 
 

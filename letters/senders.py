@@ -48,11 +48,12 @@ def fold(text: str) -> str:
     Invisible format characters (zero-width space and joiners, a BOM, a soft hyphen) are
     dropped and compatibility forms folded (NFKD: full-width letters, ligatures): a name that
     looks the same is the same supporter, riding or column."""
-    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
-    for ligature, letters in {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"}.items():
-        text = text.replace(ligature, letters)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    if not text.isascii():  # ASCII has no format, ligature, compatibility or combining characters
+        text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+        for ligature, letters in {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"}.items():
+            text = text.replace(ligature, letters)
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
     text = re.sub(r"[\u2010-\u2015\u2212-]+", "-", text)
     text = text.replace("\u2019", "'").replace("\u2018", "'")
     text = re.sub(r"\s*-\s*", "-", text)

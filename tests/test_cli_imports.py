@@ -23,7 +23,8 @@ WRITE = [
 ]  # fmt: skip
 
 # What only signing (x509, pyHanko), email (email_validator), the batch (openpyxl), the web
-# page, the Represent lookup and catalog extraction need.
+# page, the Represent lookup, catalog extraction and checks (babel.messages) and the
+# batch's workers (multiprocessing) need.
 NOT_FOR_A_LETTER = (
     "cryptography.x509",
     "pyhanko",
@@ -31,7 +32,8 @@ NOT_FOR_A_LETTER = (
     "openpyxl",
     "waitress",
     "sqlite3",
-    "babel.messages.extract",
+    "babel.messages",
+    "multiprocessing",
     "letters.sending.signing",
     "letters.sending.identity",
     "letters.batch",
