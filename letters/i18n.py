@@ -246,10 +246,6 @@ class Language:
             return self._catalogs[0]
         return next((c for c in self._catalogs if is_translated(c, context, message)), None)
 
-    def fresh(self) -> Language:
-        """The same language with an empty record of untranslated messages (one per letter)."""
-        return Language(self.code, self.campaign_locales)
-
     def date_line(self, day: date) -> str:
         return long_date(day, self.code, capitalise=True)
 
