@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 import click
 
 from ..batch import parse_mapping
-from ..directory import REPRESENT, represent_lookup
+from ..directory import represent_lookup
 from ..errors import InputError
 from ..i18n import SOURCE_LANGUAGE
 from ..recipients import load_directory
 from . import main
-from .options import campaign_option, parse_date, warn_if_stale
+from .options import campaign_option, lookup_url_option, parse_date, warn_if_stale
 
 if TYPE_CHECKING:
     from ..batch import Summary
@@ -170,12 +170,7 @@ Examples:
     type=click.Choice(["represent"]),
     help="Find the riding from the postal code when a row has none (Open North's Represent).",
 )
-@click.option(
-    "--lookup-url",
-    default=REPRESENT,
-    show_default=True,
-    help="Base URL of the Represent API (for a mirror or a test server).",
-)
+@lookup_url_option
 @click.option(
     "--signatures",
     type=click.Path(file_okay=False, exists=True),

@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from ..directory import (
-    REPRESENT,
     RidingLookup,
     RidingNotFound,
     default_cache,
@@ -20,7 +19,7 @@ from ..recipients import VacantSeat, load_directory, no_gender_on_record
 from ..resources import imported_directory_path
 from ..senders import normalise_postal_code
 from . import main
-from .options import parse_date, warn_if_stale
+from .options import lookup_url_option, parse_date, warn_if_stale
 
 
 @main.group(
@@ -122,7 +121,7 @@ Examples:
 """
 )
 @click.argument("postal_code")
-@click.option("--lookup-url", default=REPRESENT, show_default=True, help="Represent's base URL.")
+@lookup_url_option
 @click.option("--timeout", default=10.0, show_default=True, help="Seconds to wait for an answer.")
 def riding(postal_code, lookup_url, timeout) -> None:
     """Find a postal code's riding with Open North's Represent, and its MP in the directory.

@@ -8,7 +8,16 @@ from pathlib import Path
 import click
 
 from ..campaign import default_campaign_id
+from ..directory import REPRESENT
 from ..errors import InputError
+
+# Where `--lookup represent` (write, batch) and `directory riding` ask a postal code's riding.
+lookup_url_option = click.option(
+    "--lookup-url",
+    default=REPRESENT,
+    show_default=True,
+    help="Base URL of the Represent API (for a mirror or a test server).",
+)
 
 
 def read_input(path: str, field: str, limit: int) -> bytes:

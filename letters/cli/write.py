@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from ..campaign import available_campaigns, campaign_ids
-from ..directory import REPRESENT
 from ..districts import fold
 from ..errors import InputError, LettersError
 from ..i18n import SOURCE_LANGUAGE, campaign_languages, catalog_refusal, languages, plain
@@ -17,7 +16,14 @@ from ..pipeline import Setting, letter_bytes, make_letter, untranslated_summary
 from ..recipients import ROLES, directory_dates, load_directory, no_gender_on_record
 from ..senders import make_sender
 from . import main
-from .options import campaign_option, parse_date, passphrase_options, read_input, warn_if_stale
+from .options import (
+    campaign_option,
+    lookup_url_option,
+    parse_date,
+    passphrase_options,
+    read_input,
+    warn_if_stale,
+)
 
 REQUIRED = {
     "to": "Recipient (pm, minister:<portfolio>, mp for your own MP, mp:<riding>)",
@@ -81,12 +87,7 @@ Examples:
     help="With --to mp and no --riding: find your riding from your postal code "
     "(Open North's Represent, over the internet).",
 )
-@click.option(
-    "--lookup-url",
-    default=REPRESENT,
-    show_default=True,
-    help="Base URL of the Represent API (for a mirror or a test server).",
-)
+@lookup_url_option
 @click.option(
     "--not-my-mp",
     is_flag=True,
