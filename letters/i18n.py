@@ -7,7 +7,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from io import BytesIO
 from pathlib import Path
 
@@ -342,6 +342,7 @@ def plain(text: str) -> str:
     return EMPHASIS.sub(r"\1", text)
 
 
+@lru_cache(maxsize=4096)  # a batch types the same few hundred messages for every letter
 def typography(text: str, lang: str) -> str:
     """Canadian French spacing: no-break space before ":" "»" "$" "%" and after "«";
     none before ";" "!" "?" (Translation Bureau usage, which differs from France's)."""

@@ -9,6 +9,7 @@ import re
 import shutil
 import sys
 import tempfile
+import zlib
 from functools import cache
 from pathlib import Path
 
@@ -20,6 +21,7 @@ with remembered_library_lookups():  # WeasyPrint's import looks up its native li
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetcher, URLFetcherResponse
+import pydyf  # WeasyPrint's PDF writer
 
 SCHEME = "letters:"
 
@@ -30,6 +32,24 @@ SCHEME = "letters:"
 # keeps the same letter the same bytes with either subsetter, whatever the caller's environment.
 FONT_EPOCH = "0"
 os.environ["SOURCE_DATE_EPOCH"] = FONT_EPOCH
+# pydyf 0.13 deflates every stream at zlib's level 9 (`Stream.data`, `zlib.compressobj(level=9)`)
+# and offers no setting. On a letter's streams (page contents, font subsets, the object stream)
+# level 9 takes 4.7 ms a letter and level 6, zlib's default, 1.7 ms for 1 % more bytes (28.1
+# against 27.8 kB before the object stream; docs/performance.md): pydyf sees this module as its
+# `zlib`, which compresses at FLATE_LEVEL whatever level is asked for. Still plain Flate: any
+# reader decodes it, and the same letter still gives the same bytes.
+FLATE_LEVEL = 6
+
+
+class _Flate:
+    compress = staticmethod(zlib.compress)  # pydyf's ASCII85 streams: zlib's default level
+
+    @staticmethod
+    def compressobj(level: int = FLATE_LEVEL, *args, **kwargs):
+        return zlib.compressobj(FLATE_LEVEL, *args, **kwargs)
+
+
+pydyf.zlib = _Flate
 ASSET_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".css": "text/css", ".png": "image/png"}
 
 
@@ -130,6 +150,12 @@ def _stylesheet() -> tuple[CSS, FontConfiguration]:
         base_url=SCHEME,
     )
     return css, fonts
+
+
+def preload() -> None:
+    """Parse the stylesheet and load the fonts now: a batch worker does it as it starts, while
+    the rows are still being planned, not on its first letter."""
+    _stylesheet()
 
 
 def pdf_identifier(html: str) -> bytes:

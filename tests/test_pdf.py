@@ -237,3 +237,20 @@ def test_an_unexpected_file_end_is_left_to_weasyprint():
     assert with_identifier(b"%PDF-1.7\n...trailer\n<<>>\nstartxref\n9\n%%EOF\n", b"ab") is None
     already = b"%PDF-1.7\n1 0 obj\n<</Type /XRef/ID [(x) (x)]>>\nstartxref\n9\n%%EOF\n"
     assert with_identifier(already, b"ab") is None
+
+
+def test_streams_are_deflated_at_zlibs_default_level(setting):
+    """pydyf asks zlib for level 9 on every stream; letters gives it level 6 (`FLATE_LEVEL`), a
+    third of the time for 1 % more bytes. The second byte of a zlib stream records the level:
+    0x9C for the default, 0xDA for the maximum."""
+    import pikepdf
+
+    content = letter_bytes(make_letter(setting, sender("fr"), "pm", DAY))
+    with pikepdf.open(io.BytesIO(content)) as pdf:
+        headers = {
+            bytes(item.read_raw_bytes()[:2])
+            for item in pdf.objects
+            if isinstance(item, pikepdf.Stream) and item.get("/Filter") == "/FlateDecode"
+        }
+        assert pdf.check_pdf_syntax() == []
+    assert headers == {b"\x78\x9c"}

@@ -17,14 +17,19 @@ Three steps, each usable on its own:
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
+import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from datetime import date
+from itertools import chain
 from pathlib import Path
 
 from ..compose import Letter
@@ -32,7 +37,6 @@ from ..directory import riding_unknown
 from ..errors import InputError, LettersError
 from ..i18n import SOURCE_LANGUAGE, languages
 from ..output import safe_name
-from ..pdf import document, document_pdf
 from ..pipeline import Setting, letter_for
 from ..recipients import Recipient, directory_dates
 from ..render import render_envelope, render_html
@@ -40,7 +44,7 @@ from ..senders import Sender, make_sender
 from ..sending import signature_from_folder
 from ..variants import Wording, choose_wording, supporter_identity
 from ..version import __version__
-from .packs import PackLetter, pack_volumes, write_volume
+from .packs import PackLetter, Volume, pack_volumes, write_volume
 from .reports import Done, Journal, ManifestEntry, RowError, report_bytes, shorten
 from .storage import SegmentJournal, Store, is_ours, open_store, store_at
 from .supporters import (
@@ -399,6 +403,8 @@ def render_chunk(task: ChunkTask) -> tuple[Rendered, ...]:
     tags and metadata: the same bytes as `letter_bytes` for that letter. docs/performance.md
     explains why this beats one combined document cut by page range.
     """
+    from ..pdf import document, document_pdf  # WeasyPrint: the workers' (preloaded), not the planner's
+
     results = []
     store = store_at(task.root)
     for item in task.letters:
@@ -444,45 +450,101 @@ def _chunks(
         )
 
 
+# A worker's garbage collector, once its stylesheet and fonts are loaded: what the worker holds
+# then (modules, WeasyPrint's and Pango's caches, the stylesheet) is frozen out of every later
+# collection, and the youngest generation is collected every 10,000 new objects instead of 700.
+# A letter allocates some 300,000 objects, so with Python's defaults every letter re-examined
+# the worker's whole heap several times: 5 to 8 % of a letter's CPU (docs/performance.md).
+# Cycles are still collected, and a worker is replaced after WORKER_TASKS chunks anyway.
+WORKER_GC = (10_000, 50, 1000)
+
+
+def start_worker() -> None:
+    """Run once in each worker process, as it starts: load what every letter needs, then set it
+    aside from the garbage collector (`WORKER_GC`)."""
+    from ..pdf import preload
+
+    preload()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*WORKER_GC)
+
+
 def _pool_context():
     # forkserver: workers fork from a clean server that imported letters once, never from a
     # parent holding open files, threads or Pango state.
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["letters.batch.engine"])
+        context.set_forkserver_preload(["letters.batch.engine", "letters.pdf"])
         return context
     return multiprocessing.get_context()
 
 
-# Runs a top-level function (`render_chunk`, `packs.write_volume`) over plain-data tasks
-# elsewhere, calling back with each result as it comes: `cluster.DaskExecutor` on a Dask cluster.
-# Without one, chunks go to `render_all` on local processes and packs are written here.
-Executor = Callable[[Callable, Iterable, Callable], None]
-
-
-def render_all(
-    tasks: Iterable[ChunkTask], jobs: int, on_done: Callable[[tuple[Rendered, ...]], None]
-) -> None:
-    """Run `render_chunk` over the tasks on `jobs` processes, a bounded number in flight."""
+@contextmanager
+def local_workers(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
+    """`jobs` worker processes, started now: each imports WeasyPrint and loads the stylesheet and
+    fonts (`start_worker`) while the caller goes on planning. None for one job (this process)."""
     if jobs <= 1:
-        for task in tasks:
-            on_done(render_chunk(task))
+        yield None
         return
     with ProcessPoolExecutor(
-        jobs, mp_context=_pool_context(), max_tasks_per_child=WORKER_TASKS
+        jobs,
+        mp_context=_pool_context(),
+        max_tasks_per_child=WORKER_TASKS,
+        initializer=start_worker,
     ) as pool:
-        pending: set = set()
-        for task in tasks:
-            pending.add(pool.submit(render_chunk, task))
-            if len(pending) >= 2 * jobs:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    on_done(future.result())
-        while pending:
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
-                on_done(future.result())
+        # A process starts for each task that finds none idle. Starting one waits for the fork
+        # server to import WeasyPrint: a thread waits, not the planning.
+        starting = threading.Thread(
+            target=lambda: [pool.submit(int) for _ in range(jobs)], name="letters-workers"
+        )
+        starting.start()
+        try:
+            yield pool
+        finally:
+            starting.join()
+
+
+@dataclass(frozen=True)
+class Work:
+    """A top-level function, its plain-data argument, and what to do with its result: which may
+    be more work (the print-pack volumes a chunk's letters complete)."""
+
+    function: Callable
+    argument: object
+    done: Callable[[object], Iterable[Work]]
+
+
+def run_work(work: Iterable[Work], pool: ProcessPoolExecutor | None, jobs: int) -> None:
+    """Run the work on the pool (in this process without one), at most 2 × jobs items in
+    flight, so the parent holds a few chunks of composed letters at a time: memory stays flat.
+    Work an item's result makes ready goes first."""
+    source, ready = iter(work), deque()
+
+    def following() -> Work | None:
+        return ready.popleft() if ready else next(source, None)
+
+    if pool is None:
+        while (item := following()) is not None:
+            ready.extend(item.done(item.function(item.argument)))
+        return
+    pending: dict = {}
+    while True:
+        while len(pending) < 2 * jobs and (item := following()) is not None:
+            pending[pool.submit(item.function, item.argument)] = item
+        if not pending:
+            return
+        finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+        for future in finished:
+            item = pending.pop(future)
+            ready.extend(item.done(future.result()))
+
+
+# Runs a top-level function (`render_chunk`, `packs.write_volume`) over plain-data tasks
+# elsewhere, calling back with each result as it comes: `cluster.DaskExecutor` on a Dask cluster.
+# Without one, chunks and pack volumes go to `run_work` on local processes.
+Executor = Callable[[Callable, Iterable, Callable], None]
 
 
 # --- 3. Run ----------------------------------------------------------------------------------
@@ -585,38 +647,49 @@ def run_batch(
     )
     owned = Ownership.read(store, force)
     owned.claim([MANIFEST, ERRORS])
-    plan = Plan()
-    try:
-        plan_letters(
-            setting,
-            supporters,
-            targets,
-            day,
-            lookup=lookup,
-            strict=strict,
-            plan=plan,
-            options=options,
-        )
-    except LettersError:  # strict: report the row that stopped the run, then stop
-        store.write(ERRORS, report_bytes(RowError, plan.errors))
-        raise
-    journal = store.journal(JOURNAL)
-    owned.claim([p.file for p in plan.letters])
-    done = {} if force or dry_run else journal.read()
-    kept = _still_done(store, plan.letters, done)
-    kept_files = {p.file for p in kept}
-    todo = [p for p in plan.letters if p.file not in kept_files]
-    finished: dict[str, Done] = {p.file: done[p.file] for p in kept}
-    packs: list[str] = []
-    if not dry_run:
-        store.tidy(LETTERS_DIR, {Path(p.file).name for p in plan.letters}, ".pdf", owned.names)
-        tasks = _chunks(setting, store.url, todo, day, chunk_letters, options)
-        _render(tasks, todo, finished, journal, jobs or os.cpu_count() or 1, progress, executor)
-        packs = _write_packs(setting, store, plan, day, executor, owned)
+    jobs = jobs or os.cpu_count() or 1
+    # The workers start now, and import WeasyPrint and load the fonts while the rows are planned.
+    with local_workers(1 if dry_run or executor is not None else jobs) as pool:
+        plan = Plan()
+        try:
+            plan_letters(
+                setting,
+                supporters,
+                targets,
+                day,
+                lookup=lookup,
+                strict=strict,
+                plan=plan,
+                options=options,
+            )
+        except LettersError:  # strict: report the row that stopped the run, then stop
+            store.write(ERRORS, report_bytes(RowError, plan.errors))
+            raise
+        from .report import measure_beside, record_run  # numpy and datasketch: not the workers'
+
+        # How alike the letters read needs only the plan: measured while they are laid out.
+        measured = measure_beside(setting, plan.letters, day) if similarity_report else None
+        journal = store.journal(JOURNAL)
+        owned.claim([p.file for p in plan.letters])
+        done = {} if force or dry_run else journal.read()
+        kept = _still_done(store, plan.letters, done)
+        kept_files = {p.file for p in kept}
+        todo = [p for p in plan.letters if p.file not in kept_files]
+        finished: dict[str, Done] = {p.file: done[p.file] for p in kept}
+        packs: list[str] = []
+        if not dry_run:
+            store.tidy(LETTERS_DIR, {Path(p.file).name for p in plan.letters}, ".pdf", owned.names)
+            volumes = _pack_volumes(setting, store, plan, day, owned)
+            # In the packs' order, so that each volume is merged as soon as its letters are in
+            # place, beside the letters still being laid out.
+            order = {name: n for n, name in enumerate(f for v in volumes for f in v.files)}
+            todo.sort(key=lambda p: order[p.file])
+            tasks = _chunks(setting, store.url, todo, day, chunk_letters, options)
+            _render(tasks, todo, finished, journal, volumes, jobs, progress, executor, pool)
+            packs = [volume.name for volume in volumes]
+            store.tidy(PACKS_DIR, {Path(name).name for name in packs}, ".pdf", owned.names)
     store.write(MANIFEST, report_bytes(ManifestEntry, _manifest(plan, finished, dry_run)))
     store.write(ERRORS, report_bytes(RowError, plan.errors))
-    from .report import record_run  # here: numpy and datasketch stay out of the workers
-
     record_run(
         store,
         setting,
@@ -626,7 +699,7 @@ def run_batch(
         written=0 if dry_run else len(todo),
         kept=len(kept),
         dry_run=dry_run,
-        similarity=similarity_report,
+        similarity=measured,
         claim=owned.claim,
     )
     return Summary(
@@ -705,37 +778,70 @@ class Ownership:
         self.store.write(WRITTEN, "\n".join(sorted(self.names)).encode("utf-8") + b"\n")
 
 
+class PackSchedule:
+    """When each print-pack volume can be written: once the last of its letters is in place."""
+
+    def __init__(self, volumes: list[Volume], finished: Iterable[str]) -> None:
+        done = set(finished)
+        self.waiting = [set(volume.files) - done for volume in volumes]
+        self.volumes = volumes
+        self.volume_of = {name: n for n, volume in enumerate(volumes) for name in volume.files}
+
+    def ready(self) -> list[Volume]:
+        """The volumes whose letters are all in place (each given once)."""
+        found = [n for n, waiting in enumerate(self.waiting) if waiting is not None and not waiting]
+        for n in found:
+            self.waiting[n] = None
+        return [self.volumes[n] for n in found]
+
+    def written(self, names: Iterable[str]) -> list[Volume]:
+        for name in names:
+            self.waiting[self.volume_of[name]].discard(name)
+        return self.ready()
+
+
 def _render(
     tasks: Iterable[ChunkTask],
     todo: list[Planned],
     finished: dict[str, Done],
     journal: Journal | SegmentJournal,
+    volumes: list[Volume],
     jobs: int,
     progress: Progress | None,
     executor: Executor | None = None,
+    pool: ProcessPoolExecutor | None = None,
 ) -> None:
-    """Render the letters still to do, journalling each one as soon as its file is in place."""
+    """Render the letters still to do, journalling each one as soon as its file is in place,
+    and write the print packs: locally each volume as soon as its letters are done."""
     digests = {p.file: p.digest for p in todo}
     already = len(finished)
     journal.start(finished.values())
+    schedule = PackSchedule(volumes, finished)
 
-    def record(results: tuple[Rendered, ...]) -> None:
+    def record(results: tuple[Rendered, ...]) -> list[Work]:
         for result in results:
             entry = Done(result.file, digests[result.file], result.pages, result.sha256)
             finished[result.file] = entry
             journal.add(entry)
         if progress:
             progress(len(finished) - already, len(todo))
+        return _pack_work(schedule.written(result.file for result in results))
 
     try:
         if progress:
             progress(0, len(todo))
         if executor is None:
-            render_all(tasks, jobs, record)
-        else:
+            work = (Work(render_chunk, task, record) for task in tasks)
+            run_work(chain(_pack_work(schedule.ready()), work), pool, jobs)
+        else:  # a worker beside the store reads the letters and writes the packs, not this client
             executor(render_chunk, tasks, record)
+            executor(write_volume, volumes, lambda name: None)
     finally:
         journal.close()
+
+
+def _pack_work(volumes: list[Volume]) -> list[Work]:
+    return [Work(write_volume, volume, lambda name: ()) for volume in volumes]
 
 
 def _manifest(plan: Plan, finished: dict[str, Done], dry_run: bool) -> list[ManifestEntry]:
@@ -756,14 +862,10 @@ def _manifest(plan: Plan, finished: dict[str, Done], dry_run: bool) -> list[Mani
     return sorted([*entries, *plan.duplicates], key=lambda e: (e.row, order.get(id(e), 0)))
 
 
-def _write_packs(
-    setting: Setting,
-    store: Store,
-    plan: Plan,
-    day: date,
-    executor: Executor | None,
-    owned: Ownership,
-) -> list[str]:
+def _pack_volumes(
+    setting: Setting, store: Store, plan: Plan, day: date, owned: Ownership
+) -> list[Volume]:
+    """Every recipient's print-pack volumes, their names recorded as the batch's own."""
     by_recipient: dict[str, tuple[Recipient, list[PackLetter]]] = {}
     for p in plan.letters:
         recipient, letters = by_recipient.setdefault(p.recipient.id, (p.recipient, []))
@@ -774,13 +876,7 @@ def _write_packs(
         for volume in pack_volumes(store.url, PACKS_DIR, setting.campaign, recipient, letters, day)
     ]
     owned.claim([volume.name for volume in volumes])
-    if executor is None:
-        written = [write_volume(volume) for volume in volumes]
-    else:  # a worker beside the store reads the letters, not this client
-        written = [volume.name for volume in volumes]
-        executor(write_volume, volumes, lambda name: None)
-    store.tidy(PACKS_DIR, {Path(name).name for name in written}, ".pdf", owned.names)
-    return written
+    return volumes
 
 
 __all__ = [

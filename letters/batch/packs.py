@@ -12,14 +12,10 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-import pikepdf
-from weasyprint import HTML
-
 from ..campaign import Campaign
 from ..compose import recipient_lines
 from ..i18n import Language, long_date
 from ..output import safe_name
-from ..pdf import SCHEME, LockedFetcher
 from ..recipients import Recipient
 from ..render import environment
 from .storage import store_at
@@ -91,6 +87,9 @@ def cover(
 
 
 def cover_pdf(sheet: Cover) -> bytes:
+    # WeasyPrint and qpdf (below): the workers' that write the packs, not the planner's.
+    from ..pdf import SCHEME, HTML, LockedFetcher
+
     html = environment("en").get_template("cover.html.j2").render(cover=sheet)
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
     document = HTML(string=html, url_fetcher=LockedFetcher(), base_url=SCHEME).render()
@@ -152,6 +151,8 @@ def merged(cover: bytes, letters: list[bytes], title: str) -> bytes:
     `deterministic_id` keeps the bytes the same from run to run. qpdf reads copied pages'
     streams when saving, so the letters stay open (from memory: no file handle each) until then.
     """
+    import pikepdf
+
     sources = [pikepdf.open(io.BytesIO(content)) for content in letters]
     try:
         with pikepdf.open(io.BytesIO(cover)) as pack:

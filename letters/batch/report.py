@@ -14,9 +14,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime
 
@@ -107,6 +109,24 @@ def measure_similarity(setting: Setting, letters: Iterable, day: date) -> dict[s
     return measured
 
 
+def measure_beside(setting: Setting, letters: list, day: date) -> Future:
+    """`measure_similarity` in a thread, started now: it needs only the plan, so a batch measures
+    while its workers lay the letters out. The future holds (measured, seconds)."""
+    future: Future = Future()
+
+    def measure() -> None:
+        clock = time.perf_counter()
+        try:
+            measured = measure_similarity(setting, letters, day)
+        except BaseException as error:  # noqa: BLE001 (given to whoever waits for it)
+            future.set_exception(error)
+        else:
+            future.set_result((measured, round(time.perf_counter() - clock, 3)))
+
+    threading.Thread(target=measure, name="letters-similarity", daemon=True).start()
+    return future
+
+
 def _reader(sender: Sender) -> Sender:
     """The sender as the body of the letter sees them: what only the letterhead, the envelope
     and the signature print (name, address, contact, paragraph, signature) left out."""
@@ -193,15 +213,19 @@ def record_run(
     written: int,
     kept: int,
     dry_run: bool,
-    similarity: bool = True,
+    similarity: bool | Future = True,
     claim: Callable[[list[str]], None] | None = None,
 ) -> Report:
     """The batch's last step: record the run's facts, then write report.json and report.html.
 
-    `claim` records the names as the batch's own before they are written (`engine.Ownership`).
+    `similarity` is whether to measure how alike the letters read, or that measure already
+    under way (`measure_beside`). `claim` records the names as the batch's own before they are
+    written (`engine.Ownership`).
     """
     measured, seconds = None, None
-    if similarity:
+    if isinstance(similarity, Future):
+        measured, seconds = similarity.result()
+    elif similarity:
         clock = time.perf_counter()
         measured = measure_similarity(setting, plan.letters, day)
         seconds = round(time.perf_counter() - clock, 3)
