@@ -25,8 +25,8 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import chain
@@ -403,7 +403,8 @@ def render_chunk(task: ChunkTask) -> tuple[Rendered, ...]:
     tags and metadata: the same bytes as `letter_bytes` for that letter. docs/performance.md
     explains why this beats one combined document cut by page range.
     """
-    from ..pdf import document, document_pdf  # WeasyPrint: the workers' (preloaded), not the planner's
+    # WeasyPrint: the workers' (the fork server preloads it), never the planning process's.
+    from ..pdf import document, document_pdf
 
     results = []
     store = store_at(task.root)

@@ -88,7 +88,7 @@ def cover(
 
 def cover_pdf(sheet: Cover) -> bytes:
     # WeasyPrint and qpdf (below): the workers' that write the packs, not the planner's.
-    from ..pdf import SCHEME, HTML, LockedFetcher
+    from ..pdf import HTML, SCHEME, LockedFetcher
 
     html = environment("en").get_template("cover.html.j2").render(cover=sheet)
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
