@@ -150,6 +150,9 @@ def merged(cover: bytes, letters: list[bytes], title: str) -> bytes:
     """Cover then letters in one PDF. qpdf (pikepdf) merges about ten times faster than pypdf;
     `deterministic_id` keeps the bytes the same from run to run. qpdf reads copied pages'
     streams when saving, so the letters stay open (from memory: no file handle each) until then.
+
+    The pack's small objects go into object streams, as in each letter: a volume is 15 % smaller
+    and saves in 0.12 ms a letter instead of 0.17 (docs/performance.md).
     """
     import pikepdf
 
@@ -160,7 +163,11 @@ def merged(cover: bytes, letters: list[bytes], title: str) -> bytes:
                 pack.pages.extend(letter.pages)
             pack.docinfo["/Title"] = title
             out = io.BytesIO()
-            pack.save(out, deterministic_id=True)
+            pack.save(
+                out,
+                deterministic_id=True,
+                object_stream_mode=pikepdf.ObjectStreamMode.generate,
+            )
             return out.getvalue()
     finally:
         for letter in sources:
