@@ -6,6 +6,7 @@ split into volumes of at most `VOLUME_LETTERS` letters so that merging stays fla
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import io
 from collections import Counter
@@ -143,7 +144,24 @@ def write_volume(volume: Volume) -> str:
     store = store_at(volume.root)
     letters = store.read_many(list(volume.files))
     store.write(volume.name, merged(cover_pdf(volume.sheet), letters, volume.sheet.title))
+    del letters
+    give_back_memory()
     return volume.name
+
+
+def give_back_memory() -> None:
+    """Hand freed memory back to the system (glibc's `malloc_trim`; elsewhere nothing).
+
+    qpdf holds every letter of a volume open while it merges: about 250 MB for 500 letters.
+    Once freed, glibc keeps that memory in the process, and a batch worker that merged a volume
+    carried it through all its remaining letters: a 10,000-row batch peaked at 1,060 MB of
+    resident memory against 738 MB for 1,000 rows. Trimmed, a worker goes back to about 50 MB.
+    """
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return
+    trim(0)
 
 
 def merged(cover: bytes, letters: list[bytes], title: str) -> bytes:
