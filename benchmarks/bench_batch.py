@@ -370,7 +370,7 @@ def ratios(args) -> None:
     """Issue 27's ratio, rounds interleaved over builds, medians."""
     here = str(Path(__file__).resolve())
     builds = [str(Path(here).parent.parent), *(str(Path(t).resolve()) for t in args.tree)]
-    size = (args.n or [600])[0]
+    size = (args.n or [1000])[0]  # an organiser's batch is thousands of rows
     found = {b: {"layout": [], "layout_cpu": [], "batch": [], "batch_cpu": []} for b in builds}
     load = [os.getloadavg()[0]]
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:

@@ -452,23 +452,19 @@ def _chunks(
 
 
 # A worker's garbage collector, once its stylesheet and fonts are loaded: what the worker holds
-# then (modules, WeasyPrint's and Pango's caches, the stylesheet) is frozen out of every later
-# collection, and the youngest generation is collected every 10,000 new objects instead of 700.
-# A letter allocates some 300,000 objects, so with Python's defaults every letter re-examined
-# the worker's whole heap several times: 5 to 8 % of a letter's CPU (docs/performance.md).
-# Cycles are still collected, and a worker is replaced after WORKER_TASKS chunks anyway.
-WORKER_GC = (10_000, 50, 1000)
-
-
+# then (modules, WeasyPrint's and Pango's caches, the stylesheet: some 70,000 objects) is frozen
+# out of every later collection (`gc.freeze`). A letter allocates some 300,000 objects, so each
+# letter set off collections that re-examined the worker's whole heap: 3 to 8 % of a letter's
+# CPU (docs/performance.md). Raising the thresholds as well gained nothing more, and let
+# uncollected cycles grow a worker by 60 MB more.
 def start_worker() -> None:
     """Run once in each worker process, as it starts: load what every letter needs, then set it
-    aside from the garbage collector (`WORKER_GC`)."""
+    aside from the garbage collector (see above)."""
     from ..pdf import preload
 
     preload()
     gc.collect()
     gc.freeze()
-    gc.set_threshold(*WORKER_GC)
 
 
 def _pool_context():
