@@ -152,6 +152,16 @@ def _stylesheet() -> tuple[CSS, FontConfiguration]:
     return css, fonts
 
 
+@cache
+def font_configuration() -> FontConfiguration:
+    """Fonts for our other documents (a print pack's cover sheet): their @font-face copies go to
+    this process's own folder too. A FontConfiguration of WeasyPrint's own would leave its
+    `weasyprint-*` folder behind in a batch worker, whose exit runs no garbage collection."""
+    fonts = FontConfiguration()
+    fonts._folder = font_folder()  # noqa: SLF001 (as in _stylesheet)
+    return fonts
+
+
 def preload() -> None:
     """Parse the stylesheet and load the fonts now: a batch worker does it as it starts, while
     the rows are still being planned, not on its first letter."""

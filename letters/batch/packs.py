@@ -89,11 +89,13 @@ def cover(
 
 def cover_pdf(sheet: Cover) -> bytes:
     # WeasyPrint and qpdf (below): the workers' that write the packs, not the planner's.
-    from ..pdf import HTML, SCHEME, LockedFetcher
+    from ..pdf import HTML, SCHEME, LockedFetcher, font_configuration
 
     html = environment("en").get_template("cover.html.j2").render(cover=sheet)
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
-    document = HTML(string=html, url_fetcher=LockedFetcher(), base_url=SCHEME).render()
+    document = HTML(string=html, url_fetcher=LockedFetcher(), base_url=SCHEME).render(
+        font_config=font_configuration()
+    )
     return document.write_pdf(pdf_identifier=identifier)
 
 
