@@ -138,11 +138,19 @@ def _running(pid: int) -> bool:
     return True
 
 
+def _own_fonts() -> FontConfiguration:
+    """A FontConfiguration whose @font-face copies go to this process's own folder
+    (`font_folder`): WeasyPrint's own would leave its `weasyprint-*` folder behind in a batch
+    worker, whose exit runs no garbage collection."""
+    fonts = FontConfiguration()
+    fonts._folder = font_folder()  # noqa: SLF001 (WeasyPrint 70 makes it lazily, see above)
+    return fonts
+
+
 @cache
 def _stylesheet() -> tuple[CSS, FontConfiguration]:
     """Parse the print stylesheet once per process; fonts load through the same locked fetcher."""
-    fonts = FontConfiguration()
-    fonts._folder = font_folder()  # noqa: SLF001 (WeasyPrint 70 makes it lazily, see above)
+    fonts = _own_fonts()
     css = CSS(
         string=_asset("letter.css").decode("utf-8"),
         url_fetcher=LockedFetcher(),
@@ -154,12 +162,8 @@ def _stylesheet() -> tuple[CSS, FontConfiguration]:
 
 @cache
 def font_configuration() -> FontConfiguration:
-    """Fonts for our other documents (a print pack's cover sheet): their @font-face copies go to
-    this process's own folder too. A FontConfiguration of WeasyPrint's own would leave its
-    `weasyprint-*` folder behind in a batch worker, whose exit runs no garbage collection."""
-    fonts = FontConfiguration()
-    fonts._folder = font_folder()  # noqa: SLF001 (as in _stylesheet)
-    return fonts
+    """Fonts for our other documents (a print pack's cover sheet), once per process."""
+    return _own_fonts()
 
 
 def preload() -> None:

@@ -780,21 +780,27 @@ class PackSchedule:
 
     def __init__(self, volumes: list[Volume], finished: Iterable[str]) -> None:
         done = set(finished)
-        self.waiting = [set(volume.files) - done for volume in volumes]
         self.volumes = volumes
+        self.waiting = {n: set(volume.files) - done for n, volume in enumerate(volumes)}
         self.volume_of = {name: n for n, volume in enumerate(volumes) for name in volume.files}
 
     def ready(self) -> list[Volume]:
-        """The volumes whose letters are all in place (each given once)."""
-        found = [n for n, waiting in enumerate(self.waiting) if waiting is not None and not waiting]
-        for n in found:
-            self.waiting[n] = None
-        return [self.volumes[n] for n in found]
+        """The volumes whose letters are all in place already (each given once)."""
+        return self._take([n for n, waiting in self.waiting.items() if not waiting])
 
     def written(self, names: Iterable[str]) -> list[Volume]:
+        """The volumes these letters complete."""
+        touched = []
         for name in names:
-            self.waiting[self.volume_of[name]].discard(name)
-        return self.ready()
+            n = self.volume_of[name]
+            self.waiting[n].discard(name)
+            touched.append(n)
+        return self._take([n for n in dict.fromkeys(touched) if not self.waiting[n]])
+
+    def _take(self, numbers: list[int]) -> list[Volume]:
+        for n in numbers:
+            del self.waiting[n]
+        return [self.volumes[n] for n in numbers]
 
 
 def _render(

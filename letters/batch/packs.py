@@ -7,7 +7,6 @@ split into volumes of at most `VOLUME_LETTERS` letters so that merging stays fla
 from __future__ import annotations
 
 import ctypes
-import hashlib
 import io
 from collections import Counter
 from dataclasses import dataclass
@@ -89,14 +88,13 @@ def cover(
 
 def cover_pdf(sheet: Cover) -> bytes:
     # WeasyPrint and qpdf (below): the workers' that write the packs, not the planner's.
-    from ..pdf import HTML, SCHEME, LockedFetcher, font_configuration
+    from ..pdf import HTML, SCHEME, LockedFetcher, font_configuration, pdf_identifier
 
     html = environment("en").get_template("cover.html.j2").render(cover=sheet)
-    identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
     document = HTML(string=html, url_fetcher=LockedFetcher(), base_url=SCHEME).render(
         font_config=font_configuration()
     )
-    return document.write_pdf(pdf_identifier=identifier)
+    return document.write_pdf(pdf_identifier=pdf_identifier(html))
 
 
 def pack_paths(folder: str, recipient_id: str, parts: int) -> list[str]:

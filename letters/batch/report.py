@@ -109,19 +109,23 @@ def measure_similarity(setting: Setting, letters: Iterable, day: date) -> dict[s
     return measured
 
 
+def timed_similarity(setting: Setting, letters: Iterable, day: date) -> tuple[dict, float]:
+    """`measure_similarity`, and the seconds it took (the report says how long it cost)."""
+    clock = time.perf_counter()
+    measured = measure_similarity(setting, letters, day)
+    return measured, round(time.perf_counter() - clock, 3)
+
+
 def measure_beside(setting: Setting, letters: list, day: date) -> Future:
-    """`measure_similarity` in a thread, started now: it needs only the plan, so a batch measures
-    while its workers lay the letters out. The future holds (measured, seconds)."""
+    """`timed_similarity` in a thread, started now: it needs only the plan, so a batch measures
+    while its workers lay the letters out."""
     future: Future = Future()
 
     def measure() -> None:
-        clock = time.perf_counter()
         try:
-            measured = measure_similarity(setting, letters, day)
+            future.set_result(timed_similarity(setting, letters, day))
         except BaseException as error:  # noqa: BLE001 (given to whoever waits for it)
             future.set_exception(error)
-        else:
-            future.set_result((measured, round(time.perf_counter() - clock, 3)))
 
     threading.Thread(target=measure, name="letters-similarity", daemon=True).start()
     return future
@@ -226,9 +230,7 @@ def record_run(
     if isinstance(similarity, Future):
         measured, seconds = similarity.result()
     elif similarity:
-        clock = time.perf_counter()
-        measured = measure_similarity(setting, plan.letters, day)
-        seconds = round(time.perf_counter() - clock, 3)
+        measured, seconds = timed_similarity(setting, plan.letters, day)
     facts = run_facts(
         setting,
         plan.letters,
