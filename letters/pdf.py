@@ -23,6 +23,11 @@ with remembered_library_lookups():  # WeasyPrint's import looks up its native li
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 import pydyf  # WeasyPrint's PDF writer
 
+from . import drawing
+
+# Plain lines of text drawn in bulk: the same bytes, a fifth less time to write a letter.
+drawing.install()
+
 SCHEME = "letters:"
 
 # Without libharfbuzz-subset, WeasyPrint subsets fonts with fontTools, which stamps each font's

@@ -29,7 +29,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
-from itertools import chain
+from itertools import chain, zip_longest
 from pathlib import Path
 
 from ..compose import Letter
@@ -677,9 +677,7 @@ def run_batch(
         if not dry_run:
             store.tidy(LETTERS_DIR, {Path(p.file).name for p in plan.letters}, ".pdf", owned.names)
             volumes = _pack_volumes(setting, store, plan, day, owned)
-            # In the packs' order, so that each volume is merged as soon as its letters are in
-            # place, beside the letters still being laid out.
-            order = {name: n for n, name in enumerate(f for v in volumes for f in v.files)}
+            order = render_order(volumes, jobs)
             todo.sort(key=lambda p: order[p.file])
             tasks = _chunks(setting, store.url, todo, day, chunk_letters, options)
             _render(tasks, todo, finished, journal, volumes, jobs, progress, executor, pool)
@@ -773,6 +771,22 @@ class Ownership:
             return
         self.names |= names
         self.store.write(WRITTEN, "\n".join(sorted(self.names)).encode("utf-8") + b"\n")
+
+
+def render_order(volumes: list[Volume], jobs: int) -> dict[str, int]:
+    """Each letter's place in the rendering, so that the print packs cost no waiting.
+
+    Volume by volume, the largest first: each volume is merged as soon as its last letter is
+    in place, beside the letters still being laid out. The letters of the last `jobs` volumes
+    alternate, so that they are all complete at the end and merged side by side: before, the
+    last volume was merged alone while the other workers waited (docs/performance.md).
+    """
+    ordered = sorted(volumes, key=lambda volume: -len(volume.files))  # stable: pack order
+    split = len(ordered) - jobs if jobs > 1 else len(ordered)
+    names = [name for volume in ordered[:split] for name in volume.files]
+    together = zip_longest(*(volume.files for volume in ordered[split:]))
+    names += [name for names_ in together for name in names_ if name is not None]
+    return {name: n for n, name in enumerate(names)}
 
 
 class PackSchedule:

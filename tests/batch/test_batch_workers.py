@@ -11,7 +11,7 @@ import json
 import subprocess
 import sys
 
-from letters.batch.engine import PackSchedule, local_workers
+from letters.batch.engine import PackSchedule, local_workers, render_order
 from letters.batch.packs import Cover, Volume
 
 SUPPORTERS = """name,street,city,province,postal code,language
@@ -43,6 +43,20 @@ def test_a_pack_volume_is_ready_once_its_last_letter_is_in_place():
     assert schedule.written(["letters/1.pdf"]) == []
     assert schedule.written(["letters/2.pdf"]) == [pm]
     assert schedule.ready() == []  # each volume is given once
+
+
+def test_letters_are_laid_out_largest_volume_first_and_the_last_ones_together():
+    sheet = Cover("Letters", ())
+
+    def volume(name: str, count: int) -> Volume:
+        return Volume("out", f"packs/{name}.pdf", sheet, tuple(f"{name}{n}" for n in range(count)))
+
+    volumes = [volume("a", 3), volume("b", 5), volume("c", 2)]
+    two = sorted(render_order(volumes, jobs=2), key=render_order(volumes, jobs=2).get)
+    # b is merged while a and c are laid out; a and c are complete at the end, side by side.
+    assert two == ["b0", "b1", "b2", "b3", "b4", "a0", "c0", "a1", "c1", "a2"]
+    one = render_order(volumes, jobs=1)
+    assert sorted(one, key=one.get) == [*volumes[1].files, *volumes[0].files, *volumes[2].files]
 
 
 def test_the_planning_process_never_loads_weasyprint_or_qpdf(tmp_path):
