@@ -103,10 +103,10 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
     stream.set_text_matrix(*matrix.values)
     previous_pango_font, string, utf8_text = None, "", None
     for glyph_item, pango_font, font, font_size, glyphs, glyph_string in runs:
+        if not _PANGO_SIZES:
+            font_size = textbox.style["font_size"]
         if pango_font != previous_pango_font:
             previous_pango_font = pango_font
-            if not _PANGO_SIZES:
-                font_size = textbox.style["font_size"]
             if string:
                 stream.show_text(string)
             string = ""
@@ -116,19 +116,19 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
         parts = ["<"]
         last = len(glyphs) - 1
         for i, glyph in enumerate(glyphs):
-            glyph_id = glyph[0]
-            if glyph_id not in to_unicode:  # the text this glyph stands for (copy and search)
-                if clusters is None:
-                    clusters = ffi.unpack(glyph_string.log_clusters, len(glyphs))
-                start = glyph_item.item.offset + clusters[i]
-                end = glyph_item.item.offset + (
-                    glyph_item.item.length if i == last else clusters[i + 1]
-                )
-                utf8_text = utf8_text or layout.text.encode()
-                to_unicode[glyph_id] = utf8_text[start:end].decode()
             key = glyph[:3]
             fragment = known.get(key)
-            if fragment is None:
+            if fragment is None:  # a glyph seen before in this font is in its text map already
+                glyph_id = glyph[0]
+                if glyph_id not in to_unicode:  # the text it stands for (copy and search)
+                    if clusters is None:
+                        clusters = ffi.unpack(glyph_string.log_clusters, len(glyphs))
+                    start = glyph_item.item.offset + clusters[i]
+                    end = glyph_item.item.offset + (
+                        glyph_item.item.length if i == last else clusters[i + 1]
+                    )
+                    utf8_text = utf8_text or layout.text.encode()
+                    to_unicode[glyph_id] = utf8_text[start:end].decode()
                 fragment = known[key] = _fragment(stream, pango_font, font, font_size, *key)
             parts.append(fragment)
         string += "".join(parts)
