@@ -24,6 +24,7 @@ from .browser import (
     draw_signature,
     fill,
     find_mp,
+    left,
     missing_browser,
     saved_pdf,
     server_with_lookup,
@@ -154,10 +155,9 @@ def test_switching_language_and_going_back_keep_every_field_and_the_drawing(base
         assert drawn.startswith("data:image/png;base64,")
         old = driver.find_element("tag name", "html")
         driver.find_element("css selector", ".language-switch button").click()
-        from selenium.webdriver.support import expected_conditions as EC
         from selenium.webdriver.support.ui import WebDriverWait
 
-        WebDriverWait(driver, 30).until(EC.staleness_of(old))
+        WebDriverWait(driver, 30).until(left(old))
         assert driver.find_element("tag name", "html").get_attribute("lang") == "fr-CA"
         for name in ("name", "street1", "city", "note"):
             assert by_id(driver, name).get_attribute("value") == FORM["en"][name]

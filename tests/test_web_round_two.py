@@ -25,6 +25,7 @@ from .browser import (
     draw_signature,
     fill,
     find_mp,
+    left,
     measure_journey,
     missing_browser,
     saved_pdf,
@@ -167,9 +168,7 @@ def test_without_javascript_enter_updates_the_letter_in_the_same_language(base, 
         for name in ("name", "city"):
             old = driver.find_element("tag name", "html")
             by_id(driver, name).send_keys(FORM[lang][name] + Keys.ENTER)
-            from selenium.webdriver.support import expected_conditions as EC
-
-            until(driver, EC.staleness_of(old))
+            until(driver, left(old))
             assert page_lang(driver) == LANG_TAG[lang]
             assert FORM[lang][name] in preview_text(driver)
 
