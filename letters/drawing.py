@@ -36,7 +36,7 @@ _PANGO_SIZES = pango.pango_version() >= 14802
 _FRAGMENTS: WeakKeyDictionary = WeakKeyDictionary()
 
 
-def _plain_runs(stream, layout, first_line) -> list | None:
+def _plain_runs(stream, first_line) -> list | None:
     """The line's runs as (item, Pango font, font, size, glyphs, glyph string), or None if
     any of them needs WeasyPrint's own drawing. Fonts are added in WeasyPrint's order."""
     runs = []
@@ -96,7 +96,7 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
     layout = textbox.pango_layout
     pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
     first_line, _ = layout.get_first_line()
-    runs = _plain_runs(stream, layout, first_line)
+    runs = _plain_runs(stream, first_line)
     if runs is None:
         return WEASYPRINTS(stream, textbox, text_overflow, block_ellipsis, matrix)
 
@@ -143,8 +143,3 @@ def install() -> bool:
         return False
     weasyprint_text.draw_first_line = draw_first_line
     return True
-
-
-def uninstall() -> None:
-    """WeasyPrint's own drawing again (the tests compare the two)."""
-    weasyprint_text.draw_first_line = WEASYPRINTS

@@ -782,7 +782,7 @@ def render_order(volumes: list[Volume], jobs: int) -> dict[str, int]:
     last volume was merged alone while the other workers waited (docs/performance.md).
     """
     ordered = sorted(volumes, key=lambda volume: -len(volume.files))  # stable: pack order
-    split = len(ordered) - jobs if jobs > 1 else len(ordered)
+    split = max(len(ordered) - jobs, 0) if jobs > 1 else len(ordered)
     names = [name for volume in ordered[:split] for name in volume.files]
     together = zip_longest(*(volume.files for volume in ordered[split:]))
     names += [name for names_ in together for name in names_ if name is not None]
